@@ -1,0 +1,53 @@
+/**
+ * The one database interface the rest of sqlmig sees. Adapters (postgres.ts, pglite.ts) are
+ * the only modules that import a driver; everything else imports types from here.
+ *
+ * A Database is ONE session: migrations, the version table and the advisory lock all go
+ * through the same connection, so `SET`, transactions and session locks mean what they say.
+ */
+import type { Kysely } from 'kysely'
+
+export type DatabaseKind = 'postgres' | 'pglite'
+
+/** A PostgreSQL error as the server reported it, normalised across drivers. */
+export interface ServerErrorFields {
+  /** SQLSTATE, e.g. 42P07. */
+  sqlState: string | undefined
+  message: string
+  /** 1-based character position in the statement text, when the server gave one. */
+  position: number | undefined
+  detail: string | undefined
+  hint: string | undefined
+}
+
+export interface Database {
+  readonly kind: DatabaseKind
+  /** Where we are connected, with any password masked (safe to print). */
+  readonly description: string
+  /** Database name (e.g. "test", or "memory" for an in-memory PGlite). */
+  readonly name: string
+  /** Kysely bound to this same session (queries on the version table and the catalogs). */
+  readonly kysely: Kysely<any>
+  /** Runs SQL text through the simple query protocol: no parameters, may hold several statements. */
+  exec(sql: string): Promise<void>
+  /** Runs one parameterised statement (extended protocol) and returns its rows. */
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>
+  /** Closes the session (and, for PGlite, the embedded database). Safe to call twice. */
+  close(): Promise<void>
+}
+
+/** Reads the server fields off whatever a driver threw; undefined if it is not a server error. */
+export function serverErrorFields(error: unknown): ServerErrorFields | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
+  const e = error as Record<string, unknown>
+  const code = typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined
+  if (!code) return undefined
+  const pos = e.position === undefined || e.position === null ? undefined : Number(e.position)
+  return {
+    sqlState: code,
+    message: String(e.message ?? ''),
+    position: pos !== undefined && Number.isFinite(pos) && pos > 0 ? pos : undefined,
+    detail: typeof e.detail === 'string' && e.detail !== '' ? e.detail : undefined,
+    hint: typeof e.hint === 'string' && e.hint !== '' ? e.hint : undefined,
+  }
+}

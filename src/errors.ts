@@ -1,0 +1,137 @@
+/**
+ * Every error sqlmig means to show a user is a SqlmigError: a stable `code`, an optional
+ * `hint` (what to do next), an optional `location` (file, line, column) and a `cause`.
+ * The CLI maps them to exit codes with one `instanceof`; anything else is a bug.
+ */
+
+/** Where in a file an error points (1-based line and column). */
+export interface Location {
+  file: string
+  line?: number
+  column?: number
+}
+
+/** Exit codes, the contract scripts act on. */
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  pending: 3,
+  lockTimeout: 4,
+  invalidFiles: 5,
+  sigint: 130,
+  sigterm: 143,
+} as const
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
+
+export interface SqlmigErrorOptions {
+  hint?: string | undefined
+  location?: Location | undefined
+  cause?: unknown
+  /** Extra lines shown under the message (an excerpt with a caret, a list). */
+  detail?: string | undefined
+  exitCode?: ExitCode | undefined
+}
+
+/** Base class of every error sqlmig reports to a user. */
+export class SqlmigError extends Error {
+  readonly code: string
+  readonly hint: string | undefined
+  readonly location: Location | undefined
+  readonly detail: string | undefined
+  readonly exitCode: ExitCode
+
+  constructor(code: string, message: string, options: SqlmigErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'SqlmigError'
+    this.code = code
+    this.hint = options.hint
+    this.location = options.location
+    this.detail = options.detail
+    this.exitCode = options.exitCode ?? EXIT.failed
+  }
+
+  /** `file:line:column: message` when the error points at text, else the message. */
+  get where(): string {
+    const l = this.location
+    if (!l) return ''
+    return l.line === undefined ? l.file : l.column === undefined ? `${l.file}:${l.line}` : `${l.file}:${l.line}:${l.column}`
+  }
+}
+
+/** Wrong command line or configuration (exit 2). */
+export class UsageError extends SqlmigError {
+  constructor(message: string, options: SqlmigErrorOptions = {}) {
+    super('USAGE', message, { exitCode: EXIT.usage, ...options })
+    this.name = 'UsageError'
+  }
+}
+
+/** A migration file (or the set of them) is invalid (exit 5). Nothing runs while one is. */
+export class InvalidMigrationError extends SqlmigError {
+  constructor(code: string, message: string, options: SqlmigErrorOptions = {}) {
+    super(code, message, { exitCode: EXIT.invalidFiles, ...options })
+    this.name = 'InvalidMigrationError'
+  }
+}
+
+/** SQL text that cannot be split into statements (unterminated quote, psql meta-command). */
+export class SqlSyntaxError extends SqlmigError {
+  /** 0-based offset in the text where the problem starts. */
+  readonly offset: number
+  constructor(code: string, message: string, offset: number, options: SqlmigErrorOptions = {}) {
+    super(code, message, { exitCode: EXIT.invalidFiles, ...options })
+    this.name = 'SqlSyntaxError'
+    this.offset = offset
+  }
+}
+
+/** A revision argument that does not name exactly one thing (exit 2). */
+export class RevisionError extends SqlmigError {
+  constructor(code: string, message: string, options: SqlmigErrorOptions = {}) {
+    super(code, message, { exitCode: EXIT.usage, ...options })
+    this.name = 'RevisionError'
+  }
+}
+
+/** A migration statement failed on the database; everything in its transaction rolled back. */
+export class MigrationFailedError extends SqlmigError {
+  readonly revision: string
+  readonly sqlState: string | undefined
+  constructor(revision: string, message: string, options: SqlmigErrorOptions & { sqlState?: string | undefined } = {}) {
+    super('MIGRATION_FAILED', message, options)
+    this.name = 'MigrationFailedError'
+    this.revision = revision
+    this.sqlState = options.sqlState
+  }
+}
+
+/** The database cannot be reached or refused us. */
+export class ConnectionError extends SqlmigError {
+  constructor(message: string, options: SqlmigErrorOptions = {}) {
+    super('CONNECTION_FAILED', message, options)
+    this.name = 'ConnectionError'
+  }
+}
+
+/** Another sqlmig held the migration lock for longer than --lock-timeout (exit 4). */
+export class LockTimeoutError extends SqlmigError {
+  constructor(message: string, options: SqlmigErrorOptions = {}) {
+    super('LOCK_TIMEOUT', message, { exitCode: EXIT.lockTimeout, ...options })
+    this.name = 'LockTimeoutError'
+  }
+}
+
+/** The database and the files disagree (applied revision without a file, edited file). */
+export class StateError extends SqlmigError {
+  constructor(code: string, message: string, options: SqlmigErrorOptions = {}) {
+    super(code, message, options)
+    this.name = 'StateError'
+  }
+}
+
+/** The exit code for anything thrown: a SqlmigError's own, else 1. */
+export function exitCodeOf(error: unknown): ExitCode {
+  return error instanceof SqlmigError ? error.exitCode : EXIT.failed
+}

@@ -1,0 +1,62 @@
+// Runs every compiled test file (dist/test/**/*.test.js) in its own Node process, two at a
+// time, and prints uvu's output followed by one closing line "N passed, N failed" for CI.
+// Usage: node test/run.mjs [substring filter...]
+import { spawn } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import process from 'node:process'
+
+const root = new URL('../dist/test/', import.meta.url).pathname
+const filters = process.argv.slice(2)
+const files = []
+;(function walk(dir) {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name)
+    if (statSync(p).isDirectory()) walk(p)
+    else if (name.endsWith('.test.js')) files.push(p)
+  }
+})(root)
+const selected = files.filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+const concurrency = Number(process.env.TEST_CONCURRENCY ?? 2)
+let passed = 0, failed = 0, skipped = 0, crashed = []
+const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '')
+
+function runOne(file) {
+  return new Promise((resolve) => {
+    const started = Date.now()
+    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (out += d))
+    child.on('close', (code) => {
+      const text = strip(out)
+      const total = Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? NaN)
+      const ok = Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? NaN)
+      const skip = Number(/Skipped:\s+(\d+)/.exec(text)?.[1] ?? 0)
+      const name = relative(root, file)
+      const secs = ((Date.now() - started) / 1000).toFixed(1)
+      if (Number.isNaN(total)) {
+        crashed.push(name)
+        failed += 1
+        process.stdout.write(`\n--- ${name} (${secs}s): crashed with exit code ${code}\n${out}\n`)
+      } else {
+        passed += ok
+        skipped += skip
+        failed += total - ok - skip
+        const bad = total - ok - skip > 0 || code !== 0
+        if (bad && total - ok - skip === 0) { failed += 1; crashed.push(name) }
+        process.stdout.write(`\n--- ${name} (${secs}s): ${ok}/${total} passed${skip ? `, ${skip} skipped` : ''}\n`)
+        if (bad || process.env.TEST_VERBOSE) process.stdout.write(out + '\n')
+      }
+      resolve()
+    })
+  })
+}
+
+const queue = [...selected]
+await Promise.all(Array.from({ length: concurrency }, async () => {
+  while (queue.length) await runOne(queue.shift())
+}))
+if (crashed.length) console.log(`\nfailed files: ${crashed.join(', ')}`)
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
+process.exitCode = failed > 0 || selected.length === 0 ? 1 : 0
