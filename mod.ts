@@ -1,0 +1,48 @@
+/**
+ * sqlmig: SQL-file-first migrations for PostgreSQL and embedded PGlite.
+ *
+ * Every CLI command is a typed async function here; an application migrates itself at startup
+ * with one call:
+ *
+ * @example
+ * ```ts
+ * import { upgrade } from 'sqlmig'
+ * await upgrade({ url: process.env.DATABASE_URL })
+ * ```
+ * @module
+ */
+import process from 'node:process'
+
+export { create, type CreateOptions, type CreateResult } from './src/commands/create.ts'
+export { current, type CurrentOptions, type CurrentResult } from './src/commands/current.ts'
+export { downgrade, type DowngradeOptions, downgradeSql } from './src/commands/downgrade.ts'
+export { heads, type HeadsResult } from './src/commands/heads.ts'
+export { history, type HistoryEntry, type HistoryOptions, type HistoryResult } from './src/commands/history.ts'
+export { init, type InitOptions, type InitResult } from './src/commands/init.ts'
+export type { MigrateOptions, MigrateResult, MigrationStep } from './src/commands/migrate.ts'
+export type { CommonOptions } from './src/commands/project.ts'
+export { show, type ShowResult } from './src/commands/show.ts'
+export { stamp, type StampOptions } from './src/commands/stamp.ts'
+export { upgrade, type UpgradeOptions, upgradeSql } from './src/commands/upgrade.ts'
+export type { Config, ConfigOptions, TransactionMode } from './src/config.ts'
+export {
+  ConnectionError,
+  EXIT,
+  exitCodeOf,
+  InvalidMigrationError,
+  LockTimeoutError,
+  MigrationFailedError,
+  RevisionError,
+  SqlmigError,
+  SqlSyntaxError,
+  StateError,
+  UsageError,
+} from './src/errors.ts'
+export type { RunEvent } from './src/runner/events.ts'
+export { type Statement, splitStatements } from './src/sql/split.ts'
+export { VERSION } from './src/version.ts'
+
+if ((import.meta as { main?: boolean }).main) {
+  const { main } = await import('./src/cli/main.ts')
+  process.exitCode = await main(process.argv.slice(2))
+}

@@ -1,0 +1,106 @@
+/** Human-readable output of each command (the CLI's text mode). */
+import pc from 'picocolors'
+import type { CurrentResult } from '../commands/current.ts'
+import type { HeadsResult } from '../commands/heads.ts'
+import type { HistoryResult } from '../commands/history.ts'
+import type { MigrateResult } from '../commands/migrate.ts'
+import type { ShowResult } from '../commands/show.ts'
+import { SqlmigError } from '../errors.ts'
+import type { RunEvent } from '../runner/events.ts'
+
+const when = (iso: string | null | undefined) => (iso ? iso.replace('T', ' ').replace(/(\.\d+)?Z$/, 'Z') : '')
+const seconds = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`)
+
+export function renderMigrate(verb: 'upgrade' | 'downgrade' | 'stamp', r: MigrateResult): string {
+  const total = r.steps.reduce((a, s) => a + s.ms, 0)
+  const at = r.to.length ? r.to.join(', ') : 'base'
+  if (r.steps.length === 0) return verb === 'upgrade' ? `Already up to date at ${at}` : `Nothing to do: the database is at ${at}`
+  const n = `${r.steps.length} migration${r.steps.length === 1 ? '' : 's'}`
+  if (r.dryRun) return `Dry run: ${n} would be ${verb === 'downgrade' ? 'undone' : 'applied'} (${at} afterwards); everything was rolled back`
+  if (verb === 'stamp') return `Stamped ${at} (${n} recorded without running SQL)`
+  return `${verb === 'upgrade' ? 'Upgraded' : 'Downgraded'} to ${at} (${n} in ${seconds(total)})`
+}
+
+export function renderEvent(e: RunEvent): string | undefined {
+  switch (e.type) {
+    case 'lock-wait':
+      return pc.yellow(`Waiting for the migration lock held by ${e.holderPid !== undefined ? `pid ${e.holderPid}` : 'another session'}${e.holderApplication ? ` (application_name "${e.holderApplication}")` : ''}`)
+    case 'lock-acquired':
+      return `Got the migration lock after ${seconds(e.waitedMs)}`
+    case 'step-start':
+      return undefined
+    case 'step-done':
+      return `${e.direction === 'up' ? pc.green('upgrade  ') : pc.magenta('downgrade')} ${e.revision} ${pc.dim(`(${seconds(e.ms)})`)}`
+    case 'commit':
+      return undefined
+    case 'rollback':
+      return e.reason === 'dry-run' ? pc.yellow('Rolled back (dry run)') : pc.red('Rolled back')
+  }
+}
+
+export function renderCurrent(r: CurrentResult): string {
+  if (r.current.length === 0) return 'base (no migrations applied)'
+  return r.details.map((d) => `${d.revision}${d.isHead ? pc.cyan(' (head)') : ''} ${d.message}`).join('\n')
+}
+
+export function renderHeads(r: HeadsResult): string {
+  if (r.heads.length === 0) return 'No revisions yet'
+  return r.details.map((d) => `${d.revision} (head) ${d.message}`).join('\n')
+}
+
+export function renderHistory(r: HistoryResult): string {
+  if (r.revisions.length === 0) return 'No revisions yet: run "sqlmig create <message>"'
+  return r.revisions.map((e) => {
+    const tags = [e.isHead ? 'head' : '', e.isMerge ? 'merge' : '', e.isBranchPoint ? 'branch point' : ''].filter(Boolean)
+    const mark = e.applied ? pc.green('*') : ' '
+    const parents = e.down_revision.length ? e.down_revision.join(', ') : '<base>'
+    const line1 = `${mark} ${pc.bold(e.revision)}${tags.length ? pc.cyan(` (${tags.join(', ')})`) : ''} ${e.message}`
+    const line2 = `    ${pc.dim(`parent ${parents}  created ${when(e.created) || '-'}  ${e.applied ? `applied ${when(e.applied_at)}` : 'not applied'}`)}`
+    return `${line1}\n${line2}`
+  }).join('\n')
+}
+
+export function renderShow(r: ShowResult): string {
+  return [
+    `Revision: ${r.revision}`,
+    `Parent: ${r.down_revision.length ? r.down_revision.join(', ') : '<base>'}`,
+    `Children: ${r.children.length ? r.children.join(', ') : '-'}`,
+    `Message: ${r.message}`,
+    `Created: ${r.created ?? '-'}`,
+    `Transaction: ${r.transaction ? 'yes' : 'no (runs outside a transaction)'}`,
+    ...(r.irreversible ? [`Irreversible: ${r.irreversible}`] : []),
+    `Checksum: ${r.checksum}`,
+    '',
+    pc.dim(`-- ${r.up.path}`),
+    r.up.sql.trimEnd(),
+    '',
+    pc.dim(`-- ${r.down.path}`),
+    r.down.sql.trimEnd(),
+  ].join('\n')
+}
+
+/** An error as the user sees it: location, message, detail, hint. */
+export function renderError(error: unknown): string {
+  if (!(error instanceof SqlmigError)) {
+    const e = error as Error
+    return `${pc.red('error:')} ${e?.message ?? String(error)}\n${pc.dim(e?.stack ?? '')}`
+  }
+  const lines = [`${pc.red('error:')} ${error.where ? `${error.where}: ` : ''}${error.message}`]
+  if (error.detail) lines.push(...error.detail.split('\n').map((l) => `  ${l}`))
+  if (error.hint) lines.push(`${pc.cyan('hint:')} ${error.hint}`)
+  return lines.join('\n')
+}
+
+/** An error as --json output. */
+export function errorJson(error: unknown): Record<string, unknown> {
+  if (!(error instanceof SqlmigError)) return { error: { code: 'INTERNAL', message: String((error as Error)?.message ?? error) } }
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      location: error.location ?? null,
+      detail: error.detail ?? null,
+      hint: error.hint ?? null,
+    },
+  }
+}

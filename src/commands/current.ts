@@ -1,0 +1,46 @@
+/** `sqlmig current`: where the database is. */
+import { currentHeads } from '../graph/applied-revision.ts'
+import { readApplied } from '../runner/version-table.ts'
+import { toGraphApplied } from './migrate.ts'
+import { type CommonOptions, openProject, withDatabase } from './project.ts'
+
+export interface CurrentOptions extends CommonOptions {}
+
+export interface CurrentRevision {
+  revision: string
+  message: string
+  isHead: boolean
+  appliedAt: string
+}
+
+export interface CurrentResult {
+  /** Current revisions (applied, with no applied child); empty at base. */
+  current: string[]
+  details: CurrentRevision[]
+  /** Revisions an `upgrade heads` would apply. */
+  pending: string[]
+  database: string
+}
+
+/** Reads the applied state of the configured database. */
+export async function current(options: CurrentOptions = {}): Promise<CurrentResult> {
+  const project = openProject(options)
+  return await withDatabase(project.config, options, async (db) => {
+    const applied = await readApplied(db, project.versionTable)
+    const ids = currentHeads(project.graph, toGraphApplied(applied))
+    const heads = new Set(project.graph.heads())
+    const byId = new Map(applied.map((a) => [a.revision, a]))
+    const done = new Set(byId.keys())
+    return {
+      current: ids,
+      details: ids.map((id) => ({
+        revision: id,
+        message: project.scripts.get(id)?.message ?? '',
+        isHead: heads.has(id),
+        appliedAt: byId.get(id)!.appliedAt.toISOString(),
+      })),
+      pending: project.graph.topological().filter((id) => !done.has(id)),
+      database: db.description,
+    }
+  })
+}

@@ -1,0 +1,19 @@
+/** `sqlmig downgrade <target>`: undo migrations down to a revision (it stays applied), base, or -N. */
+import { planDowngrade } from '../graph/plan.ts'
+import { migrate, type MigrateOptions, type MigrateResult, migrateScript, type ScriptOptions } from './migrate.ts'
+import { appliedUpTo } from './upgrade.ts'
+
+export interface DowngradeOptions extends MigrateOptions {
+  /** Target: a revision id or prefix (stays applied), "base", "-N", "<rev>-N". */
+  revision: string
+}
+
+/** Undoes applied migrations down to the target, in the reverse of the order they were applied. */
+export async function downgrade(options: DowngradeOptions): Promise<MigrateResult> {
+  return await migrate({ options, planSteps: (project, applied) => planDowngrade(project.graph, applied, options.revision) })
+}
+
+/** The SQL `downgrade` would run (`--sql`); with `from`, no database is contacted. */
+export async function downgradeSql(options: DowngradeOptions & ScriptOptions): Promise<string> {
+  return await migrateScript(options, `downgrade to ${options.revision}`, (project, applied) => planDowngrade(project.graph, applied, options.revision), appliedUpTo)
+}

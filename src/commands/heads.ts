@@ -1,0 +1,20 @@
+/** `sqlmig heads`: the revisions nothing builds on. Needs no database. */
+import { type CommonOptions, openProject } from './project.ts'
+
+export interface HeadsResult {
+  heads: string[]
+  details: { revision: string; message: string; file: string }[]
+}
+
+/** Lists the heads of the revision graph. */
+export function heads(options: CommonOptions = {}): HeadsResult {
+  const project = openProject(options)
+  const ids = project.graph.heads()
+  return {
+    heads: ids,
+    details: ids.map((id) => {
+      const s = project.scripts.get(id)!
+      return { revision: id, message: s.message, file: s.up.path }
+    }),
+  }
+}

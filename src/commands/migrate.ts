@@ -1,0 +1,132 @@
+/**
+ * The shared body of upgrade, downgrade and stamp: open the project and the database, plan
+ * inside the lock, run (or only record, or print the script), and report typed data.
+ */
+import type { TransactionMode } from '../config.ts'
+import { UsageError } from '../errors.ts'
+import type { AppliedRevision as GraphApplied } from '../graph/applied-revision.ts'
+import { currentHeads } from '../graph/applied-revision.ts'
+import type { Direction } from '../runner/events.ts'
+import { renderRunScript } from '../runner/render-script.ts'
+import { type RunStep, runPlan } from '../runner/run-plan.ts'
+import { type AppliedRecord, readApplied } from '../runner/version-table.ts'
+import { type CommonOptions, openProject, parseDuration, type Project, withDatabase } from './project.ts'
+import { assertAppliedKnown, assertUnchanged } from './state-checks.ts'
+
+export interface MigrateOptions extends CommonOptions {
+  /** Run every migration of this call in one transaction ("all", default) or commit each ("per-migration"). */
+  transaction?: TransactionMode | undefined
+  /** Execute, then roll back: report what would be applied. */
+  dryRun?: boolean | undefined
+  /** Give up waiting for another run's lock after this long ("30s", "500ms", or seconds as a number). */
+  lockTimeout?: string | number | undefined
+  /** Run even though applied migration files were edited. */
+  allowChanged?: boolean | undefined
+}
+
+/** One migration a run applied or undid. */
+export interface MigrationStep {
+  revision: string
+  direction: Direction
+  message: string
+  /** Wall time of the migration's statements and version-table write. */
+  ms: number
+}
+
+/** What upgrade, downgrade and stamp report. */
+export interface MigrateResult {
+  /** Current revisions (heads of the applied set) before the run. */
+  from: string[]
+  /** Current revisions after the run (as they would be, for a dry run). */
+  to: string[]
+  steps: MigrationStep[]
+  dryRun: boolean
+  /** The database used, password masked. */
+  database: string
+}
+
+export const toGraphApplied = (records: AppliedRecord[]): GraphApplied[] => records.map((r) => ({ id: r.revision, order: r.order }))
+
+/** The revisions that are current after `steps` are applied to `before`. */
+export function afterSteps(project: Project, before: AppliedRecord[], steps: RunStep[]): string[] {
+  const applied = new Map(before.map((r) => [r.revision, r.order]))
+  let order = Math.max(0, ...applied.values())
+  for (const s of steps) {
+    if (s.direction === 'up') applied.set(s.revision, ++order)
+    else applied.delete(s.revision)
+  }
+  return currentHeads(project.graph, [...applied].map(([id, o]) => ({ id, order: o })))
+}
+
+export interface MigrateRequest {
+  options: MigrateOptions
+  planSteps: (project: Project, applied: GraphApplied[]) => RunStep[]
+  recordOnly?: boolean
+  checkFiles?: boolean
+}
+
+/** Runs a migration plan against the configured database. */
+export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
+  const { options } = req
+  const project = openProject(options)
+  const lockTimeoutMs = parseDuration(options.lockTimeout)
+  if (lockTimeoutMs !== undefined && !(lockTimeoutMs >= 0)) {
+    throw new UsageError(`Cannot read --lock-timeout "${options.lockTimeout}"`, { hint: 'Give seconds ("30"), or a duration like "30s", "500ms", "2m"' })
+  }
+  return await withDatabase(project.config, options, async (db) => {
+    const result = await runPlan({
+      db,
+      versionTable: project.versionTable,
+      scripts: project.scripts,
+      plan: (applied) => {
+        assertAppliedKnown(project, applied)
+        if (req.checkFiles !== false) assertUnchanged(project, applied, options.allowChanged === true)
+        return req.planSteps(project, toGraphApplied(applied))
+      },
+      mode: options.transaction ?? project.config.transaction,
+      dryRun: options.dryRun === true,
+      recordOnly: req.recordOnly === true,
+      lockTimeoutMs,
+      settings: { lockTimeout: project.config.pgLockTimeout, statementTimeout: project.config.pgStatementTimeout },
+      onEvent: options.onEvent,
+    })
+    const done: RunStep[] = result.steps
+    return {
+      from: currentHeads(project.graph, toGraphApplied(result.before)),
+      to: afterSteps(project, result.before, done),
+      steps: result.steps.map((s) => ({ revision: s.revision, direction: s.direction, message: s.message, ms: Math.round(s.ms * 10) / 10 })),
+      dryRun: result.dryRun,
+      database: db.description,
+    }
+  })
+}
+
+export interface ScriptOptions extends CommonOptions {
+  /** Start from this revision ("base" for nothing applied) without connecting to the database. */
+  from?: string | undefined
+  transaction?: TransactionMode | undefined
+}
+
+/** The SQL a run would execute, as text (`--sql`). Connects only to read the current state when `from` is not given. */
+export async function migrateScript(
+  options: ScriptOptions,
+  verb: string,
+  planSteps: (project: Project, applied: GraphApplied[]) => RunStep[],
+  fromApplied: (project: Project, from: string) => GraphApplied[],
+): Promise<string> {
+  const project = openProject(options)
+  const applied = options.from !== undefined
+    ? fromApplied(project, options.from)
+    : await withDatabase(project.config, options, async (db) => toGraphApplied(await readApplied(db, project.versionTable)))
+  const steps = planSteps(project, applied)
+  const { sessionKysely } = await import('../db/session-dialect.ts')
+  const k = sessionKysely(async () => ({ rows: [] }))
+  return renderRunScript({
+    kysely: k,
+    versionTable: project.versionTable,
+    scripts: project.scripts,
+    steps,
+    mode: options.transaction ?? project.config.transaction,
+    header: `sqlmig ${verb}: ${steps.length} migration${steps.length === 1 ? '' : 's'}${options.from !== undefined ? ` from ${options.from}` : ''}`,
+  })
+}

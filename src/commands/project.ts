@@ -1,0 +1,62 @@
+/**
+ * What every command starts from: the configuration, the migration files and their graph,
+ * and (for commands that need one) a database session. Commands never print and never exit.
+ */
+import { type Config, type ConfigOptions, loadConfig } from '../config.ts'
+import type { Database } from '../db/database.ts'
+import { openDatabase } from '../db/open.ts'
+import { nodeFileSource } from '../files/file-source.ts'
+import type { Script } from '../files/script.ts'
+import { loadScripts } from '../files/script-directory.ts'
+import { RevisionGraph } from '../graph/revision-graph.ts'
+import type { RunListener } from '../runner/events.ts'
+import type { VersionTableName } from '../runner/version-table.ts'
+
+/** Options every command accepts (library and CLI alike). */
+export interface CommonOptions extends ConfigOptions {
+  /** Called once with a line saying which database is used. */
+  onInfo?: ((line: string) => void) | undefined
+  /** Progress of a run (lock waits, each migration). */
+  onEvent?: RunListener | undefined
+}
+
+export interface Project {
+  config: Config
+  scripts: Map<string, Script>
+  graph: RevisionGraph<Script>
+  versionTable: VersionTableName
+}
+
+/** Reads config and every migration file; throws InvalidMigrationError when any file is wrong. */
+export function openProject(options: CommonOptions): Project {
+  const config = loadConfig(options)
+  const list = loadScripts(nodeFileSource, config.dir)
+  const graph = RevisionGraph.from(list)
+  return {
+    config,
+    scripts: new Map(list.map((s) => [s.id, s])),
+    graph,
+    versionTable: { schema: config.versionSchema, table: config.versionTable },
+  }
+}
+
+/** Opens the configured database, runs `fn`, closes it. */
+export async function withDatabase<T>(config: Config, options: CommonOptions, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase(config.url)
+  options.onInfo?.(`Using database ${db.description}${config.urlSource === 'default' ? ' (the embedded default)' : ` (from ${config.urlSource === 'option' ? '--url' : config.urlSource})`}`)
+  try {
+    return await fn(db)
+  } finally {
+    await db.close()
+  }
+}
+
+/** Milliseconds from a --lock-timeout value: "30", "30s", "500ms", "2m"; undefined waits forever. */
+export function parseDuration(value: string | number | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined
+  if (typeof value === 'number') return value * 1000
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min)?$/.exec(value.trim())
+  if (!m) return Number.NaN
+  const n = Number(m[1])
+  return m[2] === 'ms' ? n : m[2] === 'm' || m[2] === 'min' ? n * 60_000 : n * 1000
+}

@@ -1,0 +1,43 @@
+/**
+ * Checks of the database against the files before anything runs: every applied revision must
+ * have its files, and no applied up file may have changed since it ran (normalised checksum).
+ */
+import { StateError } from '../errors.ts'
+import type { AppliedRecord } from '../runner/version-table.ts'
+import type { Project } from './project.ts'
+
+export interface ChangedScript {
+  revision: string
+  file: string
+}
+
+/** Applied revisions whose up file changed since they were applied. */
+export function changedScripts(project: Project, applied: AppliedRecord[]): ChangedScript[] {
+  const out: ChangedScript[] = []
+  for (const a of applied) {
+    const script = project.scripts.get(a.revision)
+    if (script && script.checksum !== a.checksum) out.push({ revision: a.revision, file: script.up.path })
+  }
+  return out
+}
+
+/** Throws when an applied revision has no file (the database is ahead of the files, or a file was deleted). */
+export function assertAppliedKnown(project: Project, applied: AppliedRecord[]): void {
+  const missing = applied.filter((a) => !project.scripts.has(a.revision))
+  if (missing.length === 0) return
+  const ids = missing.map((m) => `"${m.revision}"${m.message ? ` (${m.message})` : ''}`).join(', ')
+  throw new StateError('APPLIED_REVISION_MISSING', `The database has ${missing.length === 1 ? 'a revision' : `${missing.length} revisions`} applied that no migration file defines: ${ids}`, {
+    hint: 'Restore the missing files (e.g. check out the newer code), or if they were removed on purpose run "sqlmig stamp" to a known revision',
+  })
+}
+
+/** Throws when applied files changed, unless allowed. */
+export function assertUnchanged(project: Project, applied: AppliedRecord[], allowChanged: boolean): void {
+  if (allowChanged) return
+  const changed = changedScripts(project, applied)
+  if (changed.length === 0) return
+  throw new StateError('CHANGED_MIGRATION', `Cannot run: ${changed.length === 1 ? 'an applied migration was' : `${changed.length} applied migrations were`} edited after being applied`, {
+    detail: changed.map((c) => `  ${c.file} (revision "${c.revision}")`).join('\n'),
+    hint: 'Restore the original files and put the change in a new migration, or pass --allow-changed if the edit is harmless',
+  })
+}

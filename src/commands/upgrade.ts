@@ -1,0 +1,29 @@
+/** `sqlmig upgrade [target]`: apply migrations up to head, a revision, heads, or +N. */
+import { planUpgrade } from '../graph/plan.ts'
+import { resolveRevision } from '../graph/resolve.ts'
+import { migrate, type MigrateOptions, type MigrateResult, migrateScript, type ScriptOptions } from './migrate.ts'
+import type { Project } from './project.ts'
+
+export interface UpgradeOptions extends MigrateOptions {
+  /** Target: "head" (default), "heads", a revision id or unique prefix, "+N", "<rev>+N". */
+  revision?: string | undefined
+}
+
+/** Applies pending migrations up to the target; returns what ran. */
+export async function upgrade(options: UpgradeOptions = {}): Promise<MigrateResult> {
+  const target = options.revision ?? 'head'
+  return await migrate({ options, planSteps: (project, applied) => planUpgrade(project.graph, applied, target) })
+}
+
+/** Everything applied up to and including `from` ("base": nothing): the offline starting state. */
+export function appliedUpTo(project: Project, from: string) {
+  if (from === 'base') return []
+  const id = resolveRevision(project.graph, from)
+  return project.graph.sortTopologically(project.graph.ancestors(id, { inclusive: true })).map((rid, i) => ({ id: rid, order: i + 1 }))
+}
+
+/** The SQL `upgrade` would run, as a script (`--sql`); with `from`, no database is contacted. */
+export async function upgradeSql(options: UpgradeOptions & ScriptOptions = {}): Promise<string> {
+  const target = options.revision ?? 'head'
+  return await migrateScript(options, `upgrade to ${target}`, (project, applied) => planUpgrade(project.graph, applied, target), appliedUpTo)
+}

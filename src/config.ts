@@ -1,0 +1,125 @@
+/**
+ * Configuration: flags > environment (DATABASE_URL) > sqlmig.json > defaults. This is the only
+ * module that reads environment variables and sqlmig.json.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { isAbsolute, join, normalize } from 'node:path'
+import process from 'node:process'
+import { DEFAULT_URL } from './db/open.ts'
+import { UsageError } from './errors.ts'
+
+export const CONFIG_FILE = 'sqlmig.json'
+export const DEFAULT_DIR = 'migrations'
+export const DEFAULT_VERSION_TABLE = 'sqlmig_version'
+export const DEFAULT_VERSION_SCHEMA = 'public'
+
+export type TransactionMode = 'all' | 'per-migration'
+
+/** Everything a command needs to know about where and how to run. */
+export interface Config {
+  url: string
+  /** Where `url` came from, for the "Using database ..." line. */
+  urlSource: 'option' | 'DATABASE_URL' | 'sqlmig.json' | 'default'
+  dir: string
+  versionTable: string
+  versionSchema: string
+  /** Declared schema for autogenerate (file or folder), relative to cwd. */
+  schema: string
+  /** PostgreSQL lock_timeout / statement_timeout applied with SET LOCAL to every migration (e.g. "5s"). */
+  pgLockTimeout: string | undefined
+  pgStatementTimeout: string | undefined
+  transaction: TransactionMode
+  cwd: string
+}
+
+/** What a caller (CLI flag or library option) may override. */
+export interface ConfigOptions {
+  url?: string | undefined
+  dir?: string | undefined
+  versionTable?: string | undefined
+  versionSchema?: string | undefined
+  schema?: string | undefined
+  /** PostgreSQL lock_timeout for each migration (sqlmig.json "lock_timeout"). */
+  pgLockTimeout?: string | undefined
+  /** PostgreSQL statement_timeout for each migration (sqlmig.json "statement_timeout"). */
+  pgStatementTimeout?: string | undefined
+  transaction?: TransactionMode | undefined
+  cwd?: string | undefined
+}
+
+interface FileConfig {
+  url?: string
+  dir?: string
+  versionTable?: string
+  versionSchema?: string
+  schema?: string
+  lock_timeout?: string
+  statement_timeout?: string
+  transaction?: TransactionMode
+}
+
+const FILE_KEYS = ['url', 'dir', 'versionTable', 'versionSchema', 'schema', 'lock_timeout', 'statement_timeout', 'transaction', '$schema']
+
+function readConfigFile(cwd: string): FileConfig {
+  const path = join(cwd, CONFIG_FILE)
+  if (!existsSync(path)) return {}
+  let data: unknown
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (error) {
+    throw new UsageError(`Cannot read ${CONFIG_FILE}: ${(error as Error).message}`, { location: { file: path }, hint: 'Fix the JSON syntax' })
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new UsageError(`${CONFIG_FILE} must hold a JSON object`, { location: { file: path } })
+  }
+  for (const [key, value] of Object.entries(data)) {
+    if (!FILE_KEYS.includes(key)) {
+      throw new UsageError(`Unknown key "${key}" in ${CONFIG_FILE}`, { location: { file: path }, hint: `Use one of: ${FILE_KEYS.slice(0, -1).join(', ')}` })
+    }
+    if (typeof value !== 'string') {
+      throw new UsageError(`"${key}" in ${CONFIG_FILE} must be a string`, { location: { file: path } })
+    }
+  }
+  return data as FileConfig
+}
+
+function checkTransaction(value: string | undefined): TransactionMode | undefined {
+  if (value === undefined || value === 'all' || value === 'per-migration') return value
+  throw new UsageError(`Transaction mode must be "all" or "per-migration", not "${value}"`, { hint: 'Use --transaction per-migration to commit each migration' })
+}
+
+/** Resolves the configuration for one command. */
+export function loadConfig(options: ConfigOptions = {}): Config {
+  const cwd = options.cwd ?? process.cwd()
+  const file = readConfigFile(cwd)
+  const env = process.env.DATABASE_URL
+  const [url, urlSource]: [string, Config['urlSource']] = options.url
+    ? [options.url, 'option']
+    : env
+    ? [env, 'DATABASE_URL']
+    : file.url
+    ? [file.url, 'sqlmig.json']
+    : [DEFAULT_URL, 'default']
+  const dir = options.dir ?? file.dir ?? DEFAULT_DIR
+  return {
+    url: resolvePgliteUrl(url, cwd),
+    urlSource,
+    // Relative to the working directory stays relative, so messages show migrations/versions/...
+    dir: isAbsolute(dir) ? dir : options.cwd ? join(cwd, dir) : normalize(dir),
+    versionTable: options.versionTable ?? file.versionTable ?? DEFAULT_VERSION_TABLE,
+    versionSchema: options.versionSchema ?? file.versionSchema ?? DEFAULT_VERSION_SCHEMA,
+    schema: join(cwd, options.schema ?? file.schema ?? join(dir, 'schema.sql')),
+    pgLockTimeout: options.pgLockTimeout ?? file.lock_timeout,
+    pgStatementTimeout: options.pgStatementTimeout ?? file.statement_timeout,
+    transaction: checkTransaction(options.transaction ?? file.transaction) ?? 'all',
+    cwd,
+  }
+}
+
+/** A relative pglite: directory is relative to the working directory (where sqlmig.json lives). */
+function resolvePgliteUrl(url: string, cwd: string): string {
+  if (!url.startsWith('pglite:')) return url
+  const rest = url.slice('pglite:'.length)
+  if (rest === 'memory' || rest === '' || rest.startsWith('/')) return url
+  return `pglite:${join(cwd, rest)}`
+}

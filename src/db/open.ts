@@ -1,0 +1,35 @@
+/**
+ * Chooses an adapter by URL scheme and loads it lazily: `sqlmig current` against a server never
+ * loads PGlite's WASM, and PGlite users never load postgres.js.
+ */
+import { UsageError } from '../errors.ts'
+import { redactUrl } from '../redact.ts'
+import type { Database } from './database.ts'
+
+/** The embedded database used when nothing else is configured. */
+export const DEFAULT_URL = 'pglite:.sqlmig/pgdata'
+
+export interface OpenOptions {
+  /** application_name on a server (shown to other sessions waiting for the lock). */
+  applicationName?: string
+}
+
+/** True for URLs that name an embedded PGlite database. */
+export function isPgliteUrl(url: string): boolean {
+  return url.startsWith('pglite:')
+}
+
+/** Opens one session on the database a URL names: postgres://, postgresql://, pglite:<dir>, pglite:memory. */
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    const { openPostgres } = await import('./postgres.ts')
+    return await openPostgres(url, options)
+  }
+  if (isPgliteUrl(url)) {
+    const { openPglite } = await import('./pglite.ts')
+    return await openPglite(url.slice('pglite:'.length).replace(/^\/\//, ''))
+  }
+  throw new UsageError(`Cannot use database URL "${redactUrl(url)}": unknown scheme`, {
+    hint: 'Use postgres://user@host:port/db, postgresql://..., pglite:<directory> or pglite:memory',
+  })
+}

@@ -1,0 +1,46 @@
+/**
+ * Embedded PostgreSQL (PGlite, PostgreSQL compiled to WASM). One instance is one session.
+ * Loaded only for `pglite:` URLs, so server users never pay for the WASM start-up.
+ */
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { ConnectionError } from '../errors.ts'
+import type { Database } from './database.ts'
+import { sessionKysely } from './session-dialect.ts'
+
+/** Opens an embedded database: `memory` keeps it in memory, anything else is a data directory. */
+export async function openPglite(location: string): Promise<Database> {
+  const inMemory = location === 'memory' || location === ':memory:' || location === ''
+  let pg: PGlite
+  try {
+    if (!inMemory) mkdirSync(location, { recursive: true })
+    pg = await PGlite.create(inMemory ? undefined : location)
+  } catch (error) {
+    throw new ConnectionError(`Cannot open the embedded database at "${location}": ${(error as Error)?.message ?? error}`, {
+      hint: 'Check that the directory is writable and was created by PGlite, or use "pglite:memory"',
+      cause: error,
+    })
+  }
+  let closed = false
+  const query = async (text: string, params: readonly unknown[] = []) => {
+    const result = await pg.query(text, params as unknown[])
+    return { rows: result.rows as unknown[], affected: result.affectedRows }
+  }
+  return {
+    kind: 'pglite',
+    description: `pglite:${inMemory ? 'memory' : location}`,
+    name: inMemory ? 'memory' : location,
+    kysely: sessionKysely(query),
+    async exec(text: string) {
+      await pg.exec(text)
+    },
+    async query<R>(text: string, params: readonly unknown[] = []) {
+      return (await query(text, params)).rows as R[]
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await pg.close()
+    },
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The script directory (Alembic's ScriptDirectory): lists `<dir>/versions/`, pairs every
+ * `*.up.sql` with its `*.down.sql` by the `revision` header (names don't matter), and writes new
+ * pairs. Every problem found is collected so that one run shows all of them; nothing is
+ * executed while any file is invalid.
+ */
+import { randomBytes } from 'node:crypto'
+import { InvalidMigrationError, SqlmigError } from '../errors.ts'
+import type { FileSource } from './file-source.ts'
+import { formatHeader } from './header.ts'
+import { type ParsedDown, type ParsedUp, parseDownFile, parseUpFile, type Script } from './script.ts'
+
+export const VERSIONS_DIR = 'versions'
+
+/** Path of the versions folder inside a migrations dir. */
+export function versionsDir(source: FileSource, dir: string): string {
+  return source.join(dir, VERSIONS_DIR)
+}
+
+/** Reads and pairs every migration; throws InvalidMigrationError (all problems listed) if any is wrong. */
+export function loadScripts(source: FileSource, dir: string): Script[] {
+  const folder = versionsDir(source, dir)
+  const names = source.list(folder)
+  if (names === undefined) {
+    throw new InvalidMigrationError('NO_VERSIONS_DIR', `Cannot find the migrations folder "${folder}"`, {
+      hint: 'Run "sqlmig init" to create it, or point --dir at the folder that holds versions/',
+    })
+  }
+  const problems: SqlmigError[] = []
+  const ups = new Map<string, ParsedUp>()
+  const downs = new Map<string, ParsedDown>()
+  for (const name of [...names].sort()) {
+    const isUp = name.endsWith('.up.sql')
+    if (!isUp && !name.endsWith('.down.sql')) continue
+    const path = source.join(folder, name)
+    try {
+      const text = source.read(path)
+      if (isUp) {
+        const up = parseUpFile(path, text)
+        const twin = ups.get(up.revision)
+        if (twin) problems.push(duplicate(up.revision, twin.file.path, path, 'up'))
+        else ups.set(up.revision, up)
+      } else {
+        const down = parseDownFile(path, text)
+        const twin = downs.get(down.revision)
+        if (twin) problems.push(duplicate(down.revision, twin.file.path, path, 'down'))
+        else downs.set(down.revision, down)
+      }
+    } catch (error) {
+      if (error instanceof SqlmigError) problems.push(error)
+      else throw error
+    }
+  }
+  const scripts: Script[] = []
+  for (const [revision, up] of ups) {
+    const down = downs.get(revision)
+    if (!down) {
+      problems.push(new InvalidMigrationError('MISSING_DOWN_FILE', `Revision "${revision}" has no down file`, {
+        location: { file: up.file.path, line: 1, column: 1 },
+        hint: `Create ${up.file.path.replace(/\.up\.sql$/, '.down.sql')} starting with "-- revision: ${revision}"`,
+      }))
+      continue
+    }
+    scripts.push({
+      id: revision,
+      parents: up.parents,
+      message: up.message,
+      createdAt: up.createdAt,
+      up: up.file,
+      down: down.file,
+      checksum: up.checksum,
+      source: up.file.path,
+      line: up.parentsLine,
+    })
+  }
+  for (const [revision, down] of downs) {
+    if (!ups.has(revision)) {
+      problems.push(new InvalidMigrationError('MISSING_UP_FILE', `Revision "${revision}" has a down file but no up file`, {
+        location: { file: down.file.path, line: 1, column: 1 },
+        hint: `Create ${down.file.path.replace(/\.down\.sql$/, '.up.sql')} with "-- revision: ${revision}" and "-- down_revision: ...", or delete the down file`,
+      }))
+    }
+  }
+  if (problems.length === 1) throw problems[0]
+  if (problems.length > 1) {
+    throw new InvalidMigrationError('INVALID_MIGRATIONS', `${problems.length} problems in the migration files`, {
+      detail: problems.map((p) => `${p.where ? `${p.where}: ` : ''}${p.message}${p.hint ? `\n  hint: ${p.hint}` : ''}`).join('\n'),
+      hint: 'Fix each file listed above; nothing was run',
+    })
+  }
+  return scripts
+}
+
+function duplicate(revision: string, first: string, second: string, kind: 'up' | 'down'): InvalidMigrationError {
+  return new InvalidMigrationError('DUPLICATE_REVISION', `Revision "${revision}" is claimed by two ${kind} files: "${first}" and "${second}"`, {
+    location: { file: second, line: 1, column: 1 },
+    hint: `Give one of them a new id (run "sqlmig create" to get one) and fix down_revision in its children`,
+  })
+}
+
+/** 12 random hex digits, as `create` makes. */
+export function newRevisionId(): string {
+  return randomBytes(6).toString('hex')
+}
+
+/** File-name slug of a message: lower case, words joined by "_", at most 40 characters. */
+export function slugify(message: string): string {
+  const slug = message.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40).replace(/_+$/, '')
+  return slug || 'migration'
+}
+
+/** UTC yyyymmddHHMMSS. */
+export function timestampOf(date: Date): string {
+  return date.toISOString().replace(/[-:T]/g, '').slice(0, 14)
+}
+
+export interface NewScript {
+  revision: string
+  parents: string[]
+  message: string
+  created: Date
+  upBody: string
+  downBody: string
+  transaction?: boolean
+  irreversible?: string
+}
+
+export interface WrittenScript {
+  revision: string
+  upPath: string
+  downPath: string
+}
+
+/** Writes `<UTC yyyymmddHHMMSS>_<revision>_<slug>.up.sql` and `.down.sql`. */
+export function writeScriptPair(source: FileSource, dir: string, s: NewScript): WrittenScript {
+  const folder = versionsDir(source, dir)
+  source.mkdirp(folder)
+  const base = `${timestampOf(s.created)}_${s.revision}_${slugify(s.message)}`
+  const upPath = source.join(folder, `${base}.up.sql`)
+  const downPath = source.join(folder, `${base}.down.sql`)
+  const flat = s.message.replace(/[\r\n]+/g, ' ').trim()
+  const up: Array<[string, string]> = [
+    ['revision', s.revision],
+    ['down_revision', s.parents.length ? s.parents.join(', ') : 'none'],
+    ['message', flat],
+    ['created', s.created.toISOString().replace(/\.\d{3}Z$/, 'Z')],
+  ]
+  if (s.transaction === false) up.push(['transaction', 'false'])
+  const down: Array<[string, string]> = [['revision', s.revision]]
+  if (s.irreversible) down.push(['irreversible', s.irreversible])
+  source.create(upPath, `${formatHeader(up)}\n${s.upBody}`)
+  source.create(downPath, `${formatHeader(down)}\n${s.downBody}`)
+  return { revision: s.revision, upPath, downPath }
+}

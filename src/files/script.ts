@@ -1,0 +1,141 @@
+/**
+ * One migration: a revision with its up and down files, parsed from their headers. Pure
+ * functions over file texts; reading the directory is script-directory.ts's job.
+ */
+import { createHash } from 'node:crypto'
+import { InvalidMigrationError } from '../errors.ts'
+import { checkHeader, DOWN_KEYS, type HeaderEntry, parseHeader, UP_KEYS } from './header.ts'
+
+/** Revision ids: what `create` makes is 12 hex digits; hand-written ids may use these characters. */
+export const REVISION_PATTERN = /^[A-Za-z0-9_-]+$/
+
+export interface ScriptFile {
+  path: string
+  text: string
+  /** False when the header says `transaction: false` (run outside a transaction). */
+  transaction: boolean
+  lockTimeout: string | undefined
+  statementTimeout: string | undefined
+}
+
+export interface Script {
+  /** The revision id (graph node id). */
+  id: string
+  /** down_revision: no parents for a base, several for a merge. */
+  parents: string[]
+  message: string
+  createdAt: string | undefined
+  up: ScriptFile
+  down: ScriptFile & { irreversible: string | undefined }
+  /** sha256 (hex) of the up file's normalised text. */
+  checksum: string
+  /** For messages: the up file and the line of its down_revision header. */
+  source: string
+  line: number | undefined
+}
+
+/** CRLF/CR → LF, trailing whitespace per line and trailing blank lines removed: layout edits are not edits. */
+export function normalizeSql(text: string): string {
+  return text.replace(/^\ufeff/, '').split(/\r\n|\r|\n/).map((l) => l.replace(/[ \t]+$/, '')).join('\n').replace(/\n+$/, '')
+}
+
+/** sha256 hex of the normalised text. */
+export function checksumOf(text: string): string {
+  return createHash('sha256').update(normalizeSql(text), 'utf8').digest('hex')
+}
+
+export interface ParsedUp {
+  revision: string
+  parents: string[]
+  message: string
+  createdAt: string | undefined
+  file: ScriptFile
+  parentsLine: number | undefined
+  checksum: string
+}
+
+export interface ParsedDown {
+  revision: string
+  file: ScriptFile & { irreversible: string | undefined }
+}
+
+function fileOptions(path: string, text: string, map: Map<string, HeaderEntry>): ScriptFile {
+  const tx = map.get('transaction')
+  if (tx && !/^(true|false)$/i.test(tx.value)) {
+    throw new InvalidMigrationError('INVALID_HEADER_VALUE', `Header "transaction" must be true or false, not "${tx.value}"`, {
+      location: { file: path, line: tx.line, column: 1 },
+      hint: 'Write "-- transaction: false" to run the migration outside a transaction',
+    })
+  }
+  return {
+    path,
+    text,
+    transaction: !tx || tx.value.toLowerCase() === 'true',
+    lockTimeout: map.get('lock_timeout')?.value || undefined,
+    statementTimeout: map.get('statement_timeout')?.value || undefined,
+  }
+}
+
+function revisionOf(path: string, map: Map<string, HeaderEntry>): string {
+  const entry = map.get('revision')
+  if (!entry || entry.value === '') {
+    throw new InvalidMigrationError('MISSING_REVISION', 'Missing "revision" header', {
+      location: { file: path, line: 1, column: 1 },
+      hint: 'Start the file with a line like "-- revision: 3f2a9c1b7d4e"',
+    })
+  }
+  if (!REVISION_PATTERN.test(entry.value)) {
+    throw new InvalidMigrationError('INVALID_REVISION', `Revision "${entry.value}" may only contain letters, digits, "_" and "-"`, {
+      location: { file: path, line: entry.line, column: 1 },
+      hint: 'Use 12 hex digits, as "sqlmig create" does',
+    })
+  }
+  return entry.value
+}
+
+/** Parses an up file's header (throws InvalidMigrationError with file and line). */
+export function parseUpFile(path: string, text: string): ParsedUp {
+  const map = checkHeader(parseHeader(text), path, UP_KEYS)
+  const revision = revisionOf(path, map)
+  const down = map.get('down_revision')
+  if (!down) {
+    throw new InvalidMigrationError('MISSING_DOWN_REVISION', 'Missing "down_revision" header', {
+      location: { file: path, line: 1, column: 1 },
+      hint: 'Add "-- down_revision: <parent id>", or "-- down_revision: none" for a first migration',
+    })
+  }
+  const raw = down.value.trim()
+  const parents = raw === '' || raw.toLowerCase() === 'none' ? [] : raw.split(',').map((s) => s.trim())
+  for (const p of parents) {
+    if (!REVISION_PATTERN.test(p)) {
+      throw new InvalidMigrationError('INVALID_REVISION', `down_revision "${p}" is not a revision id`, {
+        location: { file: path, line: down.line, column: 1 },
+        hint: 'List parent ids separated by commas, or write "none"',
+      })
+    }
+  }
+  if (new Set(parents).size !== parents.length) {
+    throw new InvalidMigrationError('INVALID_REVISION', `down_revision lists a parent twice ("${raw}")`, {
+      location: { file: path, line: down.line, column: 1 },
+      hint: 'List each parent once',
+    })
+  }
+  return {
+    revision,
+    parents,
+    message: map.get('message')?.value ?? '',
+    createdAt: map.get('created')?.value || undefined,
+    file: fileOptions(path, text, map),
+    parentsLine: down.line,
+    checksum: checksumOf(text),
+  }
+}
+
+/** Parses a down file's header. */
+export function parseDownFile(path: string, text: string): ParsedDown {
+  const map = checkHeader(parseHeader(text), path, DOWN_KEYS)
+  return {
+    revision: revisionOf(path, map),
+    file: { ...fileOptions(path, text, map), irreversible: map.get('irreversible')?.value || undefined },
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * Turning what a user types into revisions: full ids, unique prefixes, head/heads/base, +N, -N,
+ * <revision>+N and <revision>-N. `parseTarget` reads the text (no graph); `resolveTarget` looks
+ * the ids up. Relative moves without a revision (+N, -N) depend on the database state, so they
+ * stay relative here and the planner decides them.
+ */
+import { RevisionError } from '../errors.ts'
+import type { RevisionGraph, RevisionNode } from './revision-graph.ts'
+
+/** Which way a plan moves: apply (`up`) or undo (`down`). */
+export type Direction = 'up' | 'down'
+
+/** A parsed target. `ids` and `from` are still what the user typed (ids or prefixes). */
+export type Target =
+  | { kind: 'head' }
+  | { kind: 'heads' }
+  | { kind: 'base' }
+  | { kind: 'revisions'; ids: readonly string[] }
+  /** `+N`/`-N` from the current state, or `<from>+N`/`<from>-N` from a revision. */
+  | { kind: 'relative'; steps: number; from?: string | undefined; text?: string | undefined }
+
+/** A target after lookup: exact ids; a relative move only when it starts from the current state. */
+export type ResolvedTarget =
+  | { kind: 'heads' }
+  | { kind: 'base' }
+  | { kind: 'revisions'; ids: string[] }
+  | { kind: 'relative'; steps: number }
+
+const RELATIVE = /^([+-])(\d+)$/
+const FROM_RELATIVE = /^([A-Za-z0-9_-]+?)([+-])(\d+)$/
+const REVISION_TEXT = /^[A-Za-z0-9_-]+$/
+const MAX_LISTED = 10
+
+const quote = (ids: readonly string[]): string => ids.map((id) => `"${id}"`).join(', ')
+const verbOf = (direction: Direction): string => (direction === 'up' ? 'upgrade' : 'downgrade')
+
+/**
+ * Reads a target for `upgrade` (`up`) or `downgrade` (`down`).
+ * @throws RevisionError INVALID_TARGET for text that is no target, or one that makes no sense
+ *   in this direction (`upgrade base`, `upgrade -1`, `downgrade head`, `downgrade +1`).
+ */
+export function parseTarget(text: string, direction: Direction): Target {
+  const target = readTarget(text.trim())
+  checkDirection(target, direction)
+  return target
+}
+
+function readTarget(text: string): Target {
+  if (text === 'head' || text === 'heads' || text === 'base') return { kind: text }
+  const relative = RELATIVE.exec(text)
+  if (relative) return { kind: 'relative', steps: signed(relative[1], relative[2]), text }
+  const fromRelative = FROM_RELATIVE.exec(text)
+  if (fromRelative) return { kind: 'relative', from: fromRelative[1], steps: signed(fromRelative[2], fromRelative[3]), text }
+  if (REVISION_TEXT.test(text)) return { kind: 'revisions', ids: [text] }
+  throw new RevisionError('INVALID_TARGET', `Cannot read "${text}" as a revision`,
+    { hint: 'Name a revision id or prefix, head, heads, base, +N, -N, <revision>+N or <revision>-N' })
+}
+
+function signed(sign: string | undefined, digits: string | undefined): number {
+  const n = Number(digits)
+  return sign === '-' ? -n : n
+}
+
+/** The text a target was read from (or would be). */
+export function formatTarget(target: Target): string {
+  switch (target.kind) {
+    case 'revisions': return target.ids.join(' ')
+    case 'relative': return target.text ?? `${target.from ?? ''}${target.steps < 0 ? '-' : '+'}${Math.abs(target.steps)}`
+    default: return target.kind
+  }
+}
+
+/** @throws RevisionError INVALID_TARGET when the target only makes sense the other way. */
+export function checkDirection(target: Target, direction: Direction): void {
+  const text = formatTarget(target)
+  const verb = verbOf(direction)
+  if (direction === 'up' && target.kind === 'base') {
+    throw new RevisionError('INVALID_TARGET', `Cannot upgrade to "base"`, { hint: 'Run "sqlmig downgrade base" to undo every revision' })
+  }
+  if (direction === 'down' && (target.kind === 'head' || target.kind === 'heads')) {
+    throw new RevisionError('INVALID_TARGET', `Cannot downgrade to "${text}"`,
+      { hint: `Run "sqlmig upgrade ${text}" to apply revisions, or name the revision to keep: "sqlmig downgrade <revision>"` })
+  }
+  const backward = target.kind === 'relative' && (target.steps < 0 || Object.is(target.steps, -0))
+  if (target.kind === 'relative' && target.from === undefined && (direction === 'up') === backward) {
+    const other = direction === 'up' ? 'downgrade' : 'upgrade'
+    throw new RevisionError('INVALID_TARGET', `Cannot ${verb} by "${text}"`,
+      { hint: `Run "sqlmig ${other} ${text}"${direction === 'up' ? ' to undo revisions' : ' to apply revisions'}` })
+  }
+}
+
+/**
+ * A full revision id, or the one revision whose id starts with `text`. A full id wins over
+ * longer ids it is a prefix of.
+ * @throws RevisionError AMBIGUOUS_REVISION (several match) or UNKNOWN_REVISION (none does).
+ */
+export function resolveRevision<T extends RevisionNode>(graph: RevisionGraph<T>, text: string): string {
+  if (graph.has(text)) return text
+  const matches = text === '' ? [] : graph.topological().filter((id) => id.startsWith(text))
+  if (matches.length === 1) return matches[0] as string
+  if (matches.length > 1) {
+    const shown = matches.slice(0, MAX_LISTED)
+    const more = matches.length > shown.length ? ` and ${matches.length - shown.length} more` : ''
+    throw new RevisionError('AMBIGUOUS_REVISION', `Revision "${text}" is ambiguous: it matches ${quote(shown)}${more}`,
+      { hint: 'Type more characters of the revision id' })
+  }
+  throw new RevisionError('UNKNOWN_REVISION', `No revision matches "${text}"`, { hint: 'Run "sqlmig history" to see the revisions' })
+}
+
+/**
+ * The single head.
+ * @throws RevisionError MULTIPLE_HEADS listing the heads; NO_REVISIONS for an empty graph.
+ */
+export function resolveHead<T extends RevisionNode>(graph: RevisionGraph<T>): string {
+  const heads = graph.heads()
+  if (heads.length === 1) return heads[0] as string
+  if (heads.length === 0) {
+    throw new RevisionError('NO_REVISIONS', 'There are no revisions', { hint: 'Run "sqlmig create -m ..." to write the first migration' })
+  }
+  throw new RevisionError('MULTIPLE_HEADS', `"head" is ambiguous: there are ${heads.length} heads (${quote(heads)})`,
+    { hint: `Run "sqlmig merge ${heads.join(' ')} -m ..." to join them, or name one: "sqlmig upgrade ${heads[0]}" (or "sqlmig upgrade heads" for all of them)` })
+}
+
+/**
+ * The revision `steps` moves from `from` (an exact id): forward along children (`steps > 0`),
+ * back along down_revision (`steps < 0`). `text` is what the user typed, for messages.
+ * @throws RevisionError AMBIGUOUS_RELATIVE at a branch point (forward) or a merge (back);
+ *   RELATIVE_OUT_OF_RANGE past a head or a base.
+ */
+export function resolveRelative<T extends RevisionNode>(graph: RevisionGraph<T>, from: string, steps: number, text: string): string {
+  let id = from
+  for (let done = 0; done < Math.abs(steps); done++) {
+    const next = steps > 0 ? graph.children(id) : graph.parents(id)
+    if (next.length === 1) {
+      id = next[0] as string
+      continue
+    }
+    const left = Math.abs(steps) - done - 1
+    if (next.length === 0) {
+      const where = steps > 0 ? 'a head' : 'a base'
+      throw new RevisionError('RELATIVE_OUT_OF_RANGE',
+        `Cannot resolve "${text}": "${id}" is ${where}, ${done} ${done === 1 ? 'step' : 'steps'} from "${from}"`,
+        { hint: 'Use fewer steps, or run "sqlmig history" to see the revisions' })
+    }
+    const what = steps > 0 ? `"${id}" has ${next.length} children` : `"${id}" is a merge of ${next.length} revisions`
+    const sign = steps > 0 ? '+' : '-'
+    const example = left === 0 ? next[0] as string : `${next[0]}${sign}${left}`
+    throw new RevisionError('AMBIGUOUS_RELATIVE', `Cannot resolve "${text}": ${what} (${quote(next)})`,
+      { hint: `Name the branch to follow instead, e.g. "${example}"` })
+  }
+  return id
+}
+
+/**
+ * Looks up every id in a target. `head` becomes its one revision; `<id>+N`/`<id>-N` become the
+ * revision they reach (unless the whole text is itself a revision id: ids may contain "-").
+ */
+export function resolveTarget<T extends RevisionNode>(graph: RevisionGraph<T>, target: Target): ResolvedTarget {
+  switch (target.kind) {
+    case 'head': return { kind: 'revisions', ids: [resolveHead(graph)] }
+    case 'heads': return { kind: 'heads' }
+    case 'base': return { kind: 'base' }
+    case 'revisions': return { kind: 'revisions', ids: target.ids.map((text) => resolveRevision(graph, text)) }
+    case 'relative': {
+      if (target.from === undefined) return { kind: 'relative', steps: target.steps }
+      const text = formatTarget(target)
+      if (graph.has(text)) return { kind: 'revisions', ids: [text] }
+      if (target.from === 'base') return resolveFromBase(graph, target.steps, text)
+      const from = target.from === 'head' ? resolveHead(graph) : resolveRevision(graph, target.from)
+      return { kind: 'revisions', ids: [resolveRelative(graph, from, target.steps, text)] }
+    }
+  }
+}
+
+/** `base+N`: the N-th revision counting from the single base (`base+0` is base itself). */
+function resolveFromBase<T extends RevisionNode>(graph: RevisionGraph<T>, steps: number, text: string): ResolvedTarget {
+  if (steps === 0) return { kind: 'base' }
+  const bases = graph.bases()
+  if (steps < 0 || bases.length === 0) {
+    throw new RevisionError('RELATIVE_OUT_OF_RANGE', `Cannot resolve "${text}": there is nothing before "base"`,
+      { hint: 'Count forward from base ("base+1"), or back from a revision ("<revision>-1")' })
+  }
+  if (bases.length > 1) {
+    throw new RevisionError('AMBIGUOUS_RELATIVE', `Cannot resolve "${text}": there are ${bases.length} bases (${quote(bases)})`,
+      { hint: `Count from one of them instead, e.g. "${steps === 1 ? bases[0] : `${bases[0]}+${steps - 1}`}"` })
+  }
+  return { kind: 'revisions', ids: [resolveRelative(graph, bases[0] as string, steps - 1, text)] }
+}

@@ -1,0 +1,265 @@
+/**
+ * The revision graph (Alembic's RevisionMap): revisions joined by their `down_revision` parents.
+ * Pure data, no I/O. `RevisionGraph.from()` validates once (ids, duplicates, missing parents,
+ * cycles) so every later question (heads, ancestry, order) can assume a well-formed DAG.
+ */
+import { InvalidMigrationError, RevisionError } from '../errors.ts'
+import type { Location } from '../errors.ts'
+
+/** One revision as the graph sees it; scripts extend it with paths and SQL. */
+export interface RevisionNode {
+  id: string
+  /** The `down_revision` ids: none for a base, several for a merge. */
+  parents: readonly string[]
+  /** Orders siblings in `topological()` (ISO timestamp, compared as text). */
+  createdAt?: string | undefined
+  /** File path, for messages. */
+  source?: string | undefined
+  /** Line of the `down_revision` header, for messages. */
+  line?: number | undefined
+}
+
+/** What a revision id may contain (12 lowercase hex digits when sqlmig makes one). */
+export const REVISION_ID_PATTERN = /^[A-Za-z0-9_-]+$/
+
+/** Target words that can never be revision ids. */
+export const RESERVED_TARGETS: readonly string[] = ['head', 'heads', 'base']
+
+/** `{ inclusive: true }` puts the revision itself in the answer of `ancestors`/`descendants`. */
+export interface AncestryOptions {
+  inclusive?: boolean
+}
+
+const quote = (ids: readonly string[]): string => ids.map((id) => `"${id}"`).join(', ')
+
+function locationOf(node: RevisionNode): Location | undefined {
+  return node.source === undefined ? undefined : { file: node.source, line: node.line }
+}
+
+/** Siblings come out oldest first, then by id, so a linear history prints in creation order. */
+function compareNodes(a: RevisionNode, b: RevisionNode): number {
+  const ca = a.createdAt ?? ''
+  const cb = b.createdAt ?? ''
+  if (ca !== cb) return ca < cb ? -1 : 1
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+}
+
+/** Inserts `item` into the sorted array `list` (binary search, stable for equal keys). */
+export function insertSorted<V>(list: V[], item: V, compare: (a: V, b: V) => number): void {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (compare(list[mid] as V, item) <= 0) lo = mid + 1
+    else hi = mid
+  }
+  list.splice(lo, 0, item)
+}
+
+/** A validated DAG of revisions. Every list it returns is in `topological()` order. */
+export class RevisionGraph<T extends RevisionNode = RevisionNode> {
+  readonly #nodes: Map<string, T>
+  readonly #children: Map<string, string[]>
+  readonly #order: readonly string[]
+  readonly #rank: Map<string, number>
+
+  private constructor(nodes: Map<string, T>, children: Map<string, string[]>, order: string[]) {
+    this.#nodes = nodes
+    this.#order = order
+    this.#rank = new Map(order.map((id, index) => [id, index]))
+    for (const list of children.values()) list.sort((a, b) => this.rank(a) - this.rank(b))
+    this.#children = children
+  }
+
+  /**
+   * Builds and validates a graph.
+   * @throws InvalidMigrationError INVALID_REVISION_ID, DUPLICATE_REVISION, DUPLICATE_PARENT,
+   *   MISSING_PARENT or CYCLE. (A non-empty acyclic graph always has a base, so "no base" is
+   *   reported as the cycle that causes it.)
+   */
+  static from<T extends RevisionNode>(input: readonly T[]): RevisionGraph<T> {
+    const nodes = new Map<string, T>()
+    for (const node of input) {
+      checkId(node)
+      const seen = nodes.get(node.id)
+      if (seen) {
+        const where = [seen.source, node.source].filter((s) => s !== undefined) as string[]
+        throw new InvalidMigrationError('DUPLICATE_REVISION',
+          `Revision "${node.id}" is defined twice` + (where.length === 2 ? `: in ${quote(where)}` : ''),
+          { location: locationOf(node), hint: 'Give one of the two files a new revision id (and update the down_revision that should point to it)' })
+      }
+      nodes.set(node.id, node)
+    }
+    const children = new Map<string, string[]>([...nodes.keys()].map((id) => [id, []]))
+    for (const node of input) {
+      const seen = new Set<string>()
+      for (const parent of node.parents) {
+        if (seen.has(parent)) {
+          throw new InvalidMigrationError('DUPLICATE_PARENT', `Revision "${node.id}" names down_revision "${parent}" twice`,
+            { location: locationOf(node), hint: 'Remove the repeated id from down_revision' })
+        }
+        seen.add(parent)
+        const list = children.get(parent)
+        if (!list) throw missingParent(node, parent, nodes)
+        list.push(node.id)
+      }
+    }
+    return new RevisionGraph(nodes, children, topologicalOrder(nodes, children))
+  }
+
+  /** Number of revisions. */
+  get size(): number {
+    return this.#nodes.size
+  }
+
+  get(id: string): T | undefined {
+    return this.#nodes.get(id)
+  }
+
+  has(id: string): boolean {
+    return this.#nodes.has(id)
+  }
+
+  /** The revision, or a RevisionError UNKNOWN_REVISION for an id not in the graph. */
+  node(id: string): T {
+    const node = this.#nodes.get(id)
+    if (!node) throw new RevisionError('UNKNOWN_REVISION', `No revision matches "${id}"`, { hint: 'Run "sqlmig history" to see the revisions' })
+    return node
+  }
+
+  /** Every id, parents before children; ready siblings by createdAt, then id. */
+  topological(): readonly string[] {
+    return this.#order
+  }
+
+  /** Position of `id` in `topological()`. */
+  rank(id: string): number {
+    const rank = this.#rank.get(id)
+    if (rank === undefined) this.node(id)
+    return rank as number
+  }
+
+  /** The given ids (deduplicated) in topological order. */
+  sortTopologically(ids: Iterable<string>): string[] {
+    return [...new Set(ids)].sort((a, b) => this.rank(a) - this.rank(b))
+  }
+
+  /** Revisions nothing builds on. */
+  heads(): string[] {
+    return this.#order.filter((id) => this.#children.get(id)?.length === 0)
+  }
+
+  /** Revisions without a down_revision. */
+  bases(): string[] {
+    return this.#order.filter((id) => this.node(id).parents.length === 0)
+  }
+
+  /** Revisions with more than one child (where branches start). */
+  branchPoints(): string[] {
+    return this.#order.filter((id) => (this.#children.get(id)?.length ?? 0) > 1)
+  }
+
+  children(id: string): readonly string[] {
+    this.node(id)
+    return this.#children.get(id) ?? []
+  }
+
+  /** The down_revision ids, in the order the file lists them. */
+  parents(id: string): readonly string[] {
+    return this.node(id).parents
+  }
+
+  isMerge(id: string): boolean {
+    return this.node(id).parents.length > 1
+  }
+
+  /** Everything `id` builds on (and `id` itself with `{ inclusive: true }`). */
+  ancestors(id: string, options: AncestryOptions = {}): string[] {
+    return this.#walk(id, options, (x) => this.node(x).parents)
+  }
+
+  /** Everything that builds on `id` (and `id` itself with `{ inclusive: true }`). */
+  descendants(id: string, options: AncestryOptions = {}): string[] {
+    return this.#walk(id, options, (x) => this.#children.get(x) ?? [])
+  }
+
+  #walk(id: string, options: AncestryOptions, next: (id: string) => readonly string[]): string[] {
+    this.node(id)
+    const seen = new Set<string>(options.inclusive ? [id] : [])
+    const stack = [...next(id)]
+    while (stack.length > 0) {
+      const x = stack.pop() as string
+      if (seen.has(x)) continue
+      seen.add(x)
+      stack.push(...next(x))
+    }
+    return this.sortTopologically(seen)
+  }
+}
+
+function checkId(node: RevisionNode): void {
+  if (!REVISION_ID_PATTERN.test(node.id)) {
+    throw new InvalidMigrationError('INVALID_REVISION_ID',
+      `Revision id "${node.id}" may contain only letters, digits, "_" and "-"`,
+      { location: locationOf(node), hint: 'Change the revision id (sqlmig create makes 12 hex digits)' })
+  }
+  if (RESERVED_TARGETS.includes(node.id)) {
+    throw new InvalidMigrationError('INVALID_REVISION_ID', `Revision id "${node.id}" is a reserved word`,
+      { location: locationOf(node), hint: `Change the revision id: ${quote(RESERVED_TARGETS)} name targets` })
+  }
+}
+
+function missingParent<T extends RevisionNode>(node: T, parent: string, nodes: Map<string, T>): InvalidMigrationError {
+  const ids = [...nodes.keys()].filter((id) => id !== node.id)
+  const similar = ids.filter((id) => id.startsWith(parent) || parent.startsWith(id))
+  const shown = (similar.length > 0 ? similar : ids).slice(0, 5)
+  const more = (similar.length > 0 ? similar : ids).length - shown.length
+  const existing = ids.length === 0
+    ? 'no other revision exists; remove down_revision to make it a base'
+    : `${similar.length > 0 ? 'similar' : 'existing'} revisions: ${quote(shown)}${more > 0 ? ` and ${more} more` : ''}`
+  return new InvalidMigrationError('MISSING_PARENT',
+    `Revision "${node.id}" names down_revision "${parent}", which does not exist`,
+    { location: locationOf(node), hint: `Fix down_revision (${existing})` })
+}
+
+/** Kahn's algorithm with a sorted ready list; reports a cycle when nodes are left over. */
+function topologicalOrder<T extends RevisionNode>(nodes: Map<string, T>, children: Map<string, string[]>): string[] {
+  const waiting = new Map<string, number>()
+  const ready: T[] = []
+  for (const node of nodes.values()) {
+    waiting.set(node.id, node.parents.length)
+    if (node.parents.length === 0) insertSorted(ready, node, compareNodes)
+  }
+  const order: string[] = []
+  while (ready.length > 0) {
+    const node = ready.shift() as T
+    order.push(node.id)
+    for (const child of children.get(node.id) ?? []) {
+      const left = (waiting.get(child) as number) - 1
+      waiting.set(child, left)
+      if (left === 0) insertSorted(ready, nodes.get(child) as T, compareNodes)
+    }
+  }
+  if (order.length < nodes.size) throw cycleError(nodes, new Set(order))
+  return order
+}
+
+/** Every node left over by Kahn's algorithm has a left-over parent: follow them to a repeat. */
+function cycleError<T extends RevisionNode>(nodes: Map<string, T>, done: Set<string>): InvalidMigrationError {
+  const left = [...nodes.keys()].filter((id) => !done.has(id)).sort()
+  const path: string[] = []
+  const index = new Map<string, number>()
+  let id = left[0] as string
+  while (!index.has(id)) {
+    index.set(id, path.length)
+    path.push(id)
+    id = (nodes.get(id) as T).parents.find((p) => !done.has(p)) as string
+  }
+  const cycle = path.slice(index.get(id))
+  const start = cycle.indexOf([...cycle].sort()[0] as string)
+  const rotated = [...cycle.slice(start), ...cycle.slice(0, start)]
+  const first = nodes.get(rotated[0] as string) as T
+  return new InvalidMigrationError('CYCLE',
+    `Revisions form a cycle through down_revision: ${[...rotated, rotated[0] as string].map((x) => `"${x}"`).join(' -> ')}`,
+    { location: locationOf(first), hint: 'Fix down_revision in one of these files so the chain ends at a base revision' })
+}

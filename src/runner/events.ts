@@ -1,0 +1,12 @@
+/** What a run reports while it goes: progress lines for the CLI, records for --json. */
+export type Direction = 'up' | 'down'
+
+export type RunEvent =
+  | { type: 'lock-wait'; holderPid: number | undefined; holderApplication: string | undefined }
+  | { type: 'lock-acquired'; waitedMs: number }
+  | { type: 'step-start'; revision: string; direction: Direction; message: string; file: string }
+  | { type: 'step-done'; revision: string; direction: Direction; ms: number }
+  | { type: 'commit'; revisions: string[] }
+  | { type: 'rollback'; reason: 'dry-run' | 'error' }
+
+export type RunListener = (event: RunEvent) => void

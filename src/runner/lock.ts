@@ -1,0 +1,114 @@
+/**
+ * The migration lock: a PostgreSQL advisory lock, keyed by the version table's name.
+ *
+ * Waiters POLL with pg_try_advisory_xact_lock and back off; they never sit in a blocking
+ * pg_advisory_lock call, so they hold no snapshot that a `CREATE INDEX CONCURRENTLY` in the
+ * running migration would wait for (the deadlock Flyway and others hit). The lock is taken at
+ * TRANSACTION level inside the migration transaction, so it is released by COMMIT/ROLLBACK or
+ * when the holder dies, and it works through a transaction-mode pooler such as PgBouncer
+ * (a session-level lock would stay on whichever server connection the pooler picked).
+ * https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
+ */
+import type { Database } from '../db/database.ts'
+import { LockTimeoutError } from '../errors.ts'
+import type { RunListener } from './events.ts'
+import type { VersionTableName } from './version-table.ts'
+
+/** First half of the two-int advisory key: "sqlm". */
+const LOCK_CLASS = 0x73716c6d
+
+/** Second half: FNV-1a of "schema.table", as a signed int4. */
+export function lockKey(name: VersionTableName): [number, number] {
+  let h = 0x811c9dc5
+  for (const ch of `${name.schema}.${name.table}`) {
+    h ^= ch.codePointAt(0)!
+    h = Math.imul(h, 0x01000193)
+  }
+  return [LOCK_CLASS, h | 0]
+}
+
+export interface LockOptions {
+  /** Give up after this many milliseconds; undefined waits forever. */
+  timeoutMs: number | undefined
+  onEvent?: RunListener | undefined
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function holder(db: Database, key: [number, number]): Promise<{ pid: number | undefined; app: string | undefined }> {
+  try {
+    const rows = await db.query<{ pid: number; application_name: string | null }>(
+      `select l.pid, a.application_name from pg_catalog.pg_locks l
+         left join pg_catalog.pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'advisory' and l.classid::bigint = ($1::bigint & 4294967295) and l.objid::bigint = ($2::bigint & 4294967295)
+          and l.objsubid = 2 and l.granted limit 1`,
+      [key[0], key[1]],
+    )
+    return { pid: rows[0]?.pid === undefined ? undefined : Number(rows[0].pid), app: rows[0]?.application_name ?? undefined }
+  } catch {
+    return { pid: undefined, app: undefined }
+  }
+}
+
+/** Opens a transaction that holds the migration lock (polling with backoff until it is free). */
+export async function beginLocked(db: Database, name: VersionTableName, options: LockOptions): Promise<void> {
+  const key = lockKey(name)
+  const started = Date.now()
+  let delay = 25
+  let reported = false
+  for (;;) {
+    await db.exec('begin')
+    const rows = await db.query<{ ok: boolean }>('select pg_catalog.pg_try_advisory_xact_lock($1::int4, $2::int4) as ok', key)
+    if (rows[0]?.ok === true) {
+      if (reported) options.onEvent?.({ type: 'lock-acquired', waitedMs: Date.now() - started })
+      return
+    }
+    // Not ours: end the transaction at once so that we hold no snapshot while we wait.
+    await db.exec('rollback')
+    const who = reported ? undefined : await holder(db, key)
+    if (who) {
+      reported = true
+      options.onEvent?.({ type: 'lock-wait', holderPid: who.pid, holderApplication: who.app })
+    }
+    const waited = Date.now() - started
+    if (options.timeoutMs !== undefined && waited >= options.timeoutMs) {
+      const now = await holder(db, key)
+      throw new LockTimeoutError(
+        `Cannot take the migration lock: another migration has held it for over ${Math.round(options.timeoutMs / 1000 * 10) / 10}s` +
+          (now.pid !== undefined ? ` (pid ${now.pid}${now.app ? `, application_name "${now.app}"` : ''})` : ''),
+        { hint: 'Wait for the other run to finish, raise --lock-timeout, or stop the holder with pg_terminate_backend(pid) if it is stuck' },
+      )
+    }
+    const jitter = Math.random() * delay * 0.3
+    await sleep(Math.min(delay + jitter, options.timeoutMs === undefined ? Infinity : Math.max(1, options.timeoutMs - waited)))
+    delay = Math.min(delay * 2, 1000)
+  }
+}
+
+/** Takes the session-level lock (for `transaction: false` migrations, which run outside a transaction). */
+export async function lockSession(db: Database, name: VersionTableName, options: LockOptions): Promise<() => Promise<void>> {
+  const key = lockKey(name)
+  const started = Date.now()
+  let delay = 25
+  let reported = false
+  for (;;) {
+    const rows = await db.query<{ ok: boolean }>('select pg_catalog.pg_try_advisory_lock($1::int4, $2::int4) as ok', key)
+    if (rows[0]?.ok === true) {
+      return async () => {
+        await db.query('select pg_catalog.pg_advisory_unlock($1::int4, $2::int4)', key)
+      }
+    }
+    if (!reported) {
+      const who = await holder(db, key)
+      reported = true
+      options.onEvent?.({ type: 'lock-wait', holderPid: who.pid, holderApplication: who.app })
+    }
+    if (options.timeoutMs !== undefined && Date.now() - started >= options.timeoutMs) {
+      throw new LockTimeoutError(`Cannot take the migration lock: another migration has held it for over ${options.timeoutMs / 1000}s`, {
+        hint: 'Wait for the other run to finish or raise --lock-timeout',
+      })
+    }
+    await sleep(delay)
+    delay = Math.min(delay * 2, 1000)
+  }
+}

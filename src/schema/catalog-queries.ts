@@ -1,0 +1,169 @@
+/**
+ * Catalog queries behind `introspect()`. Each returns rows of JSON-able values; the text comes
+ * from PostgreSQL's own deparsers (format_type, pg_get_expr, pg_get_*def) so what we compare is
+ * what the server would print. Only catalog columns present in PostgreSQL 13 through 18 are used.
+ *
+ * `%NS%` is replaced by a namespace filter on the alias `n`; `%NOTEXT(class, oid)%` by a test
+ * that the object does not belong to an extension (pg_depend deptype 'e').
+ */
+
+/** Name of the version table sqlmig keeps in the migrated database, never part of a model. */
+export const VERSION_TABLE = 'sqlmig_version'
+
+const QUAL = (ns: string, rel: string) => `quote_ident(${ns}.nspname) || '.' || quote_ident(${rel})`
+const FN_KEY = (p: string, pn: string) => `${QUAL(pn, `${p}.proname`)} || '(' || pg_get_function_identity_arguments(${p}.oid) || ')'`
+
+export const SCHEMAS_SQL = `
+select quote_ident(n.nspname) as name, obj_description(n.oid, 'pg_namespace') as comment
+from pg_namespace n where %NS% and %NOTEXT(pg_namespace, n.oid)%
+order by 1`
+
+export const EXTENSIONS_SQL = `
+select quote_ident(e.extname) as name, quote_ident(n.nspname) as schema, obj_description(e.oid, 'pg_extension') as comment
+from pg_extension e join pg_namespace n on n.oid = e.extnamespace
+order by 1`
+
+export const ENUMS_SQL = `
+select quote_ident(n.nspname) as schema, quote_ident(t.typname) as name,
+  coalesce((select json_agg(e.enumlabel order by e.enumsortorder) from pg_enum e where e.enumtypid = t.oid), '[]') as values,
+  obj_description(t.oid, 'pg_type') as comment
+from pg_type t join pg_namespace n on n.oid = t.typnamespace
+where t.typtype = 'e' and %NS% and %NOTEXT(pg_type, t.oid)%
+order by 1, 2`
+
+export const DOMAINS_SQL = `
+select quote_ident(n.nspname) as schema, quote_ident(t.typname) as name,
+  format_type(t.typbasetype, t.typtypmod) as type, pg_get_expr(t.typdefaultbin, 0) as "default", t.typnotnull as "notNull",
+  (select ${QUAL('cn', 'co.collname')} from pg_collation co join pg_namespace cn on cn.oid = co.collnamespace
+     where co.oid = t.typcollation and t.typcollation <> bt.typcollation) as collation,
+  coalesce((select json_object_agg(quote_ident(c.conname), pg_get_constraintdef(c.oid)) from pg_constraint c
+     where c.contypid = t.oid and c.contype = 'c'), '{}') as checks,
+  obj_description(t.oid, 'pg_type') as comment
+from pg_type t join pg_namespace n on n.oid = t.typnamespace join pg_type bt on bt.oid = t.typbasetype
+where t.typtype = 'd' and %NS% and %NOTEXT(pg_type, t.oid)%
+order by 1, 2`
+
+const SEQ_OPTIONS = (s: string) => `format_type(${s}.seqtypid, null) as type, ${s}.seqstart::text as start,
+  ${s}.seqincrement::text as increment, ${s}.seqmin::text as min, ${s}.seqmax::text as max,
+  ${s}.seqcache::text as cache, ${s}.seqcycle as cycle`
+
+export const SEQUENCES_SQL = `
+select quote_ident(n.nspname) as schema, quote_ident(c.relname) as name, ${SEQ_OPTIONS('s')},
+  (select ${QUAL('tn', 'tc.relname')} || '.' || quote_ident(a.attname)
+     from pg_depend d join pg_class tc on tc.oid = d.refobjid join pg_namespace tn on tn.oid = tc.relnamespace
+     join pg_attribute a on a.attrelid = tc.oid and a.attnum = d.refobjsubid
+     where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.refclassid = 'pg_class'::regclass
+       and d.deptype = 'a' limit 1) as "ownedBy",
+  obj_description(c.oid, 'pg_class') as comment
+from pg_class c join pg_sequence s on s.seqrelid = c.oid join pg_namespace n on n.oid = c.relnamespace
+where c.relkind = 'S' and %NS% and %NOTEXT(pg_class, c.oid)%
+  and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'i')
+  and not exists (select 1 from pg_depend d join pg_class tc on tc.oid = d.refobjid
+     where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'a' and tc.relname = '${VERSION_TABLE}')
+order by 1, 2`
+
+/** Tables, views and materialized views (partitions are not modelled). */
+export const RELATIONS_SQL = `
+select quote_ident(n.nspname) as schema, quote_ident(c.relname) as name, c.relkind as kind,
+  c.relpersistence = 'u' as unlogged, c.relrowsecurity as "rowSecurity", c.relforcerowsecurity as "forceRowSecurity",
+  case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid) end as definition,
+  case when c.relkind in ('v', 'm') then array_to_string(c.reloptions, ', ') end as options,
+  obj_description(c.oid, 'pg_class') as comment,
+  case when c.relkind in ('v', 'm') then coalesce((select json_object_agg(quote_ident(a.attname), col_description(c.oid, a.attnum))
+     from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and col_description(c.oid, a.attnum) is not null), '{}') end as "columnComments",
+  case when c.relkind in ('v', 'm') then coalesce((select json_agg(distinct x.k) from (
+       select ${QUAL('dn', 'dc.relname')} as k from pg_rewrite r
+         join pg_depend d on d.classid = 'pg_rewrite'::regclass and d.objid = r.oid and d.refclassid = 'pg_class'::regclass
+         join pg_class dc on dc.oid = d.refobjid join pg_namespace dn on dn.oid = dc.relnamespace
+         where r.ev_class = c.oid and dc.oid <> c.oid
+       union all
+       select ${FN_KEY('p', 'pn')} from pg_rewrite r
+         join pg_depend d on d.classid = 'pg_rewrite'::regclass and d.objid = r.oid and d.refclassid = 'pg_proc'::regclass
+         join pg_proc p on p.oid = d.refobjid join pg_namespace pn on pn.oid = p.pronamespace
+         where r.ev_class = c.oid) x), '[]') end as "dependsOn"
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where c.relkind in ('r', 'p', 'v', 'm') and not c.relispartition and c.relname <> '${VERSION_TABLE}'
+  and %NS% and %NOTEXT(pg_class, c.oid)%
+order by 1, 2`
+
+const REL_JOIN = `join pg_namespace n on n.oid = c.relnamespace`
+const REL_FILTER = `not c.relispartition and c.relname <> '${VERSION_TABLE}' and %NS% and %NOTEXT(pg_class, c.oid)%`
+const REL_KEY = QUAL('n', 'c.relname')
+
+export const COLUMNS_SQL = `
+select ${REL_KEY} as rel, quote_ident(a.attname) as name, format_type(a.atttypid, a.atttypmod) as type,
+  a.attnotnull as "notNull",
+  case when a.attgenerated = '' then pg_get_expr(ad.adbin, ad.adrelid) end as "default",
+  case when a.attgenerated <> '' then pg_get_expr(ad.adbin, ad.adrelid) end as generated,
+  a.attidentity as identity,
+  (select ${QUAL('cn', 'co.collname')} from pg_collation co join pg_namespace cn on cn.oid = co.collnamespace
+     where co.oid = a.attcollation and a.attcollation <> t.typcollation) as collation,
+  col_description(c.oid, a.attnum) as comment,
+  (select json_build_object('sequence', ${QUAL('sn', 'sc.relname')}, 'type', format_type(s.seqtypid, null),
+       'start', s.seqstart::text, 'increment', s.seqincrement::text, 'min', s.seqmin::text, 'max', s.seqmax::text,
+       'cache', s.seqcache::text, 'cycle', s.seqcycle)
+     from pg_depend d join pg_class sc on sc.oid = d.objid join pg_namespace sn on sn.oid = sc.relnamespace
+     join pg_sequence s on s.seqrelid = sc.oid
+     where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass and d.refobjid = c.oid
+       and d.refobjsubid = a.attnum and d.deptype = 'i' limit 1) as "identitySequence"
+from pg_attribute a join pg_class c on c.oid = a.attrelid ${REL_JOIN}
+  join pg_type t on t.oid = a.atttypid
+  left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
+where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p') and ${REL_FILTER}
+order by 1, a.attnum`
+
+const ATT_NAMES = (arr: string, rel: string) =>
+  `coalesce((select json_agg(quote_ident(a.attname) order by k.i) from unnest(${arr}) with ordinality k(num, i)
+     join pg_attribute a on a.attrelid = ${rel} and a.attnum = k.num), '[]')`
+
+export const CONSTRAINTS_SQL = `
+select ${REL_KEY} as rel, quote_ident(co.conname) as name, co.contype as type, pg_get_constraintdef(co.oid) as definition,
+  obj_description(co.oid, 'pg_constraint') as comment,
+  ${ATT_NAMES('co.conkey', 'co.conrelid')} as columns,
+  (select ${QUAL('rn', 'rc.relname')} from pg_class rc join pg_namespace rn on rn.oid = rc.relnamespace
+     where rc.oid = co.confrelid) as "refTable",
+  ${ATT_NAMES('co.confkey', 'co.confrelid')} as "refColumns"
+from pg_constraint co join pg_class c on c.oid = co.conrelid ${REL_JOIN}
+where co.contype in ('p', 'u', 'c', 'f', 'x') and co.conparentid = 0 and co.conislocal and ${REL_FILTER}
+order by 1, 2`
+
+export const INDEXES_SQL = `
+select ${REL_KEY} as rel, quote_ident(ic.relname) as name, pg_get_indexdef(i.indexrelid) as definition,
+  obj_description(i.indexrelid, 'pg_class') as comment,
+  ${ATT_NAMES('i.indkey::int2[]', 'i.indrelid')} as columns
+from pg_index i join pg_class ic on ic.oid = i.indexrelid join pg_class c on c.oid = i.indrelid ${REL_JOIN}
+where c.relkind in ('r', 'p', 'm') and ${REL_FILTER}
+  and not exists (select 1 from pg_constraint co where co.conindid = i.indexrelid and co.conrelid = i.indrelid
+     and co.contype in ('p', 'u', 'x'))
+order by 1, 2`
+
+export const TRIGGERS_SQL = `
+select ${REL_KEY} as rel, quote_ident(t.tgname) as name, pg_get_triggerdef(t.oid) as definition,
+  t.tgenabled as enabled, obj_description(t.oid, 'pg_trigger') as comment,
+  (select ${FN_KEY('p', 'pn')} from pg_proc p join pg_namespace pn on pn.oid = p.pronamespace where p.oid = t.tgfoid) as function
+from pg_trigger t join pg_class c on c.oid = t.tgrelid ${REL_JOIN}
+where not t.tgisinternal and t.tgparentid = 0 and ${REL_FILTER}
+order by 1, 2`
+
+export const POLICIES_SQL = `
+select ${REL_KEY} as rel, quote_ident(p.polname) as name, p.polpermissive as permissive, p.polcmd as command,
+  coalesce((select json_agg(case when r = 0 then 'PUBLIC' else quote_ident(pg_get_userbyid(r)) end order by 1)
+     from unnest(p.polroles) r), '[]') as roles,
+  pg_get_expr(p.polqual, p.polrelid) as using, pg_get_expr(p.polwithcheck, p.polrelid) as check,
+  obj_description(p.oid, 'pg_policy') as comment
+from pg_policy p join pg_class c on c.oid = p.polrelid ${REL_JOIN}
+where ${REL_FILTER}
+order by 1, 2`
+
+export const FUNCTIONS_SQL = `
+select quote_ident(n.nspname) as schema, quote_ident(p.proname) as name, p.prokind as kind,
+  pg_get_function_identity_arguments(p.oid) as "identityArgs", pg_get_function_arguments(p.oid) as args,
+  case when p.prokind = 'f' then pg_get_function_result(p.oid) end as result,
+  pg_get_functiondef(p.oid) as definition, obj_description(p.oid, 'pg_proc') as comment,
+  coalesce((select json_agg(distinct ${QUAL('tn', 'tc.relname')})
+     from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]) || p.prorettype) ty
+     join pg_type t on t.oid = ty join pg_class tc on tc.oid = t.typrelid join pg_namespace tn on tn.oid = tc.relnamespace
+     where t.typrelid <> 0), '[]') as "usesTypes"
+from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+where p.prokind in ('f', 'p') and %NS% and %NOTEXT(pg_proc, p.oid)%
+order by 1, 2, 4`

@@ -1,0 +1,140 @@
+/**
+ * What a diff needs to know beyond one object: which tables go away, which columns change under
+ * their dependents, which enums are rebuilt, which functions must be dropped and re-created,
+ * and (as a closure) which views must be dropped and re-created around all that.
+ */
+import type { ColumnInfo, FunctionInfo, SchemaModel, ViewInfo } from '../model.ts'
+
+export interface DiffContext {
+  from: SchemaModel
+  to: SchemaModel
+  /** Tables present before and not after. */
+  droppedTables: Set<string>
+  /** table → columns whose type changes, or that are dropped or dropped and re-added. */
+  changedColumns: Map<string, Set<string>>
+  /** Enums rebuilt (renamed away, created anew, columns converted, old one dropped). */
+  rebuiltEnums: Set<string>
+  /** Functions present on both sides that need DROP + CREATE (signature or result changed). */
+  recreatedFunctions: Set<string>
+  /** Views present on both sides that are dropped and created again. */
+  recreatedViews: Set<string>
+}
+
+/** True if the enum can go from `a` to `b` with ALTER TYPE ... ADD VALUE only. */
+export function enumAddOnly(a: string[], b: string[]): boolean {
+  let j = 0
+  for (const v of b) if (j < a.length && v === a[j]) j++
+  return j === a.length
+}
+
+/** A column is re-created (DROP + ADD) when ALTER cannot turn one into the other. */
+export function columnNeedsRecreate(a: ColumnInfo, b: ColumnInfo): boolean {
+  return (a.generated ?? '') !== (b.generated ?? '') && (a.generated !== null || b.generated !== null)
+}
+
+/** The unquoted-safe text a deparsed expression uses to call a function: `schema.name(`. */
+export function functionCallText(f: FunctionInfo): string {
+  return `${f.schema}.${f.name}(`
+}
+
+/** Text that names an enum type in deparsed SQL (`public.mood`), as a regex-safe matcher. */
+export function mentions(text: string | null | undefined, name: string): boolean {
+  if (!text) return false
+  let at = text.indexOf(name)
+  while (at >= 0) {
+    const after = text[at + name.length] ?? ''
+    const before = at === 0 ? '' : text[at - 1]!
+    if (!/[A-Za-z0-9_$"]/.test(after) && !/[A-Za-z0-9_$".]/.test(before)) return true
+    at = text.indexOf(name, at + 1)
+  }
+  return false
+}
+
+function newValueUsed(to: SchemaModel, key: string, added: string[]): boolean {
+  const e = to.enums[key]!
+  const text = JSON.stringify({ ...to, enums: {} })
+  const typeName = `${e.schema}.${e.name}`
+  return added.some((v) => text.includes(JSON.stringify(`'${v.replace(/'/g, "''")}'::${typeName}`).slice(1, -1)))
+}
+
+export function buildContext(from: SchemaModel, to: SchemaModel): DiffContext {
+  const droppedTables = new Set(Object.keys(from.tables).filter((k) => !to.tables[k]))
+  const rebuiltEnums = new Set<string>()
+  for (const [key, a] of Object.entries(from.enums)) {
+    const b = to.enums[key]
+    if (!b || JSON.stringify(a.values) === JSON.stringify(b.values)) continue
+    const added = b.values.filter((v) => !a.values.includes(v))
+    if (!enumAddOnly(a.values, b.values) || newValueUsed(to, key, added)) rebuiltEnums.add(key)
+  }
+  const changedColumns = new Map<string, Set<string>>()
+  for (const [key, a] of Object.entries(from.tables)) {
+    const b = to.tables[key]
+    if (!b) continue
+    const set = new Set<string>()
+    for (const ca of a.columns) {
+      const cb = b.columns.find((c) => c.name === ca.name)
+      if (!cb || ca.type !== cb.type || columnNeedsRecreate(ca, cb) || (ca.collation ?? '') !== (cb.collation ?? '')) set.add(ca.name)
+      else if ([...rebuiltEnums].some((e) => mentions(cb.type, e))) set.add(ca.name)
+    }
+    if (set.size > 0) changedColumns.set(key, set)
+  }
+  const recreatedFunctions = new Set<string>()
+  for (const [key, a] of Object.entries(from.functions)) {
+    const b = to.functions[key]
+    if (!b) continue
+    if (a.args !== b.args || a.result !== b.result || a.kind !== b.kind || [...rebuiltEnums].some((e) => mentions(b.identityArgs, e) || mentions(b.result, e))) {
+      recreatedFunctions.add(key)
+    }
+  }
+  const ctx: DiffContext = { from, to, droppedTables, changedColumns, rebuiltEnums, recreatedFunctions, recreatedViews: new Set() }
+  ctx.recreatedViews = viewsToRecreate(ctx)
+  return ctx
+}
+
+function viewChanged(a: ViewInfo, b: ViewInfo): boolean {
+  return a.definition !== b.definition || a.materialized !== b.materialized || (a.options ?? '') !== (b.options ?? '')
+}
+
+function viewsToRecreate(ctx: DiffContext): Set<string> {
+  const { from, to } = ctx
+  const gone = new Set<string>()
+  for (const [k, a] of Object.entries(from.views)) {
+    const b = to.views[k]
+    if (!b || viewChanged(a, b)) gone.add(k)
+  }
+  for (const k of ctx.recreatedFunctions) gone.add(k)
+  for (const k of Object.keys(from.functions)) if (!to.functions[k]) gone.add(k)
+  for (const k of ctx.changedColumns.keys()) gone.add(k)
+  for (const k of ctx.droppedTables) gone.add(k)
+  // Closure: a view over something dropped or changed goes too.
+  let grew = true
+  while (grew) {
+    grew = false
+    for (const [k, v] of Object.entries(from.views)) {
+      if (gone.has(k)) continue
+      if (v.dependsOn.some((d) => gone.has(d))) {
+        gone.add(k)
+        grew = true
+      }
+    }
+  }
+  return new Set(Object.keys(from.views).filter((k) => gone.has(k) && to.views[k]))
+}
+
+/** Views in dependency order (a view after everything it reads). */
+export function viewOrder(model: SchemaModel): Map<string, number> {
+  const rank = new Map<string, number>()
+  const visiting = new Set<string>()
+  const visit = (k: string): number => {
+    const known = rank.get(k)
+    if (known !== undefined) return known
+    if (visiting.has(k)) return 0
+    visiting.add(k)
+    let r = 0
+    for (const d of model.views[k]?.dependsOn ?? []) if (model.views[d]) r = Math.max(r, visit(d) + 1)
+    rank.set(k, r)
+    return r
+  }
+  for (const k of Object.keys(model.views)) visit(k)
+  return rank
+}

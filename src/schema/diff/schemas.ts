@@ -1,0 +1,45 @@
+/** Schemas and extensions: created first, dropped last. */
+import { detectedLine, PHASE, type Change } from './change.ts'
+import type { DiffContext } from './context.ts'
+import { commentOn, pairs } from './sql-text.ts'
+
+export function diffSchemas(ctx: DiffContext): Change[] {
+  const out: Change[] = []
+  const { removed, added, both } = pairs(ctx.from.schemas, ctx.to.schemas)
+  for (const [name, s] of added) {
+    const sql = [`CREATE SCHEMA ${name}`]
+    if (s.comment !== null) sql.push(commentOn(`SCHEMA ${name}`, s.comment))
+    out.push({ kind: 'schema', action: 'add', name, detected: detectedLine('add', 'schema', name), sql, phase: PHASE.createSchema })
+  }
+  for (const [name] of removed) {
+    out.push({ kind: 'schema', action: 'remove', name, detected: detectedLine('remove', 'schema', name), sql: [`DROP SCHEMA ${name}`], phase: PHASE.dropSchema, destructive: true })
+  }
+  for (const [name, a, b] of both) {
+    if (a.comment !== b.comment) {
+      out.push({ kind: 'schema', action: 'change', name, detected: detectedLine('change', 'schema', name, 'comment'), sql: [commentOn(`SCHEMA ${name}`, b.comment)], phase: PHASE.comment })
+    }
+  }
+  return out
+}
+
+export function diffExtensions(ctx: DiffContext): Change[] {
+  const out: Change[] = []
+  const { removed, added, both } = pairs(ctx.from.extensions, ctx.to.extensions)
+  for (const [name, e] of added) {
+    const sql = [`CREATE EXTENSION IF NOT EXISTS ${name} WITH SCHEMA ${e.schema}`]
+    out.push({ kind: 'extension', action: 'add', name, detected: detectedLine('add', 'extension', name), sql, phase: PHASE.createExtension })
+    if (e.comment !== null) out.push({ kind: 'extension', action: 'add', name, detected: '', sql: [commentOn(`EXTENSION ${name}`, e.comment)], phase: PHASE.comment })
+  }
+  for (const [name] of removed) {
+    out.push({ kind: 'extension', action: 'remove', name, detected: detectedLine('remove', 'extension', name), sql: [`DROP EXTENSION ${name}`], phase: PHASE.dropExtension, destructive: true })
+  }
+  for (const [name, a, b] of both) {
+    if (a.schema !== b.schema) {
+      out.push({ kind: 'extension', action: 'change', name, detected: detectedLine('change', 'extension', name, 'schema'), sql: [`ALTER EXTENSION ${name} SET SCHEMA ${b.schema}`], phase: PHASE.createExtension })
+    }
+    if (a.comment !== b.comment) {
+      out.push({ kind: 'extension', action: 'change', name, detected: detectedLine('change', 'extension', name, 'comment'), sql: [commentOn(`EXTENSION ${name}`, b.comment)], phase: PHASE.comment })
+    }
+  }
+  return out
+}

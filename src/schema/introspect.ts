@@ -1,0 +1,132 @@
+/**
+ * Reads a SchemaModel from a live database through the system catalogs.
+ *
+ * The queries run with an empty search_path so that PostgreSQL's deparsers qualify every
+ * reference (`public.users`, `public.mood`, `nextval('public.t_id_seq'::regclass)`): the text
+ * then means the same thing whatever search_path the generated migration later runs with.
+ */
+import type { Database } from '../db/database.ts'
+import * as Q from './catalog-queries.ts'
+import { emptyModel, type ColumnInfo, type ConstraintInfo, type IndexInfo, type PolicyInfo, type SchemaModel, type TriggerInfo } from './model.ts'
+
+export interface IntrospectOptions {
+  /** Only these schemas (unquoted names); default: every schema except the system ones. */
+  schemas?: string[]
+}
+
+type Row = Record<string, any>
+
+function quoteLiteral(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`
+}
+
+function prepare(sql: string, options: IntrospectOptions): string {
+  const ns = options.schemas && options.schemas.length > 0
+    ? `n.nspname in (${options.schemas.map(quoteLiteral).join(', ')})`
+    : `n.nspname <> 'information_schema' and n.nspname not like 'pg\\_%'`
+  return sql
+    .replaceAll('%NS%', `(${ns})`)
+    .replace(/%NOTEXT\((\w+), ([\w.]+)\)%/g, (_m, cls: string, oid: string) =>
+      `not exists (select 1 from pg_depend xd where xd.classid = '${cls}'::regclass and xd.objid = ${oid} and xd.deptype = 'e')`)
+}
+
+/** Runs one catalog query and returns its rows as plain JSON values (same shape on every driver). */
+async function rows(db: Database, sql: string, options: IntrospectOptions): Promise<Row[]> {
+  const wrapped = `select coalesce(json_agg(x), '[]')::text as j from (${prepare(sql, options)}) x`
+  const result = await db.query<{ j: string }>(wrapped)
+  return JSON.parse(result[0]?.j ?? '[]') as Row[]
+}
+
+/** Reads every user object of the database into a SchemaModel. */
+export async function introspect(db: Database, options: IntrospectOptions = {}): Promise<SchemaModel> {
+  const saved = (await db.query<{ p: string }>(`select current_setting('search_path') as p`))[0]?.p ?? ''
+  await db.query(`select set_config('search_path', '', false)`)
+  try {
+    return await readModel(db, options)
+  } finally {
+    await db.query(`select set_config('search_path', $1, false)`, [saved])
+  }
+}
+
+async function readModel(db: Database, options: IntrospectOptions): Promise<SchemaModel> {
+  const m = emptyModel()
+  for (const r of await rows(db, Q.SCHEMAS_SQL, options)) m.schemas[r.name] = { name: r.name, comment: r.comment }
+  for (const r of await rows(db, Q.EXTENSIONS_SQL, options)) {
+    m.extensions[r.name] = { name: r.name, schema: r.schema, comment: r.comment }
+  }
+  for (const r of await rows(db, Q.ENUMS_SQL, options)) {
+    m.enums[`${r.schema}.${r.name}`] = { schema: r.schema, name: r.name, values: r.values, comment: r.comment }
+  }
+  for (const r of await rows(db, Q.DOMAINS_SQL, options)) {
+    m.domains[`${r.schema}.${r.name}`] = {
+      schema: r.schema, name: r.name, type: r.type, default: r.default, notNull: r.notNull,
+      collation: r.collation, checks: r.checks, comment: r.comment,
+    }
+  }
+  for (const r of await rows(db, Q.SEQUENCES_SQL, options)) {
+    m.sequences[`${r.schema}.${r.name}`] = {
+      schema: r.schema, name: r.name, type: r.type, start: r.start, increment: r.increment, min: r.min, max: r.max,
+      cache: r.cache, cycle: r.cycle, ownedBy: r.ownedBy, comment: r.comment,
+    }
+  }
+  for (const r of await rows(db, Q.RELATIONS_SQL, options)) {
+    const key = `${r.schema}.${r.name}`
+    if (r.kind === 'v' || r.kind === 'm') {
+      m.views[key] = {
+        schema: r.schema, name: r.name, materialized: r.kind === 'm', definition: r.definition,
+        options: r.options || null, indexes: {}, triggers: {}, columnComments: r.columnComments, comment: r.comment,
+        dependsOn: (r.dependsOn as string[]).sort(),
+      }
+    } else {
+      m.tables[key] = {
+        schema: r.schema, name: r.name, unlogged: r.unlogged, columns: [], constraints: {}, indexes: {}, triggers: {},
+        policies: {}, rowSecurity: r.rowSecurity, forceRowSecurity: r.forceRowSecurity, comment: r.comment,
+      }
+    }
+  }
+  for (const r of await rows(db, Q.COLUMNS_SQL, options)) {
+    const t = m.tables[r.rel]
+    if (!t) continue
+    const s = r.identitySequence
+    const column: ColumnInfo = {
+      name: r.name, type: r.type, notNull: r.notNull, default: r.default,
+      identity: r.identity && s ? { kind: r.identity, ...s } : null,
+      generated: r.generated, collation: r.collation, comment: r.comment,
+    }
+    t.columns.push(column)
+  }
+  for (const r of await rows(db, Q.CONSTRAINTS_SQL, options)) {
+    const t = m.tables[r.rel]
+    if (!t) continue
+    const c: ConstraintInfo = {
+      name: r.name, type: r.type, definition: r.definition, comment: r.comment, columns: r.columns,
+      refTable: r.refTable, refColumns: r.refColumns,
+    }
+    t.constraints[r.name] = c
+  }
+  for (const r of await rows(db, Q.INDEXES_SQL, options)) {
+    const i: IndexInfo = { name: r.name, definition: r.definition, comment: r.comment, columns: r.columns }
+    const owner = m.tables[r.rel] ?? m.views[r.rel]
+    if (owner) owner.indexes[r.name] = i
+  }
+  for (const r of await rows(db, Q.TRIGGERS_SQL, options)) {
+    const tr: TriggerInfo = { name: r.name, definition: r.definition, enabled: r.enabled, comment: r.comment, function: r.function }
+    const owner = m.tables[r.rel] ?? m.views[r.rel]
+    if (owner) owner.triggers[r.name] = tr
+  }
+  for (const r of await rows(db, Q.POLICIES_SQL, options)) {
+    const p: PolicyInfo = {
+      name: r.name, permissive: r.permissive, command: r.command, roles: r.roles, using: r.using, check: r.check,
+      comment: r.comment,
+    }
+    const t = m.tables[r.rel]
+    if (t) t.policies[r.name] = p
+  }
+  for (const r of await rows(db, Q.FUNCTIONS_SQL, options)) {
+    m.functions[`${r.schema}.${r.name}(${r.identityArgs})`] = {
+      schema: r.schema, name: r.name, kind: r.kind, identityArgs: r.identityArgs, args: r.args, result: r.result,
+      definition: r.definition, comment: r.comment, usesTypes: r.usesTypes,
+    }
+  }
+  return m
+}
