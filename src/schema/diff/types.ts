@@ -49,7 +49,7 @@ export function diffEnums(ctx: DiffContext): Change[] {
       const have = [...a.values]
       b.values.forEach((v, i) => {
         if (have.includes(v)) return
-        sql.push(i === 0 ? `ALTER TYPE ${key} ADD VALUE ${literal(v)} BEFORE ${literal(have[0]!)}` : `ALTER TYPE ${key} ADD VALUE ${literal(v)} AFTER ${literal(b.values[i - 1]!)}`)
+        sql.push(have.length === 0 ? `ALTER TYPE ${key} ADD VALUE ${literal(v)}` : i === 0 ? `ALTER TYPE ${key} ADD VALUE ${literal(v)} BEFORE ${literal(have[0]!)}` : `ALTER TYPE ${key} ADD VALUE ${literal(v)} AFTER ${literal(b.values[i - 1]!)}`)
         have.push(v)
       })
       const addedValues = b.values.filter((v) => !a.values.includes(v))

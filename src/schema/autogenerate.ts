@@ -1,0 +1,52 @@
+/**
+ * autogenerate(): what the migrations build vs what the declared schema describes, as an
+ * up/down pair. Replays the migrations into one shadow database, loads the declared schema into
+ * another, introspects both and diffs (up: replayed → declared, down: declared → replayed).
+ */
+import type { Change } from './diff/change.ts'
+import { introspect } from './introspect.ts'
+import type { SchemaModel } from './model.ts'
+import { planMigration } from './render.ts'
+import { loadTexts, openShadowPair, type OpenDatabase, type SqlText } from './shadow.ts'
+
+export interface AutogenerateOptions {
+  /** Up-migration texts in apply order. */
+  migrations: SqlText[]
+  /** Declared-schema texts in load order. */
+  declared: SqlText[]
+  /** Opens a database by URL (pass `openDatabase` from src/db/open.ts). */
+  open: OpenDatabase
+  /** A postgres:// URL: use scratch databases on that server instead of in-memory PGlite. */
+  shadowUrl?: string | undefined
+  /** Only these schemas (default: all user schemas). */
+  schemas?: string[] | undefined
+}
+
+export interface AutogenerateResult {
+  changes: Change[]
+  /** SQL turning the migrated schema into the declared one ("" when nothing differs). */
+  up: string
+  /** SQL turning the declared schema back into the migrated one. */
+  down: string
+  /** "Detected ..." lines of the up direction (empty: no changes detected). */
+  detected: string[]
+  upStatements: string[]
+  downStatements: string[]
+  replayed: SchemaModel
+  declared: SchemaModel
+}
+
+export async function autogenerate(options: AutogenerateOptions): Promise<AutogenerateResult> {
+  const pair = await openShadowPair(options.open, options.shadowUrl)
+  try {
+    await Promise.all([
+      loadTexts(pair.replayed, options.migrations, 'migration'),
+      loadTexts(pair.declared, options.declared, 'declared schema'),
+    ])
+    const io = { schemas: options.schemas }
+    const [replayed, declared] = await Promise.all([introspect(pair.replayed, io), introspect(pair.declared, io)])
+    return { ...planMigration(replayed, declared), replayed, declared }
+  } finally {
+    await pair.dispose()
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Table constraints and indexes. Changed ones are dropped and added again. Some unchanged ones
+ * are re-created too: those that mention a rebuilt enum or a re-created function, foreign keys
+ * over a column whose type changes, and foreign keys whose referenced key is re-created.
+ */
+import type { ConstraintInfo, IndexInfo } from '../model.ts'
+import { detectedLine, PHASE, type Change } from './change.ts'
+import { columnNeedsRecreate, functionCallText, mentions, type DiffContext } from './context.ts'
+import { commentOn, pairs } from './sql-text.ts'
+
+function forcedByText(ctx: DiffContext, text: string): boolean {
+  return [...ctx.rebuiltEnums].some((e) => mentions(text, e)) ||
+    [...ctx.recreatedFunctions].some((k) => text.includes(functionCallText(ctx.from.functions[k]!)))
+}
+
+/** Columns of a table that are dropped and added back (their constraints and indexes go with them). */
+function recreatedColumns(ctx: DiffContext, key: string): Set<string> {
+  const a = ctx.from.tables[key]
+  const b = ctx.to.tables[key]
+  const set = new Set<string>()
+  if (!a || !b) return set
+  for (const ca of a.columns) {
+    const cb = b.columns.find((c) => c.name === ca.name)
+    if (cb && columnNeedsRecreate(ca, cb)) set.add(ca.name)
+  }
+  return set
+}
+
+function typeChanged(ctx: DiffContext, table: string, columns: string[]): boolean {
+  const a = ctx.from.tables[table]
+  const b = ctx.to.tables[table]
+  if (!a || !b) return false
+  return columns.some((n) => {
+    const ca = a.columns.find((c) => c.name === n)
+    const cb = b.columns.find((c) => c.name === n)
+    return ca && cb && ca.type !== cb.type
+  }) || columns.some((n) => ctx.changedColumns.get(table)?.has(n) === true && b.columns.some((c) => c.name === n))
+}
+
+export function diffConstraintsAndIndexes(ctx: DiffContext): Change[] {
+  const out: Change[] = []
+  // First pass: which keys (p/u/x constraints, unique indexes) go away on each kept table.
+  const keysDropped = new Set<string>()
+  const plans = new Map<string, { cons: ReturnType<typeof pairs<ConstraintInfo>>; idx: ReturnType<typeof pairs<IndexInfo>>; rec: Set<string> }>()
+  for (const [key, a] of Object.entries(ctx.from.tables)) {
+    const b = ctx.to.tables[key]
+    if (!b) continue
+    const cons = pairs(a.constraints, b.constraints)
+    const idx = pairs(a.indexes, b.indexes)
+    const rec = recreatedColumns(ctx, key)
+    plans.set(key, { cons, idx, rec })
+    const goes = (cols: string[], def: string, changed: boolean) => changed || forcedByText(ctx, def) || cols.some((c) => rec.has(c))
+    for (const [, c] of cons.removed) if (c.type !== 'f' && c.type !== 'c') keysDropped.add(key)
+    for (const [, c, d] of cons.both) if (c.type !== 'f' && c.type !== 'c' && goes(c.columns, d.definition, c.definition !== d.definition)) keysDropped.add(key)
+    for (const [, i] of idx.removed) if (i.definition.startsWith('CREATE UNIQUE')) keysDropped.add(key)
+    for (const [, i, j] of idx.both) if (i.definition.startsWith('CREATE UNIQUE') && goes(i.columns, j.definition, i.definition !== j.definition)) keysDropped.add(key)
+  }
+  for (const [key, { cons, idx, rec }] of plans) {
+    const forceCon = (c: ConstraintInfo, d: ConstraintInfo) => forcedByText(ctx, d.definition) || c.columns.some((n) => rec.has(n)) ||
+      (c.type === 'f' && (typeChanged(ctx, key, c.columns) || (c.refTable !== null && (typeChanged(ctx, c.refTable, c.refColumns) || (keysDropped.has(c.refTable) && ctx.to.tables[c.refTable] !== undefined)))))
+    for (const [name, c] of cons.removed) out.push(dropConstraint(key, name, c, detectedLine('remove', 'constraint', `${key}.${name}`)))
+    for (const [name, c, d] of cons.both) {
+      const changed = c.definition !== d.definition
+      if (changed || forceCon(c, d)) {
+        out.push(dropConstraint(key, name, c, changed ? detectedLine('change', 'constraint', `${key}.${name}`) : ''))
+        out.push(addConstraint(key, d, ''))
+      } else if (c.comment !== d.comment) {
+        out.push({ kind: 'constraint', action: 'change', name: `${key}.${name}`, detected: detectedLine('change', 'constraint', `${key}.${name}`, 'comment'), sql: [commentOn(`CONSTRAINT ${name} ON ${key}`, d.comment)], phase: PHASE.comment })
+      }
+    }
+    for (const [, d] of cons.added) out.push(addConstraint(key, d, detectedLine('add', 'constraint', `${key}.${d.name}`)))
+    out.push(...diffIndexes(ctx, key, idx, rec))
+  }
+  for (const [key, t] of Object.entries(ctx.to.tables)) {
+    if (ctx.from.tables[key]) continue
+    for (const d of Object.values(t.constraints)) out.push(addConstraint(key, d, ''))
+    for (const i of Object.values(t.indexes)) out.push(createIndex(key, i, ''))
+  }
+  return out
+}
+
+/** Index changes of one relation (a table, or a materialized view that is kept). */
+export function diffIndexes(ctx: DiffContext, key: string, idx: ReturnType<typeof pairs<IndexInfo>>, rec = new Set<string>()): Change[] {
+  const out: Change[] = []
+  const schema = key.slice(0, key.length - (ctx.to.tables[key]?.name ?? ctx.to.views[key]?.name ?? '').length - 1)
+  for (const [name] of idx.removed) {
+    out.push({ kind: 'index', action: 'remove', name: `${schema}.${name}`, detected: detectedLine('remove', 'index', `${schema}.${name}`), sql: [`DROP INDEX ${schema}.${name}`], phase: PHASE.dropIndex })
+  }
+  for (const [name, i, j] of idx.both) {
+    const changed = i.definition !== j.definition
+    if (changed || forcedByText(ctx, j.definition) || i.columns.some((c) => rec.has(c))) {
+      out.push({ kind: 'index', action: 'remove', name: `${schema}.${name}`, detected: changed ? detectedLine('change', 'index', `${schema}.${name}`) : '', sql: [`DROP INDEX ${schema}.${name}`], phase: PHASE.dropIndex })
+      out.push(createIndex(key, j, ''))
+    } else if (i.comment !== j.comment) {
+      out.push({ kind: 'index', action: 'change', name: `${schema}.${name}`, detected: detectedLine('change', 'index', `${schema}.${name}`, 'comment'), sql: [commentOn(`INDEX ${schema}.${name}`, j.comment)], phase: PHASE.comment })
+    }
+  }
+  for (const [name, j] of idx.added) out.push(createIndex(key, j, detectedLine('add', 'index', `${schema}.${name}`)))
+  return out
+}
+
+function dropConstraint(table: string, name: string, c: ConstraintInfo, detected: string): Change {
+  return {
+    kind: 'constraint', action: 'remove', name: `${table}.${name}`, detected, sql: [`ALTER TABLE ${table} DROP CONSTRAINT ${name}`],
+    phase: c.type === 'f' ? PHASE.dropForeignKey : PHASE.dropConstraint,
+  }
+}
+
+function addConstraint(table: string, c: ConstraintInfo, detected: string): Change {
+  const sql = [`ALTER TABLE ${table} ADD CONSTRAINT ${c.name} ${c.definition}`]
+  if (c.comment !== null) sql.push(commentOn(`CONSTRAINT ${c.name} ON ${table}`, c.comment))
+  return { kind: 'constraint', action: 'add', name: `${table}.${c.name}`, detected, sql, phase: c.type === 'f' ? PHASE.addForeignKey : PHASE.addConstraint }
+}
+
+/** CREATE INDEX (the server's own text) plus its comment. */
+export function createIndex(table: string, i: IndexInfo, detected: string, phase: number = PHASE.createIndex): Change {
+  const schema = /ON (?:ONLY )?((?:"(?:[^"]|"")*"|[^."\s]+))\./.exec(i.definition)?.[1] ?? table.split('.')[0]!
+  const sql = [i.definition]
+  if (i.comment !== null) sql.push(commentOn(`INDEX ${schema}.${i.name}`, i.comment))
+  return { kind: 'index', action: 'add', name: `${schema}.${i.name}`, detected, sql, phase }
+}

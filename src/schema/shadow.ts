@@ -1,0 +1,101 @@
+/**
+ * Shadow databases: where autogenerate replays the migrations and loads the declared schema.
+ * By default two fresh in-memory PGlite instances; with a server URL, two scratch databases on
+ * that server, created with unique names and always dropped afterwards.
+ *
+ * This module opens databases only through the `open` function it is given (the commands pass
+ * `openDatabase`), so src/schema never imports a driver.
+ */
+import process from 'node:process'
+import type { Database } from '../db/database.ts'
+import { serverErrorFields } from '../db/database.ts'
+import { SqlmigError } from '../errors.ts'
+import { splitStatements } from '../sql/split.ts'
+
+/** One SQL text to load: a migration's up file or a declared-schema file. */
+export interface SqlText {
+  /** Shown in messages (a path, usually). */
+  name: string
+  sql: string
+}
+
+export type OpenDatabase = (url: string) => Promise<Database>
+
+/** A pair of scratch databases and how to get rid of them. */
+export interface ShadowPair {
+  replayed: Database
+  declared: Database
+  dispose(): Promise<void>
+}
+
+let counter = 0
+
+function scratchName(): string {
+  counter += 1
+  return `sqlmig_shadow_${process.pid}_${Date.now().toString(36)}_${counter}`
+}
+
+function urlFor(serverUrl: string, database: string): string {
+  const u = new URL(serverUrl)
+  u.pathname = `/${encodeURIComponent(database)}`
+  return u.toString()
+}
+
+/** Opens two empty databases: in-memory PGlite, or scratch databases on `shadowUrl`'s server. */
+export async function openShadowPair(open: OpenDatabase, shadowUrl?: string): Promise<ShadowPair> {
+  if (!shadowUrl) {
+    const [replayed, declared] = await Promise.all([open('pglite:memory'), open('pglite:memory')])
+    return { replayed, declared, dispose: async () => { await Promise.all([replayed.close(), declared.close()]) } }
+  }
+  const admin = await open(shadowUrl)
+  const names: string[] = []
+  const opened: Database[] = []
+  const dispose = async () => {
+    await Promise.allSettled(opened.map((d) => d.close()))
+    for (const n of names) await admin.exec(`DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`).catch(() => {})
+    await admin.close()
+  }
+  try {
+    for (let i = 0; i < 2; i++) {
+      const n = scratchName()
+      await admin.exec(`CREATE DATABASE "${n}"`)
+      names.push(n)
+      opened.push(await open(urlFor(shadowUrl, n)))
+    }
+  } catch (error) {
+    await dispose()
+    throw error
+  }
+  return { replayed: opened[0]!, declared: opened[1]!, dispose }
+}
+
+/** Runs each text statement by statement (CREATE INDEX CONCURRENTLY cannot share a string). */
+export async function loadTexts(db: Database, texts: SqlText[], what: 'migration' | 'declared schema'): Promise<void> {
+  for (const t of texts) {
+    for (const s of splitStatements(t.sql, t.name)) {
+      try {
+        await db.exec(s.text)
+      } catch (error) {
+        const f = serverErrorFields(error)
+        const message = f?.message ?? (error as Error)?.message ?? String(error)
+        let line = s.line
+        let column = s.column
+        if (f?.position !== undefined) {
+          const before = [...s.text].slice(0, f.position - 1).join('')
+          const breaks = before.split(/\r\n|\r|\n/)
+          line += breaks.length - 1
+          column = breaks.length > 1 ? [...breaks[breaks.length - 1]!].length + 1 : column + [...before].length
+        }
+        throw new SqlmigError(what === 'migration' ? 'REPLAY_FAILED' : 'DECLARED_SCHEMA_FAILED',
+          `Cannot load ${what} "${t.name}": ${message}${f?.sqlState ? ` (${f.sqlState})` : ''}`, {
+            location: { file: t.name, line, column },
+            hint: what === 'migration'
+              ? 'Fix the migration, or use --shadow-url with a server that has the extensions it needs'
+              : 'Fix the declared schema so that it runs on an empty database, in file order',
+            detail: f?.detail,
+            cause: error,
+          })
+      }
+    }
+  }
+}

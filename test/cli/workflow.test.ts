@@ -1,0 +1,217 @@
+/** The seed workflow exactly as a user types it, through the built CLI, on PGlite and the server. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { openDatabase } from '../../src/db/open.ts'
+import { exampleProject, runCli, tempProject } from '../helpers/cli.ts'
+import { newTarget, targetKinds } from '../helpers/targets.ts'
+
+const HEAD = '3f2a9c1b7d4e'
+const POSTS = '7c8d9e0f1a2b'
+const USERS = '1a2b3c4d5e6f'
+
+async function tables(url: string): Promise<string[]> {
+  const db = await openDatabase(url)
+  try {
+    const rows = await db.query<{ t: string }>(`select relname as t from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and relkind = 'r' order by 1`)
+    return rows.map((r) => r.t)
+  } finally {
+    await db.close()
+  }
+}
+
+const json = (s: string) => JSON.parse(s)
+
+test('init creates migrations/versions/, sqlmig.json and a .gitignore entry, and create writes a pair', async () => {
+  const p = tempProject()
+  try {
+    const r = await runCli(['init'], p.dir)
+    assert.is(r.code, 0, r.stderr)
+    assert.ok(existsSync(join(p.dir, 'migrations', 'versions')))
+    assert.equal(json(readFileSync(join(p.dir, 'sqlmig.json'), 'utf8')), { url: 'pglite:.sqlmig/pgdata', dir: 'migrations' })
+    assert.match(readFileSync(join(p.dir, '.gitignore'), 'utf8'), /^\.sqlmig\/$/m)
+    const again = await runCli(['init'], p.dir)
+    assert.is(again.code, 0)
+    assert.is(readFileSync(join(p.dir, '.gitignore'), 'utf8').match(/\.sqlmig\//g)?.length, 1)
+
+    const c = await runCli(['create', 'Add users table', '--no-autogenerate'], p.dir)
+    assert.is(c.code, 0, c.stderr)
+    const names = readdirSync(join(p.dir, 'migrations', 'versions')).sort()
+    assert.is(names.length, 2)
+    assert.match(names[0]!, /^\d{14}_[0-9a-f]{12}_add_users_table\.down\.sql$/)
+    assert.match(names[1]!, /^\d{14}_[0-9a-f]{12}_add_users_table\.up\.sql$/)
+    for (const n of names) assert.ok(c.stdout.includes(join('migrations', 'versions', n)), `prints ${n}`)
+    const up = readFileSync(join(p.dir, 'migrations', 'versions', names[1]!), 'utf8')
+    const id = /_([0-9a-f]{12})_/.exec(names[1]!)![1]
+    assert.match(up, new RegExp(`^-- revision: ${id}\\n-- down_revision: none\\n-- message: Add users table\\n-- created: \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\n`))
+    const second = await runCli(['create', 'Second', '--no-autogenerate', '--json'], p.dir)
+    assert.is(second.code, 0, second.stderr)
+    assert.equal(json(second.stdout).down_revision, [id])
+    const h = await runCli(['heads', '--json'], p.dir)
+    assert.equal(json(h.stdout), { heads: [json(second.stdout).revision] })
+  } finally {
+    p.cleanup()
+  }
+})
+
+for (const kind of await targetKinds()) {
+  test(`${kind}: upgrade, current, history, downgrade -1, downgrade <rev>, downgrade base as typed`, async () => {
+    const p = exampleProject()
+    const t = await newTarget(kind)
+    // PGlite: the embedded default of the project folder; server: DATABASE_URL.
+    const env = kind === 'postgres' ? { DATABASE_URL: t.url } : {}
+    const url = kind === 'postgres' ? t.url : `pglite:${join(p.dir, '.sqlmig', 'pgdata')}`
+    const cli = (...args: string[]) => runCli(args, p.dir, env)
+    try {
+      let r = await cli('current', '--json')
+      assert.is(r.code, 0, r.stderr)
+      assert.equal(json(r.stdout), { current: [] })
+
+      r = await cli('upgrade')
+      assert.is(r.code, 0, r.stderr)
+      assert.match(r.stdout, `Upgraded to ${HEAD} (3 migrations in`)
+      assert.match(r.stderr, kind === 'postgres' ? 'Using database postgres://' : 'Using database pglite:')
+      assert.equal(await tables(url), ['posts', 'sqlmig_version', 'users'])
+
+      r = await cli('upgrade')
+      assert.is(r.code, 0)
+      assert.match(r.stdout, `Already up to date at ${HEAD}`)
+
+      r = await cli('current', '--json')
+      assert.equal(json(r.stdout), { current: [HEAD] })
+      r = await cli('current')
+      assert.match(r.stdout, `${HEAD} (head) Keep posts.updated_at current`)
+
+      r = await cli('history', '--json')
+      const revs = json(r.stdout).revisions
+      assert.equal(revs.map((x: { revision: string }) => x.revision), [HEAD, POSTS, USERS])
+      assert.equal(revs[1].down_revision, [USERS])
+      assert.equal(revs[2].down_revision, [])
+      assert.is(revs[0].message, 'Keep posts.updated_at current')
+      for (const x of revs) {
+        assert.is(x.applied, true)
+        assert.ok(!Number.isNaN(Date.parse(x.applied_at)), 'applied_at is an ISO date')
+      }
+      r = await cli('history')
+      assert.match(r.stdout, `* ${HEAD} (head) Keep posts.updated_at current`)
+
+      r = await cli('downgrade', '-1')
+      assert.is(r.code, 0, r.stderr)
+      assert.equal(json((await cli('current', '--json')).stdout), { current: [POSTS] })
+
+      r = await cli('downgrade', USERS)
+      assert.is(r.code, 0, r.stderr)
+      assert.equal(json((await cli('current', '--json')).stdout), { current: [USERS] })
+      assert.equal(await tables(url), ['sqlmig_version', 'users'])
+
+      r = await cli('upgrade', '--revision', HEAD)
+      assert.is(r.code, 0, r.stderr)
+      assert.equal(json((await cli('current', '--json')).stdout), { current: [HEAD] })
+      r = await cli('history', '--json')
+      assert.equal(json(r.stdout).revisions.map((x: { applied: boolean }) => x.applied), [true, true, true])
+
+      r = await cli('downgrade', 'base')
+      assert.is(r.code, 0, r.stderr)
+      assert.equal(json((await cli('current', '--json')).stdout), { current: [] })
+      assert.equal(await tables(url), ['sqlmig_version'])
+      r = await cli('history', '--json')
+      assert.equal(json(r.stdout).revisions.map((x: { applied_at: string | null }) => x.applied_at), [null, null, null])
+
+      r = await cli('upgrade', '7c8d9e')
+      assert.is(r.code, 0, r.stderr)
+      assert.equal(json((await cli('current', '--json')).stdout), { current: [POSTS] })
+      r = await cli('upgrade', '+1', '--json')
+      assert.is(r.code, 0, r.stderr)
+      assert.equal(json(r.stdout).to, [HEAD])
+      r = await cli('upgrade', 'head')
+      assert.match(r.stdout, 'Already up to date')
+    } finally {
+      p.cleanup()
+      await t.cleanup()
+    }
+  })
+
+  test(`${kind}: stamp records without running, show prints the SQL, heads lists the head`, async () => {
+    const p = exampleProject()
+    const t = await newTarget(kind)
+    const cli = (...args: string[]) => runCli([...args, '--url', t.url], p.dir)
+    try {
+      let r = await cli('stamp', POSTS)
+      assert.is(r.code, 0, r.stderr)
+      assert.equal(json((await cli('current', '--json')).stdout), { current: [POSTS] })
+      assert.equal(await tables(t.url), ['sqlmig_version'])
+      r = await cli('stamp', 'base')
+      assert.is(r.code, 0, r.stderr)
+      assert.equal(json((await cli('current', '--json')).stdout), { current: [] })
+      r = await cli('show', '3f2a')
+      assert.is(r.code, 0, r.stderr)
+      assert.match(r.stdout, 'Revision: 3f2a9c1b7d4e')
+      assert.match(r.stdout, 'CREATE TRIGGER posts_touch_updated_at')
+      assert.match(r.stdout, 'DROP FUNCTION touch_updated_at();')
+      r = await cli('heads', '--json')
+      assert.equal(json(r.stdout), { heads: [HEAD] })
+    } finally {
+      p.cleanup()
+      await t.cleanup()
+    }
+  })
+}
+
+test('usage errors exit 2: unknown command, unknown option, missing argument', async () => {
+  const p = exampleProject()
+  try {
+    let r = await runCli(['frobnicate'], p.dir)
+    assert.is(r.code, 2)
+    assert.match(r.stderr, 'error: Unknown command "frobnicate"')
+    r = await runCli(['upgrade', '--frob', '--url', 'pglite:memory'], p.dir)
+    assert.is(r.code, 2)
+    assert.match(r.stderr, 'Unknown option `--frob`')
+    r = await runCli(['downgrade'], p.dir)
+    assert.is(r.code, 2)
+    r = await runCli(['upgrade', 'zzzz', '--url', 'pglite:memory'], p.dir)
+    assert.is(r.code, 2)
+    assert.match(r.stderr, 'zzzz')
+  } finally {
+    p.cleanup()
+  }
+})
+
+test('every command has --help with an example', async () => {
+  const p = exampleProject()
+  try {
+    for (const c of ['init', 'create', 'upgrade', 'downgrade', 'current', 'history', 'heads', 'show', 'stamp']) {
+      const r = await runCli([c, '--help'], p.dir)
+      assert.is(r.code, 0, c)
+      assert.match(r.stdout, 'Examples:', c)
+      assert.match(r.stdout, '--url', c)
+    }
+    const r = await runCli(['--help'], p.dir)
+    assert.match(r.stdout, 'Exit codes')
+  } finally {
+    p.cleanup()
+  }
+})
+
+test('upgrade --sql --from base prints the script without connecting', async () => {
+  const p = exampleProject()
+  try {
+    const r = await runCli(['upgrade', '--sql', '--from', 'base', '--url', 'postgres://nobody:secret@127.0.0.1:1/none'], p.dir)
+    assert.is(r.code, 0, r.stderr)
+    assert.match(r.stdout, /^BEGIN;$/m)
+    assert.match(r.stdout, 'CREATE TABLE users')
+    assert.match(r.stdout, `INSERT INTO "public"."sqlmig_version" (revision, down_revision, message, checksum) VALUES ('${HEAD}'`)
+    assert.match(r.stdout, /^COMMIT;$/m)
+    const part = await runCli(['upgrade', '--sql', '--from', POSTS, '--url', 'postgres://nobody@127.0.0.1:1/none'], p.dir)
+    assert.not.match(part.stdout, 'CREATE TABLE users')
+    assert.match(part.stdout, 'CREATE TRIGGER')
+    const down = await runCli(['downgrade', USERS, '--sql', '--from', HEAD, '--url', 'postgres://nobody@127.0.0.1:1/none'], p.dir)
+    assert.is(down.code, 0, down.stderr)
+    assert.ok(down.stdout.indexOf('DROP TRIGGER') < down.stdout.indexOf('DROP TABLE posts'))
+    assert.match(down.stdout, `DELETE FROM "public"."sqlmig_version" WHERE revision = '${POSTS}';`)
+  } finally {
+    p.cleanup()
+  }
+})
+
+test.run()

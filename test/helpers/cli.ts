@@ -1,0 +1,88 @@
+/**
+ * Runs sqlmig as a user would: the built bin (dist/src/cli/bin.js) in a project folder of its
+ * own, returning exit code, stdout and stderr.
+ */
+import { spawn } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import process from 'node:process'
+import { fileURLToPath } from 'node:url'
+
+/** The repository root (works from dist/test/helpers and from test/helpers). */
+export const REPO = (() => {
+  const here = dirname(fileURLToPath(import.meta.url))
+  return here.includes(`${join('dist', 'test')}`) ? join(here, '..', '..', '..') : join(here, '..', '..')
+})()
+
+export const BIN = join(REPO, 'dist', 'src', 'cli', 'bin.js')
+
+export interface CliRun {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs `sqlmig <args>` in `cwd`. DATABASE_URL is cleared unless given in env. */
+export function runCli(args: string[], cwd: string, env: Record<string, string | undefined> = {}, timeoutMs = 120_000): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const childEnv: Record<string, string> = {}
+    for (const [k, v] of Object.entries({ ...process.env, DATABASE_URL: undefined, NO_COLOR: '1', ...env })) if (v !== undefined) childEnv[k] = v
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code: code ?? -1, stdout, stderr })
+    })
+  })
+}
+
+/** A temporary project folder; `files` maps relative paths to contents. */
+export function tempProject(files: Record<string, string> = {}): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'sqlmig-project-'))
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true })
+    writeFileSync(join(dir, rel), text)
+  }
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** A temporary project holding a copy of the repository's example migrations/. */
+export function exampleProject(): { dir: string; cleanup: () => void } {
+  const p = tempProject()
+  cpSync(join(REPO, 'migrations'), join(p.dir, 'migrations'), { recursive: true })
+  return p
+}
+
+export interface MigrationSpec {
+  revision: string
+  parents?: string[]
+  message?: string
+  up: string
+  down: string
+  upHeader?: string
+  downHeader?: string
+  created?: string
+}
+
+/** Files for a migrations/versions folder from compact specs. */
+export function migrationFiles(specs: MigrationSpec[], dir = 'migrations'): Record<string, string> {
+  const files: Record<string, string> = {}
+  specs.forEach((s, i) => {
+    const base = `${dir}/versions/${String(i + 1).padStart(4, '0')}_${s.revision}`
+    const created = s.created ?? `2026-01-01T00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`
+    files[`${base}.up.sql`] = `-- revision: ${s.revision}\n-- down_revision: ${s.parents?.length ? s.parents.join(', ') : 'none'}\n-- message: ${s.message ?? s.revision}\n-- created: ${created}\n${s.upHeader ?? ''}\n${s.up}\n`
+    files[`${base}.down.sql`] = `-- revision: ${s.revision}\n${s.downHeader ?? ''}\n${s.down}\n`
+  })
+  return files
+}
+
+/** A linear chain of specs: each revision's parent is the previous one. */
+export function chain(specs: Omit<MigrationSpec, 'parents'>[]): MigrationSpec[] {
+  return specs.map((s, i) => ({ ...s, parents: i === 0 ? [] : [specs[i - 1]!.revision] }))
+}
