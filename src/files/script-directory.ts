@@ -29,6 +29,8 @@ export function loadScripts(source: FileSource, dir: string): Script[] {
   const problems: SqlmigError[] = []
   const ups = new Map<string, ParsedUp>()
   const downs = new Map<string, ParsedDown>()
+  // Revisions whose file failed to parse: their twin is not reported as orphaned too.
+  const broken = new Set<string>()
   for (const name of [...names].sort()) {
     const isUp = name.endsWith('.up.sql')
     if (!isUp && !name.endsWith('.down.sql')) continue
@@ -47,13 +49,16 @@ export function loadScripts(source: FileSource, dir: string): Script[] {
         else downs.set(down.revision, down)
       }
     } catch (error) {
-      if (error instanceof SqlmigError) problems.push(error)
-      else throw error
+      if (!(error instanceof SqlmigError)) throw error
+      problems.push(error)
+      const id = /^--[ \t]*revision[ \t]*:[ \t]*(\S+)/m.exec(source.read(path))?.[1]
+      if (id) broken.add(id)
     }
   }
   const scripts: Script[] = []
   for (const [revision, up] of ups) {
     const down = downs.get(revision)
+    if (!down && broken.has(revision)) continue
     if (!down) {
       problems.push(new InvalidMigrationError('MISSING_DOWN_FILE', `Revision "${revision}" has no down file`, {
         location: { file: up.file.path, line: 1, column: 1 },
@@ -74,7 +79,7 @@ export function loadScripts(source: FileSource, dir: string): Script[] {
     })
   }
   for (const [revision, down] of downs) {
-    if (!ups.has(revision)) {
+    if (!ups.has(revision) && !broken.has(revision)) {
       problems.push(new InvalidMigrationError('MISSING_UP_FILE', `Revision "${revision}" has a down file but no up file`, {
         location: { file: down.file.path, line: 1, column: 1 },
         hint: `Create ${down.file.path.replace(/\.down\.sql$/, '.up.sql')} with "-- revision: ${revision}" and "-- down_revision: ...", or delete the down file`,

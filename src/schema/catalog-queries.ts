@@ -130,7 +130,10 @@ order by 1, 2`
 export const INDEXES_SQL = `
 select ${REL_KEY} as rel, quote_ident(ic.relname) as name, pg_get_indexdef(i.indexrelid) as definition,
   obj_description(i.indexrelid, 'pg_class') as comment,
-  ${ATT_NAMES('i.indkey::int2[]', 'i.indrelid')} as columns
+  coalesce((select json_agg(distinct quote_ident(a.attname)) from pg_depend d
+     join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid
+     where d.classid = 'pg_class'::regclass and d.objid = i.indexrelid and d.refclassid = 'pg_class'::regclass
+       and d.refobjid = i.indrelid and d.refobjsubid > 0), '[]') as columns
 from pg_index i join pg_class ic on ic.oid = i.indexrelid join pg_class c on c.oid = i.indrelid ${REL_JOIN}
 where c.relkind in ('r', 'p', 'm') and ${REL_FILTER}
   and not exists (select 1 from pg_constraint co where co.conindid = i.indexrelid and co.conrelid = i.indrelid

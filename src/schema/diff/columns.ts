@@ -4,10 +4,10 @@
  * nullability; order 2 adds identity and sets the new default. Sequences that trade names with
  * an identity sequence are created or dropped at order 1, in between.
  */
-import type { ColumnInfo } from '../model.ts'
+import { literal, type ColumnInfo } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
 import { columnNeedsRecreate, functionCallText, mentions, type DiffContext } from './context.ts'
-import { columnSpec, commentOn, sequenceOptions } from './sql-text.ts'
+import { columnSpec, commentOn, quoted, sequenceOptions, unquote } from './sql-text.ts'
 
 const WIDENING: Record<string, string[]> = {
   smallint: ['integer', 'bigint', 'numeric', 'real', 'double precision', 'text'],
@@ -53,18 +53,70 @@ function identitySql(table: string, a: ColumnInfo, b: ColumnInfo): string[] {
   return sets.length ? [`${col} ${sets.join(' ')}`] : []
 }
 
+function castTo(ctx: DiffContext, a: ColumnInfo, b: ColumnInfo): string {
+  const rebuilt = [...ctx.rebuiltEnums].some((e) => mentions(b.type, e))
+  if (rebuilt) return `${a.name}::text${b.type.endsWith('[]') ? '[]' : ''}::${b.type}`
+  return a.type === b.type ? a.name : `${a.name}::${b.type}`
+}
+
+/**
+ * Rebuilds an existing column at the end of the table (to reach the declared column order, or
+ * because its generated expression changed): add under a temporary name, copy, drop, rename.
+ */
+function moveColumn(ctx: DiffContext, key: string, a: ColumnInfo, b: ColumnInfo): string[] {
+  const tmp = quoted(`${unquote(b.name)}__sqlmig_tmp`)
+  const owner = `${key}.${a.name}`
+  const owned = Object.entries(ctx.from.sequences).filter(([k, s]) => s.ownedBy === owner && ctx.to.sequences[k]).map(([k]) => k)
+  const sql = owned.map((k) => `ALTER SEQUENCE ${k} OWNED BY NONE`)
+  if (b.generated !== null) {
+    sql.push(`ALTER TABLE ${key} ADD COLUMN ${tmp} ${b.type}${b.collation ? ` COLLATE ${b.collation}` : ''} GENERATED ALWAYS AS (${b.generated}) STORED`)
+  } else {
+    sql.push(`ALTER TABLE ${key} ADD COLUMN ${tmp} ${b.type}${b.collation ? ` COLLATE ${b.collation}` : ''}${b.default !== null ? ` DEFAULT ${b.default}` : ''}`)
+    if (a.generated === null) sql.push(`UPDATE ${key} SET ${tmp} = ${castTo(ctx, a, b)}`)
+  }
+  sql.push(`ALTER TABLE ${key} DROP COLUMN ${a.name}`, `ALTER TABLE ${key} RENAME COLUMN ${tmp} TO ${b.name}`)
+  if (b.notNull) sql.push(`ALTER TABLE ${key} ALTER COLUMN ${b.name} SET NOT NULL`)
+  if (b.identity) {
+    sql.push(...identitySql(key, { ...b, identity: null }, b))
+    sql.push(`SELECT setval(${literal(b.identity.sequence)}, max(${b.name})) FROM ${key}`)
+  }
+  for (const [k, s] of Object.entries(ctx.to.sequences)) if (s.ownedBy === `${key}.${b.name}`) sql.push(`ALTER SEQUENCE ${k} OWNED BY ${key}.${b.name}`)
+  if (b.comment !== null) sql.push(commentOn(`COLUMN ${key}.${b.name}`, b.comment))
+  return sql
+}
+
 export function diffColumns(ctx: DiffContext): Change[] {
   const out: Change[] = []
   const recreatedCalls = [...ctx.recreatedFunctions].map((k) => functionCallText(ctx.from.functions[k]!))
   for (const [key, a] of Object.entries(ctx.from.tables)) {
     const b = ctx.to.tables[key]
     if (!b) continue
+    const tail = ctx.columnTails.get(key) ?? []
     const added = b.columns.filter((c) => !a.columns.some((d) => d.name === c.name))
     const removed = a.columns.filter((c) => !b.columns.some((d) => d.name === c.name))
     for (const c of added) {
+      if (tail.includes(c.name)) continue
       const sql = [`ALTER TABLE ${key} ADD COLUMN ${columnSpec(c)}`]
       if (c.comment !== null) sql.push(commentOn(`COLUMN ${key}.${c.name}`, c.comment))
       out.push({ kind: 'column', action: 'add', name: `${key}.${c.name}`, detected: detectedLine('add', 'column', `${key}.${c.name}`), sql, phase: PHASE.addColumn })
+    }
+    for (const name of tail) {
+      const cb = b.columns.find((c) => c.name === name)!
+      const ca = a.columns.find((c) => c.name === name)
+      const full = `${key}.${name}`
+      if (!ca) {
+        const sql = [`ALTER TABLE ${key} ADD COLUMN ${columnSpec(cb)}`]
+        if (cb.comment !== null) sql.push(commentOn(`COLUMN ${full}`, cb.comment))
+        out.push({ kind: 'column', action: 'add', name: full, detected: detectedLine('add', 'column', full), sql, phase: PHASE.alterColumn, order: 3 })
+        continue
+      }
+      const generatedChange = columnNeedsRecreate(ca, cb)
+      const what = generatedChange ? 'generated expression' : JSON.stringify({ ...ca, comment: null }) === JSON.stringify({ ...cb, comment: null }) ? 'moved to keep the declared column order' : 'rebuilt to keep the declared column order'
+      out.push({
+        kind: 'column', action: 'change', name: full, detected: detectedLine('change', 'column', full, what), sql: moveColumn(ctx, key, ca, cb),
+        phase: PHASE.alterColumn, order: 3, destructive: ca.type !== cb.type && !isWidening(ca.type, cb.type),
+        notes: ['the column is rebuilt at the end of the table (add, copy, drop, rename): this rewrites the table'],
+      })
     }
     const hint = added.length ? [`if this is a rename of ${added.map((c) => c.name).join(' or ')}, use ALTER TABLE ... RENAME COLUMN instead`] : undefined
     for (const c of removed) {
@@ -72,47 +124,46 @@ export function diffColumns(ctx: DiffContext): Change[] {
     }
     for (const ca of a.columns) {
       const cb = b.columns.find((c) => c.name === ca.name)
-      if (!cb) continue
-      const name = `${key}.${cb.name}`
-      if (columnNeedsRecreate(ca, cb)) {
-        const sql = [`ALTER TABLE ${key} DROP COLUMN ${ca.name}`, `ALTER TABLE ${key} ADD COLUMN ${columnSpec(cb)}`]
-        if (cb.comment !== null) sql.push(commentOn(`COLUMN ${name}`, cb.comment))
-        out.push({ kind: 'column', action: 'change', name, detected: detectedLine('change', 'column', name, 'generated expression'), sql, phase: PHASE.alterColumn, destructive: true, notes: ['PostgreSQL before 17 cannot change a generated expression: the column is dropped and added again'] })
-        continue
-      }
-      const col = `ALTER TABLE ${key} ALTER COLUMN ${cb.name}`
-      const rebuilt = [...ctx.rebuiltEnums].find((e) => mentions(cb.type, e))
-      const typeChange = ca.type !== cb.type || (ca.collation ?? '') !== (cb.collation ?? '') || rebuilt !== undefined
-      const early = ca.default !== null && recreatedCalls.some((t) => ca.default!.includes(t))
-      const defaultChange = ca.default !== cb.default
-      const first: string[] = []
-      const second: string[] = []
-      const what: string[] = []
-      if (early) out.push({ kind: 'column', action: 'change', name, detected: '', sql: [`${col} DROP DEFAULT`], phase: PHASE.dropDefault })
-      if (ca.default !== null && !early && (typeChange || defaultChange)) first.push(`${col} DROP DEFAULT`)
-      if (typeChange) {
-        const using = rebuilt ? `${cb.name}::text${cb.type.endsWith('[]') ? '[]' : ''}::${cb.type}` : `${cb.name}::${cb.type}`
-        first.push(`${col} TYPE ${cb.type}${cb.collation ? ` COLLATE ${cb.collation}` : ''} USING ${using}`)
-        what.push(ca.type === cb.type ? (rebuilt ? 'type rebuilt' : 'collation') : `type ${ca.type} -> ${cb.type}`)
-      }
-      if (ca.identity && !cb.identity) first.push(`${col} DROP IDENTITY`)
-      if (ca.notNull !== cb.notNull) {
-        first.push(`${col} ${cb.notNull ? 'SET' : 'DROP'} NOT NULL`)
-        what.push(cb.notNull ? 'not null' : 'nullable')
-      }
-      second.push(...identitySql(key, ca, cb))
-      if (JSON.stringify(ca.identity) !== JSON.stringify(cb.identity)) what.push('identity')
-      if (cb.default !== null && (defaultChange || typeChange || early)) second.push(`${col} SET DEFAULT ${cb.default}`)
-      if (defaultChange) what.push('default')
-      if (first.length + second.length > 0) {
-        const destructive = typeChange && !rebuilt && !isWidening(ca.type, cb.type)
-        out.push({ kind: 'column', action: 'change', name, detected: what.length ? detectedLine('change', 'column', name, what.join(', ')) : '', sql: first, phase: PHASE.alterColumn, order: 0, destructive })
-        if (second.length) out.push({ kind: 'column', action: 'change', name, detected: '', sql: second, phase: PHASE.alterColumn, order: 2 })
-      }
-      if (ca.comment !== cb.comment) {
-        out.push({ kind: 'column', action: 'change', name, detected: detectedLine('change', 'column', name, 'comment'), sql: [commentOn(`COLUMN ${name}`, cb.comment)], phase: PHASE.comment })
-      }
+      if (!cb || tail.includes(cb.name)) continue
+      out.push(...alterColumn(ctx, key, ca, cb, recreatedCalls))
     }
+  }
+  return out
+}
+
+function alterColumn(ctx: DiffContext, key: string, ca: ColumnInfo, cb: ColumnInfo, recreatedCalls: string[]): Change[] {
+  const out: Change[] = []
+  const name = `${key}.${cb.name}`
+  const col = `ALTER TABLE ${key} ALTER COLUMN ${cb.name}`
+  const rebuilt = [...ctx.rebuiltEnums].find((e) => mentions(cb.type, e))
+  const typeChange = ca.type !== cb.type || (ca.collation ?? '') !== (cb.collation ?? '') || rebuilt !== undefined
+  const early = ca.default !== null && recreatedCalls.some((t) => ca.default!.includes(t))
+  const defaultChange = ca.default !== cb.default
+  const first: string[] = []
+  const second: string[] = []
+  const what: string[] = []
+  if (early) out.push({ kind: 'column', action: 'change', name, detected: '', sql: [`${col} DROP DEFAULT`], phase: PHASE.dropDefault })
+  if (ca.default !== null && !early && (typeChange || defaultChange)) first.push(`${col} DROP DEFAULT`)
+  if (typeChange) {
+    first.push(`${col} TYPE ${cb.type}${cb.collation ? ` COLLATE ${cb.collation}` : ''} USING ${castTo(ctx, ca, cb)}`)
+    what.push(ca.type === cb.type ? (rebuilt ? 'type rebuilt' : 'collation') : `type ${ca.type} -> ${cb.type}`)
+  }
+  if (ca.identity && !cb.identity) first.push(`${col} DROP IDENTITY`)
+  if (ca.notNull !== cb.notNull) {
+    first.push(`${col} ${cb.notNull ? 'SET' : 'DROP'} NOT NULL`)
+    what.push(cb.notNull ? 'not null' : 'nullable')
+  }
+  second.push(...identitySql(key, ca, cb))
+  if (JSON.stringify(ca.identity) !== JSON.stringify(cb.identity)) what.push('identity')
+  if (cb.default !== null && (defaultChange || typeChange || early)) second.push(`${col} SET DEFAULT ${cb.default}`)
+  if (defaultChange) what.push('default')
+  if (first.length + second.length > 0) {
+    const destructive = typeChange && !rebuilt && !isWidening(ca.type, cb.type)
+    out.push({ kind: 'column', action: 'change', name, detected: what.length ? detectedLine('change', 'column', name, what.join(', ')) : '', sql: first, phase: PHASE.alterColumn, order: 0, destructive })
+    if (second.length) out.push({ kind: 'column', action: 'change', name, detected: '', sql: second, phase: PHASE.alterColumn, order: 2 })
+  }
+  if (ca.comment !== cb.comment) {
+    out.push({ kind: 'column', action: 'change', name, detected: detectedLine('change', 'column', name, 'comment'), sql: [commentOn(`COLUMN ${name}`, cb.comment)], phase: PHASE.comment })
   }
   return out
 }

@@ -5,7 +5,7 @@
  */
 import type { ConstraintInfo, IndexInfo } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
-import { columnNeedsRecreate, functionCallText, mentions, type DiffContext } from './context.ts'
+import { functionCallText, mentions, type DiffContext } from './context.ts'
 import { commentOn, pairs } from './sql-text.ts'
 
 function forcedByText(ctx: DiffContext, text: string): boolean {
@@ -15,15 +15,7 @@ function forcedByText(ctx: DiffContext, text: string): boolean {
 
 /** Columns of a table that are dropped and added back (their constraints and indexes go with them). */
 function recreatedColumns(ctx: DiffContext, key: string): Set<string> {
-  const a = ctx.from.tables[key]
-  const b = ctx.to.tables[key]
-  const set = new Set<string>()
-  if (!a || !b) return set
-  for (const ca of a.columns) {
-    const cb = b.columns.find((c) => c.name === ca.name)
-    if (cb && columnNeedsRecreate(ca, cb)) set.add(ca.name)
-  }
-  return set
+  return ctx.rebuiltColumns.get(key) ?? new Set()
 }
 
 function typeChanged(ctx: DiffContext, table: string, columns: string[]): boolean {

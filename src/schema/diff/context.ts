@@ -18,6 +18,14 @@ export interface DiffContext {
   recreatedFunctions: Set<string>
   /** Views present on both sides that are dropped and created again. */
   recreatedViews: Set<string>
+  /**
+   * table → the declared columns, in order, that are (re)appended at the end of the table so
+   * that the column order comes out as declared: new columns are added, existing ones are
+   * rebuilt (added under a temporary name, copied, old one dropped, renamed).
+   */
+  columnTails: Map<string, string[]>
+  /** table → existing columns rebuilt that way (their constraints and indexes go with them). */
+  rebuiltColumns: Map<string, Set<string>>
 }
 
 /** True if the enum can go from `a` to `b` with ALTER TYPE ... ADD VALUE only. */
@@ -67,10 +75,19 @@ export function buildContext(from: SchemaModel, to: SchemaModel): DiffContext {
     if (!enumAddOnly(a.values, b.values) || newValueUsed(to, key, added)) rebuiltEnums.add(key)
   }
   const changedColumns = new Map<string, Set<string>>()
+  const columnTails = new Map<string, string[]>()
+  const rebuiltColumns = new Map<string, Set<string>>()
   for (const [key, a] of Object.entries(from.tables)) {
     const b = to.tables[key]
     if (!b) continue
     const set = new Set<string>()
+    const tail = columnTail(a.columns, b.columns)
+    if (tail.length > 0) {
+      columnTails.set(key, tail)
+      const rebuilt = new Set(tail.filter((n) => a.columns.some((c) => c.name === n)))
+      if (rebuilt.size > 0) rebuiltColumns.set(key, rebuilt)
+      for (const n of rebuilt) set.add(n)
+    }
     for (const ca of a.columns) {
       const cb = b.columns.find((c) => c.name === ca.name)
       if (!cb || ca.type !== cb.type || columnNeedsRecreate(ca, cb) || (ca.collation ?? '') !== (cb.collation ?? '')) set.add(ca.name)
@@ -86,9 +103,30 @@ export function buildContext(from: SchemaModel, to: SchemaModel): DiffContext {
       recreatedFunctions.add(key)
     }
   }
-  const ctx: DiffContext = { from, to, droppedTables, changedColumns, rebuiltEnums, recreatedFunctions, recreatedViews: new Set() }
+  const ctx: DiffContext = {
+    from, to, droppedTables, changedColumns, rebuiltEnums, recreatedFunctions, recreatedViews: new Set(), columnTails, rebuiltColumns,
+  }
   ctx.recreatedViews = viewsToRecreate(ctx)
   return ctx
+}
+
+/**
+ * The declared columns that must be (re)appended so the final order is the declared one:
+ * everything after the longest common prefix of the declared order and the order left by
+ * plain ALTERs (kept columns in place; a column whose generated expression changes must be
+ * dropped and added, so it cannot stay in place).
+ */
+export function columnTail(a: ColumnInfo[], b: ColumnInfo[]): string[] {
+  const kept = a.filter((ca) => {
+    const cb = b.find((c) => c.name === ca.name)
+    return cb !== undefined && !columnNeedsRecreate(ca, cb)
+  }).map((c) => c.name)
+  const names = b.map((c) => c.name)
+  let i = 0
+  while (i < names.length && i < kept.length && names[i] === kept[i]) i++
+  const tail = names.slice(i)
+  // Only new columns at the end: plain ADD COLUMN keeps the order, nothing to rebuild.
+  return tail.every((n) => !a.some((c) => c.name === n)) ? [] : tail
 }
 
 function viewChanged(a: ViewInfo, b: ViewInfo): boolean {

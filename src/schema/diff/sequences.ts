@@ -1,7 +1,7 @@
 /** Stand-alone sequences (serial ones included; identity sequences belong to their column). */
 import type { SequenceInfo } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
-import { columnNeedsRecreate, type DiffContext } from './context.ts'
+import type { DiffContext } from './context.ts'
 import { commentOn, pairs, sequenceOptions } from './sql-text.ts'
 
 /** True when dropping the owner (table or column) already drops the sequence. */
@@ -9,9 +9,12 @@ function goesWithOwner(ctx: DiffContext, s: SequenceInfo): boolean {
   if (!s.ownedBy) return false
   const { table, column } = ownerSplit(s.ownedBy)
   const cb = ctx.to.tables[table]?.columns.find((c) => c.name === column)
-  if (!cb) return true
-  const ca = ctx.from.tables[table]?.columns.find((c) => c.name === column)
-  return ca !== undefined && columnNeedsRecreate(ca, cb)
+  return !cb || ctx.rebuiltColumns.get(table)?.has(column) === true
+}
+
+/** True when a value lies outside a sequence's new MINVALUE..MAXVALUE. */
+function outside(value: string, s: SequenceInfo): boolean {
+  return BigInt(value) < BigInt(s.min) || BigInt(value) > BigInt(s.max)
 }
 
 /** Splits `schema.table.column` (quoted parts) into table key and column. */
@@ -52,7 +55,8 @@ export function diffSequences(ctx: DiffContext): Change[] {
     const { ownedBy: oa, comment: ca, ...restA } = a
     const { ownedBy: ob, comment: cb, ...restB } = b
     if (JSON.stringify(restA) !== JSON.stringify(restB)) {
-      out.push({ kind: 'sequence', action: 'change', name: key, detected: detectedLine('change', 'sequence', key, 'options'), sql: [`ALTER SEQUENCE ${key} AS ${b.type} ${sequenceOptions(b)}`], phase: PHASE.createSequence })
+      out.push({ kind: 'sequence', action: 'change', name: key, detected: detectedLine('change', 'sequence', key, 'options'), sql: [`ALTER SEQUENCE ${key} AS ${b.type} ${sequenceOptions(b)}${outside(a.start, b) ? ` RESTART WITH ${b.start}` : ''}`], phase: PHASE.createSequence,
+        notes: outside(a.start, b) ? ['the old start value is outside the new range: the sequence restarts'] : undefined })
     }
     if (oa !== ob) {
       out.push({ kind: 'sequence', action: 'change', name: key, detected: detectedLine('change', 'sequence', key, 'owner'), sql: [`ALTER SEQUENCE ${key} OWNED BY ${ob ?? 'NONE'}`], phase: PHASE.sequenceOwner })

@@ -49,7 +49,7 @@ export function diffTriggersAndPolicies(ctx: DiffContext): Change[] {
       for (const [name] of tr.removed) out.push({ kind: 'trigger', action: 'remove', name: `${rel}.${name}`, detected: detectedLine('remove', 'trigger', `${rel}.${name}`), sql: [`DROP TRIGGER ${name} ON ${rel}`], phase: PHASE.dropTrigger })
       for (const [name, x, y] of tr.both) {
         const changed = x.definition !== y.definition
-        if (changed || ctx.recreatedFunctions.has(y.function) || (changedCols && y.definition.includes(' WHEN '))) {
+        if (changed || ctx.recreatedFunctions.has(y.function) || (changedCols && / WHEN | OF /.test(y.definition))) {
           out.push({ kind: 'trigger', action: 'remove', name: `${rel}.${name}`, detected: changed ? detectedLine('change', 'trigger', `${rel}.${name}`) : '', sql: [`DROP TRIGGER ${name} ON ${rel}`], phase: PHASE.dropTrigger })
           out.push(createTrigger(rel, y, ''))
           continue

@@ -1,0 +1,17 @@
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { CORPUS } from './corpus/index.ts'
+import { openBench, roundTrip, type Bench } from './harness.ts'
+
+let bench: Bench
+test.before(async () => { bench = await openBench('pglite') })
+test.after(async () => { await bench.close() })
+
+for (const c of CORPUS.filter((c) => !c.serverOnly)) {
+  test(`pglite: up and down round-trip when ${c.name}`, async () => {
+    const { problems } = await roundTrip(bench, c)
+    assert.ok(problems.length === 0, problems.join('\n'))
+  })
+}
+
+test.run()

@@ -1,0 +1,28 @@
+import type { CorpusCase } from '../harness.ts'
+
+export const CONSTRAINT_CASES: CorpusCase[] = [
+  { name: 'a primary key is added', before: `create table t (id int not null);`, after: `create table t (id int primary key);` },
+  { name: 'a primary key is removed', before: `create table t (id int primary key);`, after: `create table t (id int not null);` },
+  { name: 'a primary key moves to two columns', before: `create table t (a int primary key, b int not null);`, after: `create table t (a int, b int, primary key (a, b));` },
+  { name: 'a unique constraint is added', before: `create table t (email text);`, after: `create table t (email text unique);` },
+  { name: 'a named unique constraint becomes deferrable', before: `create table t (a int, constraint t_a_key unique (a));`, after: `create table t (a int, constraint t_a_key unique (a) deferrable initially deferred);` },
+  { name: 'a check constraint is added', before: `create table t (n int);`, after: `create table t (n int constraint n_positive check (n > 0));` },
+  { name: 'a check constraint changes', before: `create table t (n int constraint n_positive check (n > 0));`, after: `create table t (n int constraint n_positive check (n >= 0));` },
+  { name: 'a foreign key is added', before: `create table a (id int primary key); create table b (a_id int);`, after: `create table a (id int primary key); create table b (a_id int references a);` },
+  { name: 'a foreign key gets on delete cascade', before: `create table a (id int primary key); create table b (a_id int references a);`, after: `create table a (id int primary key); create table b (a_id int references a on delete cascade on update set null);` },
+  { name: 'a foreign key becomes deferrable', before: `create table a (id int primary key); create table b (a_id int references a);`, after: `create table a (id int primary key); create table b (a_id int references a deferrable initially deferred);` },
+  { name: 'a foreign key over two columns and a match full', before: `create table a (x int, y int, primary key (x, y)); create table b (x int, y int);`, after: `create table a (x int, y int, primary key (x, y)); create table b (x int, y int, foreign key (x, y) references a match full);` },
+  { name: 'tables that reference each other are created and dropped', before: '', after: `create table a (id int primary key, b_id int); create table b (id int primary key, a_id int references a); alter table a add foreign key (b_id) references b;` },
+  { name: 'a self-referencing table is added', before: '', after: `create table node (id int primary key, parent int references node);` },
+  { name: 'an exclusion constraint is added', before: `create table booking (during tsrange);`, after: `create table booking (during tsrange, exclude using gist (during with &&));` },
+  { name: 'a not valid check constraint is added', before: `create table t (n int);`, after: `create table t (n int); alter table t add constraint n_small check (n < 10) not valid;` },
+  { name: 'an index is added', before: `create table t (a int, b text);`, after: `create table t (a int, b text); create index t_a_idx on t (a);` },
+  { name: 'an index is removed', before: `create table t (a int); create index t_a_idx on t (a);`, after: `create table t (a int);` },
+  { name: 'a unique partial index is added', before: `create table t (email text, deleted boolean);`, after: `create table t (email text, deleted boolean); create unique index t_email_live on t (email) where not deleted;` },
+  { name: 'an expression index is added', before: `create table t (email text);`, after: `create table t (email text); create index t_lower_email on t (lower(email));` },
+  { name: 'an index changes method to hash', before: `create table t (a text); create index t_a on t (a);`, after: `create table t (a text); create index t_a on t using hash (a);` },
+  { name: 'an index gains INCLUDE columns and a sort order', before: `create table t (a int, b int, c int); create index t_a on t (a);`, after: `create table t (a int, b int, c int); create index t_a on t (a desc nulls last) include (b, c);` },
+  { name: 'a gin index on jsonb is added', before: `create table t (doc jsonb);`, after: `create table t (doc jsonb); create index t_doc on t using gin (doc jsonb_path_ops);` },
+  { name: 'an index with storage parameters is added', before: `create table t (a int);`, after: `create table t (a int); create index t_a on t (a) with (fillfactor = 70);` },
+  { name: 'a primary key that a foreign key uses is replaced', before: `create table a (id int primary key, code text not null); create table b (a_id int references a (id));`, after: `create table a (id int, code text primary key); create table b (a_id int);` },
+]

@@ -1,0 +1,27 @@
+import type { CorpusCase } from '../harness.ts'
+
+export const TYPE_CASES: CorpusCase[] = [
+  { name: 'a schema is added', before: '', after: `create schema billing;` },
+  { name: 'a schema with a table is removed', before: `create schema billing; create table billing.invoice (id int);`, after: '' },
+  { name: 'a schema gets a comment', before: `create schema billing;`, after: `create schema billing; comment on schema billing is 'money';` },
+  { name: 'an extension is added', before: '', after: `create extension citext; create table t (email citext);`, serverOnly: true },
+  { name: 'an extension is removed', before: `create extension pgcrypto;`, after: '', serverOnly: true },
+  { name: 'an extension in its own schema is added', before: '', after: `create schema ext; create extension hstore with schema ext; create table t (h ext.hstore);`, serverOnly: true },
+  { name: 'an enum type is added', before: '', after: `create type mood as enum ('sad', 'ok', 'happy');` },
+  { name: 'an enum type is removed', before: `create type mood as enum ('sad', 'ok');`, after: '' },
+  { name: 'an enum gains a value at the end', before: `create type mood as enum ('sad', 'ok');`, after: `create type mood as enum ('sad', 'ok', 'happy');` },
+  { name: 'an enum gains values at the start and in the middle', before: `create type mood as enum ('sad', 'happy');`, after: `create type mood as enum ('awful', 'sad', 'ok', 'happy');` },
+  { name: 'an enum loses a value used by a column', before: `create type mood as enum ('sad', 'ok', 'happy'); create table t (m mood default 'ok');`, after: `create type mood as enum ('sad', 'ok'); create table t (m mood default 'ok');` },
+  { name: 'an enum value is added and used as a default at once', before: `create type mood as enum ('sad', 'ok'); create table t (m mood default 'ok');`, after: `create type mood as enum ('sad', 'ok', 'happy'); create table t (m mood default 'happy');` },
+  { name: 'an enum value is added and used in a check constraint', before: `create type st as enum ('new', 'done'); create table job (s st, check (s <> 'new'));`, after: `create type st as enum ('new', 'running', 'done'); create table job (s st, check (s <> 'running'));` },
+  { name: 'enum values are reordered under an indexed array column', before: `create type lvl as enum ('lo', 'hi'); create table t (l lvl, ls lvl[]); create index t_l on t (l);`, after: `create type lvl as enum ('hi', 'lo'); create table t (l lvl, ls lvl[]); create index t_l on t (l);` },
+  { name: 'a column changes from text to an enum', before: `create type mood as enum ('sad', 'ok'); create table t (m text);`, after: `create type mood as enum ('sad', 'ok'); create table t (m mood);` },
+  { name: 'a domain is added and used', before: `create table t (n int);`, after: `create domain posint as int check (value > 0); create table t (n int, p posint);` },
+  { name: 'a domain gets a default and not null', before: `create domain code as text;`, after: `create domain code as text default 'x' not null;` },
+  { name: 'a domain check changes', before: `create domain posint as int constraint pos check (value > 0);`, after: `create domain posint as int constraint pos check (value >= 0) constraint small check (value < 100);` },
+  { name: 'a sequence is added', before: '', after: `create sequence counter start 10 increment 2;` },
+  { name: 'a sequence is removed', before: `create sequence counter;`, after: '' },
+  { name: 'sequence options change', before: `create sequence counter;`, after: `create sequence counter as integer minvalue 5 maxvalue 500 start 7 cache 3 cycle;` },
+  { name: 'a sequence is used as a default', before: `create sequence ids; create table t (id bigint);`, after: `create sequence ids; create table t (id bigint default nextval('ids'));` },
+  { name: 'a sequence becomes owned by a column', before: `create sequence ids; create table t (id bigint);`, after: `create sequence ids; create table t (id bigint); alter sequence ids owned by t.id;` },
+]
