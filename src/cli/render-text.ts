@@ -34,7 +34,8 @@ export function renderEvent(e: RunEvent): string | undefined {
     case 'commit':
       return undefined
     case 'rollback':
-      return e.reason === 'dry-run' ? pc.yellow('Rolled back (dry run)') : pc.red('Rolled back')
+      // On an error the message itself says what was rolled back.
+      return e.reason === 'dry-run' ? pc.yellow('Rolled back (dry run)') : undefined
   }
 }
 

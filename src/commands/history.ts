@@ -1,10 +1,15 @@
 /** `sqlmig history`: every revision, newest first, with applied ones marked. */
+import { UsageError } from '../errors.ts'
+import { currentHeads } from '../graph/applied-revision.ts'
+import { resolveRevision } from '../graph/resolve.ts'
 import { readApplied } from '../runner/version-table.ts'
 import { type CommonOptions, openProject, withDatabase } from './project.ts'
 
 export interface HistoryOptions extends CommonOptions {
   /** Do not connect: list the files only (applied is false everywhere). */
   offline?: boolean | undefined
+  /** A range "from:to" (either side may be empty; "base", "head", "current" or a revision), inclusive. */
+  range?: string | undefined
 }
 
 export interface HistoryEntry {
@@ -17,6 +22,8 @@ export interface HistoryEntry {
   isHead: boolean
   isMerge: boolean
   isBranchPoint: boolean
+  /** Applied and no applied child: where the database is. */
+  isCurrent: boolean
   file: string
 }
 
@@ -37,7 +44,9 @@ export async function history(options: HistoryOptions = {}): Promise<HistoryResu
   const byId = new Map(applied.map((a) => [a.revision, a]))
   const heads = new Set(project.graph.heads())
   const branchPoints = new Set(project.graph.branchPoints())
-  const revisions = [...project.graph.topological()].reverse().map((id): HistoryEntry => {
+  const currentIds = new Set(currentHeads(project.graph, applied.map((a) => ({ id: a.revision, order: a.order }))))
+  const inRange = rangeFilter(project, options.range, [...currentIds])
+  const revisions = [...project.graph.topological()].reverse().filter(inRange).map((id): HistoryEntry => {
     const s = project.scripts.get(id)!
     const a = byId.get(id)
     return {
@@ -50,8 +59,29 @@ export async function history(options: HistoryOptions = {}): Promise<HistoryResu
       isHead: heads.has(id),
       isMerge: s.parents.length > 1,
       isBranchPoint: branchPoints.has(id),
+      isCurrent: currentIds.has(id),
       file: s.up.path,
     }
   })
   return { revisions, database }
+}
+
+/** The revisions a "from:to" range selects: descendants of from and ancestors of to, both inclusive. */
+function rangeFilter(project: ReturnType<typeof openProject>, range: string | undefined, currentIds: string[]): (id: string) => boolean {
+  if (range === undefined || range === '') return () => true
+  const parts = range.split(':')
+  if (parts.length !== 2) {
+    throw new UsageError(`Cannot read the range "${range}"`, { hint: 'Write it as from:to, e.g. "a1b2c3:head", "base:current" or "a1b2c3:"' })
+  }
+  const g = project.graph
+  const side = (text: string, which: 'from' | 'to'): Set<string> | undefined => {
+    if (text === '' || (which === 'from' && text === 'base') || (which === 'to' && (text === 'head' || text === 'heads'))) return undefined
+    const ids = text === 'current' ? currentIds : [resolveRevision(g, text)]
+    const out = new Set<string>()
+    for (const id of ids) for (const x of which === 'from' ? g.descendants(id, { inclusive: true }) : g.ancestors(id, { inclusive: true })) out.add(x)
+    return out
+  }
+  const from = side(parts[0]!.trim(), 'from')
+  const to = side(parts[1]!.trim(), 'to')
+  return (id) => (from === undefined || from.has(id)) && (to === undefined || to.has(id))
 }

@@ -3,7 +3,7 @@
  * inside the lock, run (or only record, or print the script), and report typed data.
  */
 import type { TransactionMode } from '../config.ts'
-import { UsageError } from '../errors.ts'
+import { SqlmigError, UsageError } from '../errors.ts'
 import type { AppliedRevision as GraphApplied } from '../graph/applied-revision.ts'
 import { currentHeads } from '../graph/applied-revision.ts'
 import type { Direction } from '../runner/events.ts'
@@ -22,6 +22,8 @@ export interface MigrateOptions extends CommonOptions {
   lockTimeout?: string | number | undefined
   /** Run even though applied migration files were edited. */
   allowChanged?: boolean | undefined
+  /** Abort the run: the running statement is cancelled, the open transaction rolled back, the lock released. */
+  signal?: AbortSignal | undefined
 }
 
 /** One migration a run applied or undid. */
@@ -89,8 +91,17 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
       lockTimeoutMs,
       settings: { lockTimeout: project.config.pgLockTimeout, statementTimeout: project.config.pgStatementTimeout },
       onEvent: options.onEvent,
+      signal: options.signal,
     })
     const done: RunStep[] = result.steps
+    if (result.blocked) {
+      const b = result.blocked
+      throw new SqlmigError('IRREVERSIBLE', `Stopped before revision "${b.revision}": it is irreversible (${b.reason})`, {
+        location: { file: b.file, line: 1 },
+        detail: done.length ? `Undone before stopping: ${done.map((s) => s.revision).join(', ')}` : 'Nothing was undone',
+        hint: `The database is now at ${afterSteps(project, result.before, done).join(', ') || 'base'}; undo "${b.revision}" by hand and run "sqlmig stamp" if you must go further`,
+      })
+    }
     return {
       from: currentHeads(project.graph, toGraphApplied(result.before)),
       to: afterSteps(project, result.before, done),

@@ -1,0 +1,140 @@
+/**
+ * `sqlmig verify`: the stairway test. On a fresh embedded database (or a scratch --url that it
+ * leaves as it found it), walk the graph from base in topological order; for each revision:
+ * snapshot the schema, upgrade it, downgrade it, compare with the snapshot, upgrade it again.
+ * Files are executed directly; no version table is written.
+ */
+import type { Database } from '../db/database.ts'
+import { openDatabase } from '../db/open.ts'
+import { SqlmigError } from '../errors.ts'
+import type { Script, ScriptFile } from '../files/script.ts'
+import { executeFile, statementsOf } from '../runner/execute-file.ts'
+import { compareModels, type Difference } from '../schema/compare.ts'
+import { introspect } from '../schema/introspect.ts'
+import { type CommonOptions, openProject } from './project.ts'
+
+export interface VerifyOptions extends CommonOptions {}
+
+export type FindingKind = 'multiple-heads' | 'up-failed' | 'down-failed' | 'down-mismatch' | 'empty-down' | 'not-restored'
+
+export interface VerifyFinding {
+  kind: FindingKind
+  revision: string | null
+  message: string
+  /** For down-mismatch: how the schema after down differs from before up ("first" = before). */
+  differences: Difference[]
+  location: string | null
+}
+
+export interface VerifyResult {
+  ok: boolean
+  /** Revisions walked (upgraded at least once). */
+  checked: number
+  total: number
+  findings: VerifyFinding[]
+  database: string
+}
+
+async function runFile(db: Database, script: Script, file: ScriptFile): Promise<void> {
+  const statements = statementsOf(file)
+  if (!file.transaction) {
+    await executeFile(db, file, statements, { revision: script.id, listProgress: true, rolledBackNote: '' })
+    return
+  }
+  await db.exec('begin')
+  try {
+    await executeFile(db, file, statements, { revision: script.id, listProgress: false, rolledBackNote: '' })
+    await db.exec('commit')
+  } catch (error) {
+    await db.exec('rollback').catch(() => {})
+    throw error
+  }
+}
+
+function failed(kind: FindingKind, script: Script, error: unknown): VerifyFinding {
+  const e = error instanceof SqlmigError ? error : undefined
+  return {
+    kind,
+    revision: script.id,
+    message: e ? e.message : String((error as Error)?.message ?? error),
+    differences: [],
+    location: e?.where || null,
+  }
+}
+
+/** Runs the stairway test over every revision. */
+export async function verify(options: VerifyOptions = {}): Promise<VerifyResult> {
+  const project = openProject(options)
+  const findings: VerifyFinding[] = []
+  const heads = project.graph.heads()
+  if (heads.length > 1) {
+    findings.push({ kind: 'multiple-heads', revision: null, message: `There are ${heads.length} heads (${heads.join(', ')}): merge them with "sqlmig merge ${heads.join(' ')} -m ..."`, differences: [], location: null })
+  }
+  const url = options.url ?? 'pglite:memory'
+  const db = await openDatabase(url)
+  options.onInfo?.(`Verifying on ${db.description}`)
+  const applied: Script[] = []
+  let checked = 0
+  try {
+    const initial = await introspect(db)
+    for (const id of project.graph.topological()) {
+      const script = project.scripts.get(id)!
+      const hasUp = statementsOf(script.up).length > 0
+      const downStatements = statementsOf(script.down)
+      if (hasUp && downStatements.length === 0 && !script.down.irreversible) {
+        findings.push({ kind: 'empty-down', revision: id, message: `Revision "${id}" has an empty down file: write its down SQL, or mark it "-- irreversible: <reason>"`, differences: [], location: script.down.path })
+      }
+      const before = await introspect(db)
+      try {
+        await runFile(db, script, script.up)
+      } catch (error) {
+        findings.push(failed('up-failed', script, error))
+        break
+      }
+      checked += 1
+      applied.push(script)
+      if (script.down.irreversible) continue
+      try {
+        await runFile(db, script, script.down)
+      } catch (error) {
+        findings.push(failed('down-failed', script, error))
+        break
+      }
+      const differences = compareModels(before, await introspect(db))
+      if (differences.length > 0) {
+        findings.push({
+          kind: 'down-mismatch',
+          revision: id,
+          message: `Revision "${id}": its down does not restore the schema (${differences.length} difference${differences.length === 1 ? '' : 's'})`,
+          differences,
+          location: script.down.path,
+        })
+      }
+      try {
+        await runFile(db, script, script.up)
+      } catch (error) {
+        findings.push(failed('up-failed', script, error))
+        applied.pop()
+        break
+      }
+    }
+    if (options.url !== undefined) {
+      // A scratch database is left as it was found: undo everything we applied.
+      for (const script of [...applied].reverse()) {
+        if (script.down.irreversible) break
+        try {
+          await runFile(db, script, script.down)
+        } catch {
+          break
+        }
+      }
+      const leftover = compareModels(initial, await introspect(db))
+      if (leftover.length > 0) {
+        findings.push({ kind: 'not-restored', revision: null, message: `The scratch database could not be restored (${leftover.length} difference${leftover.length === 1 ? '' : 's'} remain)`, differences: leftover, location: null })
+      }
+    }
+  } finally {
+    await db.close()
+  }
+  return { ok: findings.length === 0, checked, total: project.graph.size, findings, database: db.description }
+}
