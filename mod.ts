@@ -13,17 +13,22 @@
  */
 import process from 'node:process'
 
+export { type BranchesResult, branches, type BranchPoint } from './src/commands/branches.ts'
 export { create, type CreateOptions, type CreateResult } from './src/commands/create.ts'
 export { current, type CurrentOptions, type CurrentResult } from './src/commands/current.ts'
 export { downgrade, type DowngradeOptions, downgradeSql } from './src/commands/downgrade.ts'
 export { heads, type HeadsResult } from './src/commands/heads.ts'
 export { history, type HistoryEntry, type HistoryOptions, type HistoryResult } from './src/commands/history.ts'
 export { init, type InitOptions, type InitResult } from './src/commands/init.ts'
+export { merge, type MergeOptions, type MergeResult } from './src/commands/merge.ts'
 export type { MigrateOptions, MigrateResult, MigrationStep } from './src/commands/migrate.ts'
 export type { CommonOptions } from './src/commands/project.ts'
+export { backup, type BackupOptions, type BackupResult } from './src/commands/backup.ts'
+export { type RehearsedMigration, type RehearseOptions, type RehearseResult, rehearse } from './src/commands/rehearse.ts'
 export { show, type ShowResult } from './src/commands/show.ts'
 export { stamp, type StampOptions } from './src/commands/stamp.ts'
-export { upgrade, type UpgradeOptions, upgradeSql } from './src/commands/upgrade.ts'
+export { upgrade, type UpgradeOptions, type UpgradeResult, upgradeSql } from './src/commands/upgrade.ts'
+export { verify, type VerifyFinding, type VerifyOptions, type VerifyResult } from './src/commands/verify.ts'
 export type { Config, ConfigOptions, TransactionMode } from './src/config.ts'
 export {
   ConnectionError,

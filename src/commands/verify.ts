@@ -80,8 +80,8 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
     for (const id of project.graph.topological()) {
       const script = project.scripts.get(id)!
       const hasUp = statementsOf(script.up).length > 0
-      const downStatements = statementsOf(script.down)
-      if (hasUp && downStatements.length === 0 && !script.down.irreversible) {
+      const emptyDown = hasUp && statementsOf(script.down).length === 0 && !script.down.irreversible
+      if (emptyDown) {
         findings.push({ kind: 'empty-down', revision: id, message: `Revision "${id}" has an empty down file: write its down SQL, or mark it "-- irreversible: <reason>"`, differences: [], location: script.down.path })
       }
       const before = await introspect(db)
@@ -93,7 +93,8 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
       }
       checked += 1
       applied.push(script)
-      if (script.down.irreversible) continue
+      // Nothing to undo with: an irreversible revision (by design) or an empty down (reported above).
+      if (script.down.irreversible || emptyDown) continue
       try {
         await runFile(db, script, script.down)
       } catch (error) {
