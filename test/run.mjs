@@ -18,8 +18,9 @@ const files = []
 })(root)
 const selected = files.filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? 2)
-let passed = 0, failed = 0, skipped = 0, crashed = []
-const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '')
+let passed = 0, failed = 0, skipped = 0
+const crashed = []
+const strip = (s) => s.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
 
 function runOne(file) {
   return new Promise((resolve) => {
@@ -46,6 +47,8 @@ function runOne(file) {
         const bad = total - ok - skip > 0 || code !== 0
         if (bad && total - ok - skip === 0) { failed += 1; crashed.push(name) }
         process.stdout.write(`\n--- ${name} (${secs}s): ${ok}/${total} passed${skip ? `, ${skip} skipped` : ''}\n`)
+        // One-line notes from passing files: skipped targets ("skipping ...") and measurements ("note: ...").
+        for (const line of text.split('\n')) if (/^(skipping |note: )/.test(line)) process.stdout.write(`    ${line}\n`)
         if (bad || process.env.TEST_VERBOSE) process.stdout.write(out + '\n')
       }
       resolve()

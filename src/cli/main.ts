@@ -4,20 +4,29 @@
  */
 import process from 'node:process'
 import { cac } from 'cac'
+import { branches } from '../commands/branches.ts'
+import { check, diff } from '../commands/autogen.ts'
 import { create } from '../commands/create.ts'
 import { current } from '../commands/current.ts'
 import { downgrade, downgradeSql } from '../commands/downgrade.ts'
 import { heads } from '../commands/heads.ts'
 import { history } from '../commands/history.ts'
 import { init } from '../commands/init.ts'
+import { merge } from '../commands/merge.ts'
 import type { CommonOptions } from '../commands/project.ts'
 import { show } from '../commands/show.ts'
 import { stamp } from '../commands/stamp.ts'
 import { upgrade, upgradeSql } from '../commands/upgrade.ts'
+import { backup } from '../commands/backup.ts'
+import { rehearse } from '../commands/rehearse.ts'
+import { backupJson, rehearseJson, renderBackup, renderRehearse } from './render-rehearse.ts'
+import { verify } from '../commands/verify.ts'
 import { EXIT, exitCodeOf, SqlmigError, UsageError } from '../errors.ts'
 import { redact } from '../redact.ts'
 import { VERSION } from '../version.ts'
 import { errorJson, renderCurrent, renderError, renderEvent, renderHeads, renderHistory, renderMigrate, renderShow } from './render-text.ts'
+import { renderBranches, renderHistoryGraph, renderVerify } from './render-team.ts'
+import { renderCheck, renderCreate } from './render-autogen.ts'
 
 /** Where the CLI writes; tests may pass their own. */
 export interface CliIO {
@@ -66,8 +75,31 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     },
   })
   const print = (data: unknown, text: () => string) => (json ? out(JSON.stringify(data, null, 2)) : out(text()))
+  // SIGINT/SIGTERM while a run holds the database: abort it (cancel the statement, roll back,
+  // release the lock) and exit 130/143. Other commands, or a second signal, exit at once.
+  const abort = new AbortController()
+  let abortable = false
+  let signals = 0
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    const code = signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm
+    signals += 1
+    if (!abortable || signals > 1) {
+      err(`Interrupted by ${signal}${abortable ? ' again: exiting without waiting for the rollback (the server rolls back when the connection closes)' : ''}`)
+      process.exit(code)
+    }
+    err(`Received ${signal}: cancelling the running statement and rolling back (send it again to exit at once)`)
+    abort.abort(new SqlmigError('INTERRUPTED', `Interrupted by ${signal}`, { exitCode: code }))
+  }
+  const onSigint = () => onSignal('SIGINT')
+  const onSigterm = () => onSignal('SIGTERM')
+  /** The signal for a command that runs migrations (marks the CLI as able to abort cleanly). */
+  const runSignal = () => {
+    abortable = true
+    return abort.signal
+  }
   const migrateOptions = (o: Record<string, unknown>) => ({
     ...common(o),
+    signal: runSignal(),
     transaction: str(o.transaction) as 'all' | 'per-migration' | undefined,
     dryRun: o.dryRun === true,
     lockTimeout: str(o.lockTimeout),
@@ -98,10 +130,35 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     .option('--no-autogenerate', 'Write the empty template even if a declared schema exists')
     .option('--head <rev>', 'Parent revision when the graph has several heads', STRING)
     .option('--no-transaction', 'Mark the migration "transaction: false" (e.g. for CREATE INDEX CONCURRENTLY)')
+    .option('--shadow-url <url>', 'Build the shadow databases on this PostgreSQL server instead of embedded PGlite', STRING)
+    .example('sqlmig create "Add email to users"')
     .example('sqlmig create "Add users table" --no-autogenerate')
     .action(async (message, o) => {
-      const r = await create(String(message), { ...common(o), autogenerate: o.autogenerate !== false, head: str(o.head), noTransaction: o.transaction === false })
-      print(r, () => [...(r.note ? [r.note] : []), ...r.detected, ...(r.written ? [`created ${r.up}`, `created ${r.down}`] : ['No changes detected'])].join('\n'))
+      const r = await create(String(message), {
+        ...common(o),
+        autogenerate: o.autogenerate !== false,
+        head: str(o.head),
+        noTransaction: o.transaction === false,
+        shadowUrl: str(o.shadowUrl),
+      })
+      print(r, () => renderCreate(r))
+    })
+
+  cli.command('check', 'Exit 1 (listing the changes) when the migrations do not build the declared schema')
+    .option('--shadow-url <url>', 'Build the shadow databases on this PostgreSQL server instead of embedded PGlite', STRING)
+    .example('sqlmig check')
+    .action(async (o) => {
+      const r = await check({ ...common(o), shadowUrl: str(o.shadowUrl) })
+      print(r, () => renderCheck(r))
+      if (!r.ok) exitCode = EXIT.failed
+    })
+
+  cli.command('diff', 'Print the SQL that would bring the live database (--url) to the declared schema; writes nothing')
+    .option('--shadow-url <url>', 'Load the declared schema on this PostgreSQL server instead of embedded PGlite', STRING)
+    .example('sqlmig diff --url postgres://localhost/app')
+    .action(async (o) => {
+      const r = await diff({ ...common(o), shadowUrl: str(o.shadowUrl) })
+      print(r, () => (r.sql === '' ? 'No changes detected' : r.sql.trimEnd()))
     })
 
   const migrateCommand = (name: 'upgrade' | 'downgrade', args: string, description: string) =>
@@ -115,17 +172,19 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 
   migrateCommand('upgrade', '[revision]', 'Apply migrations up to head (or a revision, heads, +N)')
     .option('--revision <rev>', 'Target revision (same as the positional argument)', STRING)
+    .option('--backup <dir>', 'Back up the database into this folder first, when something is pending (see "sqlmig backup")', STRING)
     .example('sqlmig upgrade')
     .example('sqlmig upgrade --revision 3f2a9c1b7d4e')
     .example('sqlmig upgrade +2 --dry-run')
+    .example('sqlmig upgrade --backup backups/')
     .action(async (revision, o) => {
       const target = str(o.revision) ?? str(revision) ?? 'head'
       if (o.sql) {
         out(await upgradeSql({ ...common(o), revision: target, from: str(o.from), transaction: str(o.transaction) as 'all' | undefined }))
         return
       }
-      const r = await upgrade({ ...migrateOptions(o), revision: target })
-      print(migrateJson(r), () => renderMigrate('upgrade', r))
+      const r = await upgrade({ ...migrateOptions(o), revision: target, backup: str(o.backup) })
+      print(r.backup ? { ...migrateJson(r), backup: backupJson(r.backup) } : migrateJson(r), () => renderMigrate('upgrade', r))
     })
 
   migrateCommand('downgrade', '<revision>', 'Undo migrations down to a revision (it stays applied), base, or -N')
@@ -154,10 +213,39 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 
   cli.command('history', 'List revisions, newest first; * marks applied ones')
     .option('--offline', 'Do not connect to the database (nothing is marked applied)')
+    .option('--graph', 'Draw the revision graph like "git log --graph"')
+    .option('-r, --rev-range <range>', 'Only revisions in a range from:to, e.g. a1b2c3:head, base:current, a1b2c3:', STRING)
     .example('sqlmig history')
+    .example('sqlmig history --graph')
+    .example('sqlmig history -r a1b2c3:head')
     .action(async (o) => {
-      const r = await history({ ...common(o), offline: o.offline === true })
-      print({ revisions: r.revisions.map((e) => ({ revision: e.revision, down_revision: e.down_revision, message: e.message, applied: e.applied, applied_at: e.applied_at, created: e.created })) }, () => renderHistory(r))
+      const r = await history({ ...common(o), offline: o.offline === true, range: str(o.revRange) })
+      print({ revisions: r.revisions.map((e) => ({ revision: e.revision, down_revision: e.down_revision, message: e.message, applied: e.applied, applied_at: e.applied_at, created: e.created })) }, () => (o.graph ? renderHistoryGraph(r) : renderHistory(r)))
+    })
+
+  cli.command('merge <...revisions>', 'Write a merge revision joining two or more heads (empty up and down)')
+    .option('-m, --message <message>', 'Message of the merge revision', STRING)
+    .example('sqlmig merge a1b2c3 d4e5f6 -m "merge feature branches"')
+    .example('sqlmig merge heads -m "merge"')
+    .action((revisions: unknown[], o) => {
+      const r = merge(revisions.map((x) => str(x)!), { ...common(o), message: str(o.message) })
+      print(r, () => `created ${r.up}\ncreated ${r.down}`)
+    })
+
+  cli.command('branches', 'Show branch points and their children')
+    .example('sqlmig branches')
+    .action((o) => {
+      const r = branches(common(o))
+      print(r, () => renderBranches(r))
+    })
+
+  cli.command('verify', 'Stairway test: upgrade, downgrade and re-upgrade every revision on an embedded database')
+    .example('sqlmig verify')
+    .example('sqlmig verify --url postgres://localhost/scratch --json')
+    .action(async (o) => {
+      const r = await verify(common(o))
+      print(r, () => renderVerify(r))
+      if (!r.ok) exitCode = EXIT.failed
     })
 
   cli.command('heads', 'Show the heads of the revision graph')
@@ -178,8 +266,43 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     .option('--lock-timeout <duration>', 'Give up waiting for another run\'s lock after this long', STRING)
     .example('sqlmig stamp head')
     .action(async (revision, o) => {
-      const r = await stamp({ ...common(o), revision: str(revision)!, lockTimeout: str(o.lockTimeout) })
+      const r = await stamp({ ...common(o), signal: runSignal(), revision: str(revision)!, lockTimeout: str(o.lockTimeout) })
       print(migrateJson(r), () => renderMigrate('stamp', r))
+    })
+
+  cli.command('rehearse', 'Upgrade a throw-away copy of the database and report time, table rewrites and locks per migration')
+    .option('--revision <rev>', 'Target revision, as for upgrade (default: head)', STRING)
+    .option('--scratch-url <url>', 'Make the copy on this server (URL of a database there, e.g. postgres://ci@scratch/postgres) with pg_dump | pg_restore', STRING)
+    .option('--keep', 'Keep the copy afterwards (server only)')
+    .option('--no-downgrade', 'Skip checking that each down restores the schema')
+    .option('--fail-on <flags>', 'Exit 1 when a migration rewrites a table and/or takes ACCESS EXCLUSIVE on a table with rows: rewrite,access-exclusive', STRING)
+    .option('--allow-changed', 'Run even if applied migration files were edited')
+    .example('sqlmig rehearse --url "$PROD_URL"')
+    .example('sqlmig rehearse --url "$PROD_URL" --fail-on rewrite,access-exclusive --json')
+    .example('sqlmig rehearse --url "$PROD_URL" --scratch-url postgres://ci@scratch-host/postgres --keep')
+    .action(async (o) => {
+      const r = await rehearse({
+        ...common(o),
+        signal: runSignal(),
+        revision: str(o.revision),
+        scratchUrl: str(o.scratchUrl),
+        keep: o.keep === true,
+        downgrade: o.downgrade !== false,
+        failOn: str(o.failOn),
+        allowChanged: o.allowChanged === true,
+      })
+      print(rehearseJson(r), () => renderRehearse(r))
+      const wrongDowns = r.migrations.filter((m) => m.downRestoresSchema === false).map((m) => m.revision)
+      if (wrongDowns.length) err(`error: the down of ${wrongDowns.map((id) => `"${id}"`).join(', ')} does not restore the schema it started from`)
+      if (r.failedGates.length || wrongDowns.length) exitCode = EXIT.failed
+    })
+
+  cli.command('backup <dir>', 'Write a restorable backup (pg_dump custom format, or PGlite .tar.gz) into a folder')
+    .example('sqlmig backup backups/')
+    .example('sqlmig backup backups/ --url "$PROD_URL" --json')
+    .action(async (dir, o) => {
+      const r = await backup({ ...common(o), folder: str(dir)! })
+      print(backupJson(r), () => renderBackup(r))
     })
 
   cli.help((sections) => {
@@ -191,6 +314,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   })
   cli.version(VERSION)
 
+  process.on('SIGINT', onSigint)
+  process.on('SIGTERM', onSigterm)
   try {
     const args = protectRelative(argv)
     json = args.includes('--json')
@@ -210,5 +335,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     if (json) out(JSON.stringify(errorJson(e), null, 2))
     err(renderError(e))
     return e instanceof SqlmigError ? exitCodeOf(e) : EXIT.failed
+  } finally {
+    process.off('SIGINT', onSigint)
+    process.off('SIGTERM', onSigterm)
   }
 }

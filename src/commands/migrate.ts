@@ -130,10 +130,7 @@ export async function migrateScript(
     ? fromApplied(project, options.from)
     : await withDatabase(project.config, options, async (db) => toGraphApplied(await readApplied(db, project.versionTable)))
   const steps = planSteps(project, applied)
-  const { sessionKysely } = await import('../db/session-dialect.ts')
-  const k = sessionKysely(async () => ({ rows: [] }))
   return renderRunScript({
-    kysely: k,
     versionTable: project.versionTable,
     scripts: project.scripts,
     steps,

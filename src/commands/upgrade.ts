@@ -1,18 +1,28 @@
 /** `sqlmig upgrade [target]`: apply migrations up to head, a revision, heads, or +N. */
 import { planUpgrade } from '../graph/plan.ts'
 import { resolveRevision } from '../graph/resolve.ts'
+import { type BackupResult, backupIfPending } from './backup.ts'
 import { migrate, type MigrateOptions, type MigrateResult, migrateScript, type ScriptOptions } from './migrate.ts'
 import type { Project } from './project.ts'
 
 export interface UpgradeOptions extends MigrateOptions {
   /** Target: "head" (default), "heads", a revision id or unique prefix, "+N", "<rev>+N". */
   revision?: string | undefined
+  /** Back up into this folder first when something is pending (`sqlmig backup`); nothing is applied if that fails. */
+  backup?: string | undefined
+}
+
+/** What upgrade reports: the run, and the backup taken before it (`backup` option). */
+export interface UpgradeResult extends MigrateResult {
+  backup?: BackupResult | undefined
 }
 
 /** Applies pending migrations up to the target; returns what ran. */
-export async function upgrade(options: UpgradeOptions = {}): Promise<MigrateResult> {
+export async function upgrade(options: UpgradeOptions = {}): Promise<UpgradeResult> {
   const target = options.revision ?? 'head'
-  return await migrate({ options, planSteps: (project, applied) => planUpgrade(project.graph, applied, target) })
+  const saved = options.backup !== undefined && !options.dryRun ? await backupIfPending({ ...options, folder: options.backup, revision: target }) : undefined
+  const result = await migrate({ options, planSteps: (project, applied) => planUpgrade(project.graph, applied, target) })
+  return saved ? { ...result, backup: saved } : result
 }
 
 /** Everything applied up to and including `from` ("base": nothing): the offline starting state. */

@@ -12,6 +12,8 @@ export const DEFAULT_URL = 'pglite:.sqlmig/pgdata'
 export interface OpenOptions {
   /** application_name on a server (shown to other sessions waiting for the lock). */
   applicationName?: string
+  /** Load Kysely for `db.kysely` (default true). Commands pass false: their queries are plain SQL. */
+  kysely?: boolean
 }
 
 /** True for URLs that name an embedded PGlite database. */
@@ -27,7 +29,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   }
   if (isPgliteUrl(url)) {
     const { openPglite } = await import('./pglite.ts')
-    return await openPglite(url.slice('pglite:'.length).replace(/^\/\//, ''))
+    return await openPglite(url.slice('pglite:'.length).replace(/^\/\//, ''), { kysely: options.kysely })
   }
   throw new UsageError(`Cannot use database URL "${redactUrl(url)}": unknown scheme`, {
     hint: 'Use postgres://user@host:port/db, postgresql://..., pglite:<directory> or pglite:memory',

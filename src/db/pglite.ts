@@ -6,15 +6,16 @@ import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import { ConnectionError } from '../errors.ts'
 import type { Database } from './database.ts'
-import { sessionKysely } from './session-dialect.ts'
+import type { Kysely } from 'kysely'
 
 /** Opens an embedded database: `memory` keeps it in memory, anything else is a data directory. */
-export async function openPglite(location: string): Promise<Database> {
+export async function openPglite(location: string, options: { loadDataDir?: Blob; kysely?: boolean | undefined } = {}): Promise<Database> {
+  const makeKysely = options.kysely === false ? undefined : (await import('./session-dialect.ts')).sessionKysely
   const inMemory = location === 'memory' || location === ':memory:' || location === ''
   let pg: PGlite
   try {
     if (!inMemory) mkdirSync(location, { recursive: true })
-    pg = await PGlite.create(inMemory ? undefined : location)
+    pg = inMemory ? await PGlite.create(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) : await PGlite.create(location)
   } catch (error) {
     throw new ConnectionError(`Cannot open the embedded database at "${location}": ${(error as Error)?.message ?? error}`, {
       hint: 'Check that the directory is writable and was created by PGlite, or use "pglite:memory"',
@@ -26,16 +27,23 @@ export async function openPglite(location: string): Promise<Database> {
     const result = await pg.query(text, params as unknown[])
     return { rows: result.rows as unknown[], affected: result.affectedRows }
   }
+  let kysely: Kysely<any> | undefined
   return {
     kind: 'pglite',
     description: `pglite:${inMemory ? 'memory' : location}`,
     name: inMemory ? 'memory' : location,
-    kysely: sessionKysely(query),
+    get kysely() {
+      if (!makeKysely) throw new Error('This session was opened with { kysely: false }')
+      return (kysely ??= makeKysely(query))
+    },
     async exec(text: string) {
       await pg.exec(text)
     },
     async query<R>(text: string, params: readonly unknown[] = []) {
       return (await query(text, params)).rows as R[]
+    },
+    async cancel() {
+      // WASM runs a statement to its end; the runner checks for an abort between statements.
     },
     async close() {
       if (closed) return

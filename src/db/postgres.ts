@@ -7,7 +7,7 @@ import postgres from 'postgres'
 import { ConnectionError } from '../errors.ts'
 import { redactUrl, registerSecret } from '../redact.ts'
 import type { Database } from './database.ts'
-import { sessionKysely } from './session-dialect.ts'
+import type { Kysely } from 'kysely'
 
 export interface PostgresTarget {
   host: string
@@ -35,7 +35,8 @@ export function describeUrl(url: string): PostgresTarget {
 }
 
 /** Opens one session on a PostgreSQL server. */
-export async function openPostgres(url: string, options: { applicationName?: string; connectTimeoutSeconds?: number } = {}): Promise<Database> {
+export async function openPostgres(url: string, options: { applicationName?: string; connectTimeoutSeconds?: number; kysely?: boolean | undefined } = {}): Promise<Database> {
+  const makeKysely = options.kysely === false ? undefined : (await import('./session-dialect.ts')).sessionKysely
   const target = describeUrl(url)
   const sql = postgres(url, {
     max: 1,
@@ -56,21 +57,57 @@ export async function openPostgres(url: string, options: { applicationName?: str
   }
   const session = reserved
   let closed = false
-  const query = async (text: string, params: readonly unknown[] = []) => {
-    const result = await session.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: false })
-    return { rows: [...result] as unknown[], affected: result.count ?? undefined }
+  // The statement in flight, so that cancel() can reach it.
+  let running: { cancel(): unknown } | undefined
+  const track = async <T>(pending: postgres.PendingQuery<any>, then: (rows: any) => T): Promise<T> => {
+    running = pending
+    try {
+      return then(await pending)
+    } finally {
+      if (running === pending) running = undefined
+    }
   }
+  const query = async (text: string, params: readonly unknown[] = []) =>
+    await track(session.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: false }), (result) => ({
+      rows: [...result] as unknown[],
+      affected: result.count ?? undefined,
+    }))
+  let kysely: Kysely<any> | undefined
   const db: Database = {
     kind: 'postgres',
     description: redactUrl(url),
     name: target.database,
-    kysely: sessionKysely(query),
+    get kysely() {
+      if (!makeKysely) throw new Error('This session was opened with { kysely: false }')
+      return (kysely ??= makeKysely(query))
+    },
     async exec(text: string) {
       // No parameters: postgres.js sends it with the simple query protocol, several statements allowed.
-      await session.unsafe(text).simple()
+      await track(session.unsafe(text).simple(), () => undefined)
     },
     async query<R>(text: string, params: readonly unknown[] = []) {
       return (await query(text, params)).rows as R[]
+    },
+    async execPipelined(texts: readonly string[]) {
+      // postgres.js writes queries as they are issued and matches the replies in order, so these
+      // go out back to back; each is its own simple query, so the failing one is known exactly.
+      const pending = texts.map((t) => session.unsafe(t).simple())
+      const done = pending.map(() => false)
+      // cancel() must reach the statement the server is running: the first one not finished.
+      const current = { cancel: () => pending[done.indexOf(false)]?.cancel() }
+      running = current
+      try {
+        const settled = await Promise.allSettled(pending.map((p, i) => p.finally(() => (done[i] = true))))
+        const index = settled.findIndex((s) => s.status === 'rejected')
+        return index < 0 ? undefined : { index, error: (settled[index] as PromiseRejectedResult).reason }
+      } finally {
+        if (running === current) running = undefined
+      }
+    },
+    async cancel() {
+      // postgres.js sends a CancelRequest (pid + secret key) on a new connection; a statement
+      // not yet sent is dropped. Its promise then rejects with 57014.
+      running?.cancel()
     },
     async close() {
       if (closed) return

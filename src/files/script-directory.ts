@@ -73,7 +73,9 @@ export function loadScripts(source: FileSource, dir: string): Script[] {
       createdAt: up.createdAt,
       up: up.file,
       down: down.file,
-      checksum: up.checksum,
+      get checksum() {
+        return up.checksum
+      },
       source: up.file.path,
       line: up.parentsLine,
     })

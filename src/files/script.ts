@@ -36,7 +36,9 @@ export interface Script {
 
 /** CRLF/CR → LF, trailing whitespace per line and trailing blank lines removed: layout edits are not edits. */
 export function normalizeSql(text: string): string {
-  return text.replace(/^\ufeff/, '').split(/\r\n|\r|\n/).map((l) => l.replace(/[ \t]+$/, '')).join('\n').replace(/\n+$/, '')
+  // Same result as splitting into lines, trimming each and joining with LF, in three passes
+  // over the string instead of an array of lines (this runs for every file at 10k migrations).
+  return text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n').replace(/[ \t]+(?=\n|$)/g, '').replace(/\n+$/, '')
 }
 
 /** sha256 hex of the normalised text. */
@@ -105,6 +107,7 @@ export function parseUpFile(path: string, text: string): ParsedUp {
     })
   }
   const raw = down.value.trim()
+  let checksum: string | undefined
   const parents = raw === '' || raw.toLowerCase() === 'none' ? [] : raw.split(',').map((s) => s.trim())
   for (const p of parents) {
     if (!REVISION_PATTERN.test(p)) {
@@ -127,7 +130,10 @@ export function parseUpFile(path: string, text: string): ParsedUp {
     createdAt: map.get('created')?.value || undefined,
     file: fileOptions(path, text, map),
     parentsLine: down.line,
-    checksum: checksumOf(text),
+    // Computed when first read: current and history never need it.
+    get checksum() {
+      return (checksum ??= checksumOf(text))
+    },
   }
 }
 

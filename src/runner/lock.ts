@@ -31,9 +31,25 @@ export interface LockOptions {
   /** Give up after this many milliseconds; undefined waits forever. */
   timeoutMs: number | undefined
   onEvent?: RunListener | undefined
+  /** Stops waiting (rejects with the abort reason) once aborted. */
+  signal?: AbortSignal | undefined
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** Sleeps, cut short by an abort (then rejects with its reason). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal!.reason)
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
 
 async function holder(db: Database, key: [number, number]): Promise<{ pid: number | undefined; app: string | undefined }> {
   try {
@@ -80,7 +96,7 @@ export async function beginLocked(db: Database, name: VersionTableName, options:
       )
     }
     const jitter = Math.random() * delay * 0.3
-    await sleep(Math.min(delay + jitter, options.timeoutMs === undefined ? Infinity : Math.max(1, options.timeoutMs - waited)))
+    await sleep(Math.min(delay + jitter, options.timeoutMs === undefined ? Infinity : Math.max(1, options.timeoutMs - waited)), options.signal)
     delay = Math.min(delay * 2, 1000)
   }
 }
@@ -108,7 +124,7 @@ export async function lockSession(db: Database, name: VersionTableName, options:
         hint: 'Wait for the other run to finish or raise --lock-timeout',
       })
     }
-    await sleep(delay)
+    await sleep(delay, options.signal)
     delay = Math.min(delay * 2, 1000)
   }
 }

@@ -2,7 +2,6 @@
  * The SQL script a run would execute (`upgrade --sql`, `downgrade --sql`): transaction control,
  * each migration's statements, and the version-table writes, with values inlined as literals.
  */
-import type { Kysely } from 'kysely'
 import type { TransactionMode } from '../config.ts'
 import type { Script } from '../files/script.ts'
 import { statementsOf } from './execute-file.ts'
@@ -20,7 +19,6 @@ export function quoteIdent(value: string): string {
 }
 
 export interface ScriptRequest {
-  kysely: Kysely<any>
   versionTable: VersionTableName
   scripts: ReadonlyMap<string, Script>
   steps: RunStep[]
@@ -42,7 +40,7 @@ export function renderRunScript(req: ScriptRequest): string {
     open = false
   }
   begin()
-  for (const ddl of versionTableDdl(req.kysely, req.versionTable)) out.push(`${ddl};`)
+  for (const ddl of versionTableDdl(req.versionTable)) out.push(`${ddl};`)
   out.push('')
   for (const step of req.steps) {
     const script = req.scripts.get(step.revision)!

@@ -9,19 +9,36 @@
  */
 import type { TransactionMode } from '../config.ts'
 import type { Database } from '../db/database.ts'
-import { SqlmigError, UsageError } from '../errors.ts'
+import { EXIT, MigrationFailedError, SqlmigError, UsageError } from '../errors.ts'
 import type { Script, ScriptFile } from '../files/script.ts'
 import type { Direction, RunListener } from './events.ts'
 import { executeFile, statementsOf } from './execute-file.ts'
 import { beginLocked, lockSession } from './lock.ts'
 import {
   type AppliedRecord,
-  deleteVersionQuery,
+  deleteVersionRows,
   ensureVersionTable,
-  insertVersionQuery,
+  insertVersionRows,
   readApplied,
+  type VersionRow,
   type VersionTableName,
 } from './version-table.ts'
+
+/** Version-table writes of a transaction group, in order, written together just before COMMIT. */
+type VersionWrite = { insert: VersionRow } | { delete: string }
+
+/** Writes the buffered rows: one INSERT (or DELETE) per run of the same kind, in order. */
+async function flushVersionWrites(db: Database, name: VersionTableName, writes: VersionWrite[]): Promise<void> {
+  for (let i = 0; i < writes.length;) {
+    let j = i
+    while (j < writes.length && ('insert' in writes[j]!) === ('insert' in writes[i]!)) j++
+    const run = writes.slice(i, j)
+    if ('insert' in run[0]!) await insertVersionRows(db, name, run.map((w) => (w as { insert: VersionRow }).insert))
+    else await deleteVersionRows(db, name, run.map((w) => (w as { delete: string }).delete))
+    i = j
+  }
+  writes.length = 0
+}
 
 export interface RunStep {
   revision: string
@@ -41,6 +58,12 @@ export interface RunRequest {
   lockTimeoutMs: number | undefined
   settings: { lockTimeout: string | undefined; statementTimeout: string | undefined }
   onEvent?: RunListener | undefined
+  /**
+   * Aborts the run (SIGINT/SIGTERM in the CLI): the running statement is cancelled, nothing
+   * more starts, the open transaction rolls back and the lock is released. The abort reason,
+   * if a SqlmigError, gives the exit code (130/143).
+   */
+  signal?: AbortSignal | undefined
 }
 
 export interface CompletedStep extends RunStep {
@@ -56,6 +79,8 @@ export interface RunResult {
   /** Steps planned but not run (dry run stopped at a non-transactional migration). */
   skipped: RunStep[]
   dryRun: boolean
+  /** The downgrade stopped before this irreversible revision (the steps before it ran). */
+  blocked?: { revision: string; reason: string; file: string } | undefined
 }
 
 const fileOf = (script: Script, d: Direction): ScriptFile => (d === 'up' ? script.up : script.down)
@@ -63,11 +88,17 @@ const fileOf = (script: Script, d: Direction): ScriptFile => (d === 'up' ? scrip
 /** Runs the plan; returns what was done. */
 export async function runPlan(req: RunRequest): Promise<RunResult> {
   const { db, versionTable: name } = req
-  const lockOptions = { timeoutMs: req.lockTimeoutMs, onEvent: req.onEvent }
+  const lockOptions = { timeoutMs: req.lockTimeoutMs, onEvent: req.onEvent, signal: req.signal }
   const completed: CompletedStep[] = []
+  /** completed.length at the last commit: what an interruption leaves applied. */
+  let committed = 0
+  const cancel = () => void db.cancel().catch(() => {})
+  req.signal?.addEventListener('abort', cancel)
   let before: AppliedRecord[] = []
   let pending: RunStep[] | undefined
   let inTransaction = false
+  let blocked: RunResult['blocked']
+  const finish = (skipped: RunStep[], dryRun: boolean): RunResult => ({ before, steps: completed, skipped, dryRun, blocked })
   try {
     for (;;) {
       await beginLocked(db, name, lockOptions)
@@ -78,6 +109,13 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
         before = applied
         pending = req.plan(applied)
         checkRunnable(req, pending)
+        // A downgrade stops before the first irreversible revision; the steps before it run.
+        const stop = req.recordOnly ? -1 : pending.findIndex((s) => s.direction === 'down' && req.scripts.get(s.revision)!.down.irreversible)
+        if (stop >= 0) {
+          const script = req.scripts.get(pending[stop]!.revision)!
+          blocked = { revision: script.id, reason: script.down.irreversible!, file: script.down.path }
+          pending = pending.slice(0, stop)
+        }
         for (const step of pending) statementsOf(fileOf(req.scripts.get(step.revision)!, step.direction))
       } else {
         // per-migration: someone may have moved the state between our transactions.
@@ -94,21 +132,24 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
       if (group.length === 0 && pending.length === 0) {
         await db.exec(req.dryRun ? 'rollback' : 'commit')
         inTransaction = false
-        return { before, steps: completed, skipped: [], dryRun: req.dryRun }
+        return finish([], req.dryRun)
       }
       let previousHadSettings = false
+      const writes: VersionWrite[] = []
       for (const step of group) {
-        previousHadSettings = await runStep(req, step, true, previousHadSettings, completed)
+        previousHadSettings = await runStep(req, step, true, previousHadSettings, completed, writes)
       }
+      await flushVersionWrites(db, name, writes)
       pending = pending.slice(group.length)
       if (req.dryRun) {
         await db.exec('rollback')
         inTransaction = false
         req.onEvent?.({ type: 'rollback', reason: 'dry-run' })
-        return { before, steps: completed, skipped: pending, dryRun: true }
+        return finish(pending, true)
       }
       await db.exec('commit')
       inTransaction = false
+      committed = completed.length
       if (group.length) req.onEvent?.({ type: 'commit', revisions: group.map((s) => s.revision) })
       if (pending.length > 0 && pending[0] && group.length === 0) {
         const step = pending[0]
@@ -116,32 +157,53 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
         try {
           const still = new Set((await readApplied(db, name)).map((a) => a.revision))
           if ((step.direction === 'up') !== still.has(step.revision)) await runStep(req, step, false, false, completed)
+          committed = completed.length
         } finally {
           await unlock()
         }
         pending = pending.slice(1)
       }
-      if (pending.length === 0) return { before, steps: completed, skipped: [], dryRun: false }
+      if (pending.length === 0) return finish([], false)
     }
   } catch (error) {
-    if (inTransaction) {
+    // After an abort the session may sit in a transaction beginLocked opened: roll back anyway.
+    if (inTransaction || req.signal?.aborted) {
       await db.exec('rollback').catch(() => {})
       req.onEvent?.({ type: 'rollback', reason: 'error' })
     }
+    if (req.signal?.aborted) throw interrupted(req.signal.reason, error, completed.slice(0, committed))
     throw error
+  } finally {
+    req.signal?.removeEventListener('abort', cancel)
   }
+}
+
+/** Throws the abort reason when the run was aborted (checked before each step and statement). */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason
+}
+
+/** The error an aborted run ends with: what was rolled back, what stays committed, the exit code of the signal. */
+function interrupted(reason: unknown, error: unknown, committed: CompletedStep[]): SqlmigError {
+  const why = reason instanceof Error ? reason.message : 'Interrupted'
+  const lines: string[] = []
+  if (error instanceof MigrationFailedError && error.detail) lines.push(error.detail)
+  lines.push(committed.length
+    ? `Committed before the interruption and still applied: ${committed.map((s) => `${s.revision} (${s.direction})`).join(', ')}`
+    : 'Nothing of this run was committed')
+  return new SqlmigError('INTERRUPTED', `${why}: the unfinished transaction was rolled back and the migration lock released`, {
+    exitCode: reason instanceof SqlmigError ? reason.exitCode : EXIT.sigint,
+    location: error instanceof MigrationFailedError ? error.location : undefined,
+    detail: lines.join('\n'),
+    hint: 'Run the command again to continue',
+    cause: error,
+  })
 }
 
 function checkRunnable(req: RunRequest, steps: RunStep[]): void {
   for (const step of steps) {
     const script = req.scripts.get(step.revision)
     if (!script) throw new SqlmigError('INTERNAL', `No file for planned revision "${step.revision}"`)
-    if (step.direction === 'down' && script.down.irreversible && !req.recordOnly) {
-      throw new SqlmigError('IRREVERSIBLE', `Cannot downgrade revision "${step.revision}": it is irreversible (${script.down.irreversible})`, {
-        location: { file: script.down.path, line: 1 },
-        hint: `Downgrade to "${step.revision}" or later instead; nothing was run`,
-      })
-    }
     if (req.dryRun && !req.recordOnly && !fileOf(script, step.direction).transaction && steps.indexOf(step) === 0) {
       throw new UsageError(`Cannot dry-run revision "${step.revision}": it runs outside a transaction (transaction: false), so it cannot be rolled back`, {
         hint: 'Run it for real, or rehearse on a copy of the database',
@@ -150,11 +212,16 @@ function checkRunnable(req: RunRequest, steps: RunStep[]): void {
   }
 }
 
-/** Runs one step; returns whether it set timeouts (so the next one resets them). */
-async function runStep(req: RunRequest, step: RunStep, inTransaction: boolean, previousHadSettings: boolean, out: CompletedStep[]): Promise<boolean> {
+/**
+ * Runs one step; returns whether it set timeouts (so the next one resets them). Inside a
+ * transaction the version row goes to `writes` (written before COMMIT, in one statement for the
+ * group); outside one it is written at once.
+ */
+async function runStep(req: RunRequest, step: RunStep, inTransaction: boolean, previousHadSettings: boolean, out: CompletedStep[], writes: VersionWrite[] = []): Promise<boolean> {
   const { db, versionTable: name } = req
   const script = req.scripts.get(step.revision)!
   const file = fileOf(script, step.direction)
+  throwIfAborted(req.signal)
   req.onEvent?.({ type: 'step-start', revision: step.revision, direction: step.direction, message: script.message, file: file.path })
   const started = performance.now()
   const lockTimeout = file.lockTimeout ?? req.settings.lockTimeout
@@ -166,6 +233,8 @@ async function runStep(req: RunRequest, step: RunStep, inTransaction: boolean, p
     await executeFile(db, file, statements, {
       revision: step.revision,
       listProgress: !inTransaction,
+      inTransactionBlock: inTransaction,
+      signal: req.signal,
       rolledBackNote: inTransaction
         ? req.mode === 'all' ? 'All changes of this run were rolled back; the version table is unchanged' : `Revision "${step.revision}" was rolled back; earlier revisions stay applied`
         : `Revision "${step.revision}" ran outside a transaction: it is NOT recorded as applied; undo or finish the statements that ran by hand`,
@@ -174,10 +243,11 @@ async function runStep(req: RunRequest, step: RunStep, inTransaction: boolean, p
   }
   const ms = performance.now() - started
   if (step.direction === 'up') {
-    await insertVersionQuery(db.kysely, name, { revision: script.id, parents: script.parents, message: script.message, checksum: script.checksum, executionMs: ms }).execute()
+    writes.push({ insert: { revision: script.id, parents: script.parents, message: script.message, checksum: script.checksum, executionMs: ms } })
   } else {
-    await deleteVersionQuery(db.kysely, name, script.id).execute()
+    writes.push({ delete: script.id })
   }
+  if (!inTransaction) await flushVersionWrites(db, name, writes)
   out.push({ ...step, message: script.message, ms })
   req.onEvent?.({ type: 'step-done', revision: step.revision, direction: step.direction, ms })
   return hasSettings

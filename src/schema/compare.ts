@@ -54,6 +54,7 @@ export function compareModels(a: SchemaModel, b: SchemaModel): Difference[] {
   records('domain', '', a.domains as never, b.domains as never, out)
   records('sequence', '', a.sequences as never, b.sequences as never, out)
   records('function', '', a.functions as never, b.functions as never, out)
+  records('composite type', '', (a.composites ?? {}) as never, (b.composites ?? {}) as never, out)
   records('view', '', a.views as never, b.views as never, out, { indexes: 'index', triggers: 'trigger' })
   for (const k of Object.keys(a.tables)) if (!b.tables[k]) out.push({ kind: 'table', name: k, what: 'only in first' })
   for (const k of Object.keys(b.tables)) if (!a.tables[k]) out.push({ kind: 'table', name: k, what: 'only in second' })

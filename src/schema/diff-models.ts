@@ -4,6 +4,7 @@
  */
 import type { Change } from './diff/change.ts'
 import { diffColumns } from './diff/columns.ts'
+import { diffComposites } from './diff/composites.ts'
 import { diffConstraintsAndIndexes } from './diff/constraints.ts'
 import { buildContext } from './diff/context.ts'
 import { diffFunctions } from './diff/functions.ts'
@@ -25,6 +26,7 @@ export function diffModels(from: SchemaModel, to: SchemaModel): Change[] {
     ...diffExtensions(ctx),
     ...diffEnums(ctx),
     ...diffDomains(ctx),
+    ...diffComposites(ctx),
     ...diffSequences(ctx),
     ...diffFunctions(ctx),
     ...diffTables(ctx),

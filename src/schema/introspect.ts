@@ -63,6 +63,9 @@ async function readModel(db: Database, options: IntrospectOptions): Promise<Sche
       collation: r.collation, checks: r.checks, comment: r.comment,
     }
   }
+  for (const r of await rows(db, Q.COMPOSITES_SQL, options)) {
+    m.composites[`${r.schema}.${r.name}`] = { schema: r.schema, name: r.name, attributes: r.attributes, comment: r.comment }
+  }
   for (const r of await rows(db, Q.SEQUENCES_SQL, options)) {
     m.sequences[`${r.schema}.${r.name}`] = {
       schema: r.schema, name: r.name, type: r.type, start: r.start, increment: r.increment, min: r.min, max: r.max,
@@ -79,7 +82,8 @@ async function readModel(db: Database, options: IntrospectOptions): Promise<Sche
       }
     } else {
       m.tables[key] = {
-        schema: r.schema, name: r.name, unlogged: r.unlogged, columns: [], constraints: {}, indexes: {}, triggers: {},
+        schema: r.schema, name: r.name, unlogged: r.unlogged, options: r.options || null, partitionKey: r.partitionKey,
+        partitionOf: r.partitionOf, partitionBound: r.partitionBound, columns: [], constraints: {}, indexes: {}, triggers: {},
         policies: {}, rowSecurity: r.rowSecurity, forceRowSecurity: r.forceRowSecurity, comment: r.comment,
       }
     }
@@ -93,6 +97,7 @@ async function readModel(db: Database, options: IntrospectOptions): Promise<Sche
       identity: r.identity && s ? { kind: r.identity, ...s } : null,
       generated: r.generated, collation: r.collation, comment: r.comment,
     }
+    if (r.virtual) column.virtual = true
     t.columns.push(column)
   }
   for (const r of await rows(db, Q.CONSTRAINTS_SQL, options)) {
@@ -123,7 +128,7 @@ async function readModel(db: Database, options: IntrospectOptions): Promise<Sche
     if (t) t.policies[r.name] = p
   }
   for (const r of await rows(db, Q.FUNCTIONS_SQL, options)) {
-    m.functions[`${r.schema}.${r.name}(${r.identityArgs})`] = {
+    m.functions[r.key] = {
       schema: r.schema, name: r.name, kind: r.kind, identityArgs: r.identityArgs, args: r.args, result: r.result,
       definition: r.definition, comment: r.comment, usesTypes: r.usesTypes,
     }

@@ -17,6 +17,14 @@ export interface SchemaModel {
   tables: Record<string, TableInfo>
   views: Record<string, ViewInfo>
   functions: Record<string, FunctionInfo>
+  composites: Record<string, CompositeInfo>
+}
+
+export interface CompositeInfo {
+  schema: string
+  name: string
+  attributes: { name: string; type: string; collation: string | null }[]
+  comment: string | null
 }
 
 export interface SchemaInfo {
@@ -79,8 +87,10 @@ export interface ColumnInfo {
   notNull: boolean
   default: string | null
   identity: IdentityInfo | null
-  /** Expression of a STORED generated column, else null. */
+  /** Expression of a generated column, else null. */
   generated: string | null
+  /** Set (true) only for a VIRTUAL generated column (PostgreSQL 18+). */
+  virtual?: true
   collation: string | null
   comment: string | null
 }
@@ -131,6 +141,14 @@ export interface TableInfo {
   schema: string
   name: string
   unlogged: boolean
+  /** Storage parameters (reloptions text, e.g. "fillfactor=70"), else null. */
+  options: string | null
+  /** PARTITION BY clause body of a partitioned table (pg_get_partkeydef), else null. */
+  partitionKey: string | null
+  /** The parent of a partition, else null. */
+  partitionOf: string | null
+  /** FOR VALUES ... / DEFAULT of a partition, else null. */
+  partitionBound: string | null
   columns: ColumnInfo[]
   constraints: Record<string, ConstraintInfo>
   indexes: Record<string, IndexInfo>
@@ -174,7 +192,7 @@ export interface FunctionInfo {
 
 /** An empty model (a database with nothing in it, not even the public schema). */
 export function emptyModel(): SchemaModel {
-  return { schemas: {}, extensions: {}, enums: {}, domains: {}, sequences: {}, tables: {}, views: {}, functions: {} }
+  return { schemas: {}, extensions: {}, enums: {}, domains: {}, sequences: {}, tables: {}, views: {}, functions: {}, composites: {} }
 }
 
 /** A SQL string literal ('it''s'). */

@@ -10,14 +10,21 @@ import process from 'node:process'
 import type { Database } from '../db/database.ts'
 import { serverErrorFields } from '../db/database.ts'
 import { SqlmigError } from '../errors.ts'
-import { splitStatements } from '../sql/split.ts'
+import { splitStatements, type Statement } from '../sql/split.ts'
 
 /** One SQL text to load: a migration's up file or a declared-schema file. */
 export interface SqlText {
   /** Shown in messages (a path, usually). */
   name: string
   sql: string
+  /** false: run statement by statement outside a transaction (a `transaction: false` migration). */
+  transaction?: boolean
 }
+
+/** Statements PostgreSQL refuses inside a transaction block. */
+const NO_TRANSACTION = /\bCONCURRENTLY\b|^\s*(VACUUM|CREATE\s+DATABASE|DROP\s+DATABASE|ALTER\s+SYSTEM|CREATE\s+TABLESPACE|DROP\s+TABLESPACE)\b/i
+/** Statements that manage the transaction themselves. */
+const TRANSACTION_CONTROL = /^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)\b/i
 
 export type OpenDatabase = (url: string) => Promise<Database>
 
@@ -69,33 +76,59 @@ export async function openShadowPair(open: OpenDatabase, shadowUrl?: string): Pr
   return { replayed: opened[0]!, declared: opened[1]!, dispose }
 }
 
-/** Runs each text statement by statement (CREATE INDEX CONCURRENTLY cannot share a string). */
+/**
+ * Runs each text statement by statement (CREATE INDEX CONCURRENTLY cannot share a string). A
+ * text runs inside one transaction (one commit instead of one per statement, which is what
+ * makes loading a large schema fast on a server) unless it is marked `transaction: false`,
+ * manages transactions itself or holds a statement that cannot run in one. If the transaction
+ * fails, the text is replayed statement by statement, so the error (and what succeeded before
+ * it) is exactly what an autocommit run gives.
+ */
 export async function loadTexts(db: Database, texts: SqlText[], what: 'migration' | 'declared schema'): Promise<void> {
   for (const t of texts) {
-    for (const s of splitStatements(t.sql, t.name)) {
-      try {
-        await db.exec(s.text)
-      } catch (error) {
-        const f = serverErrorFields(error)
-        const message = f?.message ?? (error as Error)?.message ?? String(error)
-        let line = s.line
-        let column = s.column
-        if (f?.position !== undefined) {
-          const before = [...s.text].slice(0, f.position - 1).join('')
-          const breaks = before.split(/\r\n|\r|\n/)
-          line += breaks.length - 1
-          column = breaks.length > 1 ? [...breaks[breaks.length - 1]!].length + 1 : column + [...before].length
+    const statements = splitStatements(t.sql, t.name)
+    const batch = t.transaction !== false && statements.length > 1 &&
+      !statements.some((s) => NO_TRANSACTION.test(s.text) || TRANSACTION_CONTROL.test(s.text))
+    if (batch) {
+      await db.exec('BEGIN')
+      let ok = true
+      for (const s of statements) {
+        try {
+          await db.exec(s.text)
+        } catch {
+          ok = false
+          break
         }
-        throw new SqlmigError(what === 'migration' ? 'REPLAY_FAILED' : 'DECLARED_SCHEMA_FAILED',
-          `Cannot load ${what} "${t.name}": ${message}${f?.sqlState ? ` (${f.sqlState})` : ''}`, {
-            location: { file: t.name, line, column },
-            hint: what === 'migration'
-              ? 'Fix the migration, or use --shadow-url with a server that has the extensions it needs'
-              : 'Fix the declared schema so that it runs on an empty database, in file order',
-            detail: f?.detail,
-            cause: error,
-          })
       }
+      await db.exec(ok ? 'COMMIT' : 'ROLLBACK')
+      if (ok) continue
     }
+    for (const s of statements) await runOne(db, t, s, what)
+  }
+}
+
+async function runOne(db: Database, t: SqlText, s: Statement, what: 'migration' | 'declared schema'): Promise<void> {
+  try {
+    await db.exec(s.text)
+  } catch (error) {
+    const f = serverErrorFields(error)
+    const message = f?.message ?? (error as Error)?.message ?? String(error)
+    let line = s.line
+    let column = s.column
+    if (f?.position !== undefined) {
+      const before = [...s.text].slice(0, f.position - 1).join('')
+      const breaks = before.split(/\r\n|\r|\n/)
+      line += breaks.length - 1
+      column = breaks.length > 1 ? [...breaks[breaks.length - 1]!].length + 1 : column + [...before].length
+    }
+    throw new SqlmigError(what === 'migration' ? 'REPLAY_FAILED' : 'DECLARED_SCHEMA_FAILED',
+      `Cannot load ${what} "${t.name}": ${message}${f?.sqlState ? ` (${f.sqlState})` : ''}`, {
+        location: { file: t.name, line, column },
+        hint: what === 'migration'
+          ? 'Fix the migration, or use --shadow-url with a server that has the extensions it needs'
+          : 'Fix the declared schema so that it runs on an empty database, in file order',
+        detail: f?.detail,
+        cause: error,
+      })
   }
 }

@@ -2,6 +2,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { CORPUS } from './corpus/index.ts'
 import { openBench, roundTrip, type Bench } from './harness.ts'
+import { checkRandomEdits } from './property-check.ts'
 
 let bench: Bench
 test.before(async () => { bench = await openBench('pglite') })
@@ -13,5 +14,10 @@ for (const c of CORPUS.filter((c) => !c.serverOnly)) {
     assert.ok(problems.length === 0, problems.join('\n'))
   })
 }
+
+test('pglite: random sequences of schema edits round-trip up and down (seeded)', async () => {
+  const failures = await checkRandomEdits(bench, [1, 2, 3, 4], 4)
+  assert.ok(failures.length === 0, failures.join('\n\n'))
+})
 
 test.run()

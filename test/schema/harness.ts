@@ -3,7 +3,8 @@
  * "before" into A and "after" into B, plans, applies up to A (in one transaction, as the runner
  * does) and checks A now introspects equal to B; then applies down and checks A equals "before".
  */
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import type { Database } from '../../src/db/database.ts'
 import { openDatabase } from '../../src/db/open.ts'
 import { compareModels, type Difference } from '../../src/schema/compare.ts'
@@ -96,11 +97,13 @@ function describe(diffs: Difference[]): string {
   return diffs.map((d) => `  ${d.kind} ${d.name}: ${d.what}`).join('\n')
 }
 
+const run = promisify(execFile)
+
 /** pg_dump --schema-only of a server database, without comments, SET lines and blank lines. */
-export function dumpSchema(database: string): string {
+export async function dumpSchema(database: string): Promise<string> {
   const url = serverUrlFor(database)
-  const text = execFileSync('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', url], { encoding: 'utf8' })
-  return text.split('\n')
+  const { stdout } = await run('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', url], { encoding: 'utf8', maxBuffer: 64 << 20 })
+  return stdout.split('\n')
     .filter((l) => l.trim() !== '' && !l.startsWith('--') && !l.startsWith('SET ') && !l.startsWith('SELECT pg_catalog.set_config') && !l.startsWith('\\'))
     .join('\n')
 }
@@ -113,33 +116,30 @@ export interface RoundTrip {
 /** The round-trip property for one case; returns problems (empty when it holds). */
 export async function roundTrip(bench: Bench, c: CorpusCase, options: { oracle?: boolean } = {}): Promise<RoundTrip> {
   const problems: string[] = []
-  const before = await load(bench.a, c.before, `${c.name} (before)`)
-  const after = await load(bench.b, c.after, `${c.name} (after)`)
+  const names = options.oracle ? bench.names : undefined
+  const [before, after] = await Promise.all([load(bench.a, c.before, `${c.name} (before)`), load(bench.b, c.after, `${c.name} (after)`)])
+  const dumps = names ? Promise.all([dumpSchema(names[0]), dumpSchema(names[1])]) : undefined
   const plan = planMigration(before, after)
   const label = `${c.name} [${bench.kind}]`
+  const [dumpBefore, dumpAfter] = dumps ? await dumps : ['', '']
   try {
     await runInTransaction(bench.a, plan.upStatements, `${label} up`)
   } catch (e) {
     return { plan, problems: [(e as Error).message, plan.up] }
   }
+  const dumpUp = names ? dumpSchema(names[0]) : undefined
   const upDiffs = compareModels(await introspect(bench.a), after)
   if (upDiffs.length) problems.push(`${label}: after up, differs from "after":\n${describe(upDiffs)}\n${plan.up}`)
-  if (options.oracle && bench.names) {
-    const [x, y] = [dumpSchema(bench.names[0]), dumpSchema(bench.names[1])]
-    if (x !== y) problems.push(`${label}: pg_dump after up differs from "after"\n${lineDiff(x, y)}`)
-  }
+  if (dumpUp && (await dumpUp) !== dumpAfter) problems.push(`${label}: pg_dump after up differs from "after"\n${lineDiff(await dumpUp, dumpAfter)}\n${plan.up}`)
   try {
     await runInTransaction(bench.a, plan.downStatements, `${label} down`)
   } catch (e) {
     return { plan, problems: [...problems, (e as Error).message, plan.down] }
   }
+  const dumpDown = names ? dumpSchema(names[0]) : undefined
   const downDiffs = compareModels(await introspect(bench.a), before)
   if (downDiffs.length) problems.push(`${label}: after down, differs from "before":\n${describe(downDiffs)}\n${plan.down}`)
-  if (options.oracle && bench.names) {
-    await load(bench.b, c.before, `${c.name} (before)`)
-    const [x, y] = [dumpSchema(bench.names[0]), dumpSchema(bench.names[1])]
-    if (x !== y) problems.push(`${label}: pg_dump after down differs from "before"\n${lineDiff(x, y)}`)
-  }
+  if (dumpDown && (await dumpDown) !== dumpBefore) problems.push(`${label}: pg_dump after down differs from "before"\n${lineDiff(await dumpDown, dumpBefore)}\n${plan.down}`)
   return { plan, problems }
 }
 

@@ -8,7 +8,7 @@
 export type ObjectKind =
   | 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table' | 'column' | 'constraint'
   | 'index' | 'view' | 'materialized view' | 'function' | 'procedure' | 'trigger' | 'policy'
-  | 'row security' | 'comment'
+  | 'row security' | 'comment' | 'composite type'
 
 export type ChangeAction = 'add' | 'remove' | 'change'
 

@@ -68,17 +68,19 @@ function moveColumn(ctx: DiffContext, key: string, a: ColumnInfo, b: ColumnInfo)
   const owner = `${key}.${a.name}`
   const owned = Object.entries(ctx.from.sequences).filter(([k, s]) => s.ownedBy === owner && ctx.to.sequences[k]).map(([k]) => k)
   const sql = owned.map((k) => `ALTER SEQUENCE ${k} OWNED BY NONE`)
-  if (b.generated !== null) {
-    sql.push(`ALTER TABLE ${key} ADD COLUMN ${tmp} ${b.type}${b.collation ? ` COLLATE ${b.collation}` : ''} GENERATED ALWAYS AS (${b.generated}) STORED`)
+  if (a.generated !== null || b.generated !== null) {
+    // Nothing to copy. An old generated column was dropped early (it may block a type change).
+    if (a.generated === null) sql.push(`ALTER TABLE ${key} DROP COLUMN ${a.name}`)
+    sql.push(`ALTER TABLE ${key} ADD COLUMN ${columnSpec(b)}`)
   } else {
     sql.push(`ALTER TABLE ${key} ADD COLUMN ${tmp} ${b.type}${b.collation ? ` COLLATE ${b.collation}` : ''}${b.default !== null ? ` DEFAULT ${b.default}` : ''}`)
-    if (a.generated === null) sql.push(`UPDATE ${key} SET ${tmp} = ${castTo(ctx, a, b)}`)
-  }
-  sql.push(`ALTER TABLE ${key} DROP COLUMN ${a.name}`, `ALTER TABLE ${key} RENAME COLUMN ${tmp} TO ${b.name}`)
-  if (b.notNull) sql.push(`ALTER TABLE ${key} ALTER COLUMN ${b.name} SET NOT NULL`)
-  if (b.identity) {
-    sql.push(...identitySql(key, { ...b, identity: null }, b))
-    sql.push(`SELECT setval(${literal(b.identity.sequence)}, max(${b.name})) FROM ${key}`)
+    sql.push(`UPDATE ${key} SET ${tmp} = ${castTo(ctx, a, b)}`)
+    sql.push(`ALTER TABLE ${key} DROP COLUMN ${a.name}`, `ALTER TABLE ${key} RENAME COLUMN ${tmp} TO ${b.name}`)
+    if (b.notNull) sql.push(`ALTER TABLE ${key} ALTER COLUMN ${b.name} SET NOT NULL`)
+    if (b.identity) {
+      sql.push(...identitySql(key, { ...b, identity: null }, b))
+      sql.push(`SELECT setval(${literal(b.identity.sequence)}, max(${b.name})) FROM ${key}`)
+    }
   }
   for (const [k, s] of Object.entries(ctx.to.sequences)) if (s.ownedBy === `${key}.${b.name}`) sql.push(`ALTER SEQUENCE ${k} OWNED BY ${key}.${b.name}`)
   if (b.comment !== null) sql.push(commentOn(`COLUMN ${key}.${b.name}`, b.comment))
@@ -87,10 +89,13 @@ function moveColumn(ctx: DiffContext, key: string, a: ColumnInfo, b: ColumnInfo)
 
 export function diffColumns(ctx: DiffContext): Change[] {
   const out: Change[] = []
-  const recreatedCalls = [...ctx.recreatedFunctions].map((k) => functionCallText(ctx.from.functions[k]!))
+  const recreatedCalls = Object.entries(ctx.from.functions)
+    .filter(([k]) => ctx.recreatedFunctions.has(k) || !ctx.to.functions[k])
+    .map(([, f]) => functionCallText(f))
   for (const [key, a] of Object.entries(ctx.from.tables)) {
     const b = ctx.to.tables[key]
-    if (!b) continue
+    // A partition's columns are its parent's: changes to the parent reach it.
+    if (!b || a.partitionOf || b.partitionOf) continue
     const tail = ctx.columnTails.get(key) ?? []
     const added = b.columns.filter((c) => !a.columns.some((d) => d.name === c.name))
     const removed = a.columns.filter((c) => !b.columns.some((d) => d.name === c.name))
@@ -112,6 +117,9 @@ export function diffColumns(ctx: DiffContext): Change[] {
       }
       const generatedChange = columnNeedsRecreate(ca, cb)
       const what = generatedChange ? 'generated expression' : JSON.stringify({ ...ca, comment: null }) === JSON.stringify({ ...cb, comment: null }) ? 'moved to keep the declared column order' : 'rebuilt to keep the declared column order'
+      if (ca.generated !== null) {
+        out.push({ kind: 'column', action: 'change', name: full, detected: '', sql: [`ALTER TABLE ${key} DROP COLUMN ${ca.name}`], phase: PHASE.alterColumn, order: -1 })
+      }
       out.push({
         kind: 'column', action: 'change', name: full, detected: detectedLine('change', 'column', full, what), sql: moveColumn(ctx, key, ca, cb),
         phase: PHASE.alterColumn, order: 3, destructive: ca.type !== cb.type && !isWidening(ca.type, cb.type),

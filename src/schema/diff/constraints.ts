@@ -107,7 +107,8 @@ function addConstraint(table: string, c: ConstraintInfo, detected: string): Chan
 /** CREATE INDEX (the server's own text) plus its comment. */
 export function createIndex(table: string, i: IndexInfo, detected: string, phase: number = PHASE.createIndex): Change {
   const schema = /ON (?:ONLY )?((?:"(?:[^"]|"")*"|[^."\s]+))\./.exec(i.definition)?.[1] ?? table.split('.')[0]!
-  const sql = [i.definition]
+  // A partitioned table's index reads "ON ONLY": created without ONLY it reaches the partitions too.
+  const sql = [i.definition.replace(/ ON ONLY /, ' ON ')]
   if (i.comment !== null) sql.push(commentOn(`INDEX ${schema}.${i.name}`, i.comment))
   return { kind: 'index', action: 'add', name: `${schema}.${i.name}`, detected, sql, phase }
 }

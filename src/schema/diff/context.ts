@@ -37,7 +37,7 @@ export function enumAddOnly(a: string[], b: string[]): boolean {
 
 /** A column is re-created (DROP + ADD) when ALTER cannot turn one into the other. */
 export function columnNeedsRecreate(a: ColumnInfo, b: ColumnInfo): boolean {
-  return (a.generated ?? '') !== (b.generated ?? '') && (a.generated !== null || b.generated !== null)
+  return ((a.generated ?? '') !== (b.generated ?? '') && (a.generated !== null || b.generated !== null)) || a.virtual !== b.virtual
 }
 
 /** The unquoted-safe text a deparsed expression uses to call a function: `schema.name(`. */
@@ -81,7 +81,10 @@ export function buildContext(from: SchemaModel, to: SchemaModel): DiffContext {
     const b = to.tables[key]
     if (!b) continue
     const set = new Set<string>()
-    const tail = columnTail(a.columns, b.columns)
+    // A generated column over a column whose type changes blocks the change: it is rebuilt too.
+    const retyped = a.columns.filter((ca) => b.columns.some((cb) => cb.name === ca.name && cb.type !== ca.type)).map((c) => c.name)
+    const forced = new Set(a.columns.filter((c) => c.generated !== null && retyped.some((n) => mentions(c.generated, n))).map((c) => c.name))
+    const tail = a.partitionOf || b.partitionOf ? [] : columnTail(a.columns, b.columns, forced)
     if (tail.length > 0) {
       columnTails.set(key, tail)
       const rebuilt = new Set(tail.filter((n) => a.columns.some((c) => c.name === n)))
@@ -99,7 +102,7 @@ export function buildContext(from: SchemaModel, to: SchemaModel): DiffContext {
   for (const [key, a] of Object.entries(from.functions)) {
     const b = to.functions[key]
     if (!b) continue
-    if (a.args !== b.args || a.result !== b.result || a.kind !== b.kind || [...rebuiltEnums].some((e) => mentions(b.identityArgs, e) || mentions(b.result, e))) {
+    if (a.args !== b.args || a.identityArgs !== b.identityArgs || a.result !== b.result || a.kind !== b.kind || [...rebuiltEnums].some((e) => mentions(b.identityArgs, e) || mentions(b.result, e))) {
       recreatedFunctions.add(key)
     }
   }
@@ -116,10 +119,10 @@ export function buildContext(from: SchemaModel, to: SchemaModel): DiffContext {
  * plain ALTERs (kept columns in place; a column whose generated expression changes must be
  * dropped and added, so it cannot stay in place).
  */
-export function columnTail(a: ColumnInfo[], b: ColumnInfo[]): string[] {
+export function columnTail(a: ColumnInfo[], b: ColumnInfo[], forced: Set<string> = new Set()): string[] {
   const kept = a.filter((ca) => {
     const cb = b.find((c) => c.name === ca.name)
-    return cb !== undefined && !columnNeedsRecreate(ca, cb)
+    return cb !== undefined && !columnNeedsRecreate(ca, cb) && !forced.has(ca.name)
   }).map((c) => c.name)
   const names = b.map((c) => c.name)
   let i = 0

@@ -6,7 +6,7 @@
  */
 import type { FunctionInfo } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
-import type { DiffContext } from './context.ts'
+import { functionCallText, type DiffContext } from './context.ts'
 import { commentOn, pairs } from './sql-text.ts'
 
 function word(f: FunctionInfo): 'FUNCTION' | 'PROCEDURE' {
@@ -34,7 +34,12 @@ export function diffFunctions(ctx: DiffContext): Change[] {
   const { removed, added, both } = pairs(ctx.from.functions, ctx.to.functions)
   for (const [key, f] of added) out.push(create(ctx, key, f, detectedLine('add', kindOf(f), key)))
   for (const [key, f] of removed) {
-    out.push({ kind: kindOf(f), action: 'remove', name: key, detected: detectedLine('remove', kindOf(f), key), sql: [`DROP ${word(f)} ${key}`], phase: PHASE.dropFunction })
+    // Dropped early (a new overload may otherwise make calls ambiguous) unless a table or domain
+    // that goes away later still uses it.
+    const call = functionCallText(f)
+    const late = [...ctx.droppedTables].some((t) => JSON.stringify(ctx.from.tables[t]).includes(call)) ||
+      Object.entries(ctx.from.domains).some(([k, d]) => JSON.stringify(d).includes(call) && JSON.stringify(ctx.to.domains[k] ?? null).includes(call))
+    out.push({ kind: kindOf(f), action: 'remove', name: key, detected: detectedLine('remove', kindOf(f), key), sql: [`DROP ${word(f)} ${key}`], phase: late ? PHASE.dropFunction : PHASE.dropChangedFunction })
   }
   for (const [key, a, b] of both) {
     if (ctx.recreatedFunctions.has(key)) {

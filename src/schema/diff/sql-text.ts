@@ -21,7 +21,7 @@ export function sequenceOptions(s: SequenceOptions): string {
 export function columnSpec(c: ColumnInfo): string {
   let s = `${c.name} ${c.type}`
   if (c.collation) s += ` COLLATE ${c.collation}`
-  if (c.generated !== null) s += ` GENERATED ALWAYS AS (${c.generated}) STORED`
+  if (c.generated !== null) s += ` GENERATED ALWAYS AS (${c.generated}) ${c.virtual ? 'VIRTUAL' : 'STORED'}`
   else if (c.default !== null) s += ` DEFAULT ${c.default}`
   if (c.identity) {
     s += ` GENERATED ${c.identity.kind === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (SEQUENCE NAME ${c.identity.sequence} ${sequenceOptions(c.identity)})`

@@ -11,15 +11,47 @@ function rowSecuritySql(key: string, a: Pick<TableInfo, 'rowSecurity' | 'forceRo
   return sql
 }
 
+/** Depth in the partition tree (a parent is created before its partitions, dropped after them). */
+function depth(tables: Record<string, TableInfo>, key: string): number {
+  let d = 0
+  for (let t = tables[key]; t?.partitionOf && d < 20; t = tables[t.partitionOf]) d++
+  return d
+}
+
+function createTable(key: string, t: TableInfo): string {
+  const partition = t.partitionKey ? ` PARTITION BY ${t.partitionKey}` : ''
+  const options = t.options ? ` WITH (${t.options})` : ''
+  const unlogged = t.unlogged ? 'UNLOGGED ' : ''
+  if (t.partitionOf) return `CREATE ${unlogged}TABLE ${key} PARTITION OF ${t.partitionOf} ${t.partitionBound}${partition}${options}`
+  const cols = t.columns.map((c) => `    ${columnSpec(c)}`).join(',\n')
+  return `CREATE ${unlogged}TABLE ${key} (${cols ? `\n${cols}\n` : ''})${partition}${options}`
+}
+
+/** Storage parameters: the SET and RESET that turn one reloptions text into another. */
+function optionsSql(key: string, a: string | null, b: string | null): string[] {
+  const parse = (o: string | null) => new Map((o ? o.split(', ') : []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv]))
+  const [x, y] = [parse(a), parse(b)]
+  const reset = [...x.keys()].filter((k) => !y.has(k))
+  const set = [...y.entries()].filter(([k, v]) => x.get(k) !== v).map(([, v]) => v)
+  const sql: string[] = []
+  if (reset.length) sql.push(`ALTER TABLE ${key} RESET (${reset.join(', ')})`)
+  if (set.length) sql.push(`ALTER TABLE ${key} SET (${set.join(', ')})`)
+  return sql
+}
+
+/** True when a table cannot be altered into the other and is dropped and created again. */
+export function tableNeedsRecreate(a: TableInfo, b: TableInfo): boolean {
+  return (a.partitionKey ?? '') !== (b.partitionKey ?? '') || (a.partitionOf === null) !== (b.partitionOf === null)
+}
+
 export function diffTables(ctx: DiffContext): Change[] {
   const out: Change[] = []
   const { removed, added, both } = pairs(ctx.from.tables, ctx.to.tables)
   for (const [key, t] of added) {
-    const cols = t.columns.map((c) => `    ${columnSpec(c)}`).join(',\n')
-    const sql = [`CREATE ${t.unlogged ? 'UNLOGGED ' : ''}TABLE ${key} (${cols ? `\n${cols}\n` : ''})`]
+    const sql = [createTable(key, t)]
     if (t.comment !== null) sql.push(commentOn(`TABLE ${key}`, t.comment))
-    for (const c of t.columns) if (c.comment !== null) sql.push(commentOn(`COLUMN ${key}.${c.name}`, c.comment))
-    out.push({ kind: 'table', action: 'add', name: key, detected: detectedLine('add', 'table', key), sql, phase: PHASE.createTable })
+    if (!t.partitionOf) for (const c of t.columns) if (c.comment !== null) sql.push(commentOn(`COLUMN ${key}.${c.name}`, c.comment))
+    out.push({ kind: 'table', action: 'add', name: key, detected: detectedLine('add', 'table', key), sql, phase: PHASE.createTable, order: depth(ctx.to.tables, key) })
     const rls = rowSecuritySql(key, { rowSecurity: false, forceRowSecurity: false }, t)
     if (rls.length) out.push({ kind: 'row security', action: 'add', name: key, detected: '', sql: rls, phase: PHASE.rowSecurity })
   }
@@ -33,12 +65,30 @@ export function diffTables(ctx: DiffContext): Change[] {
         out.push({ kind: 'constraint', action: 'remove', name: `${key}.${c.name}`, detected: '', sql: [`ALTER TABLE ${key} DROP CONSTRAINT ${c.name}`], phase: PHASE.dropForeignKey })
       }
     }
-    out.push({ kind: 'table', action: 'remove', name: key, detected: detectedLine('remove', 'table', key), sql: [`DROP TABLE ${key}`], phase: PHASE.dropTable, destructive: true, notes: renameHint })
+    const parentGoes = t.partitionOf !== null && ctx.droppedTables.has(t.partitionOf)
+    out.push({
+      kind: 'table', action: 'remove', name: key, detected: detectedLine('remove', 'table', key),
+      sql: parentGoes ? [] : [`DROP TABLE ${key}`], phase: PHASE.dropTable, order: -depth(ctx.from.tables, key),
+      destructive: !parentGoes, notes: parentGoes ? [`dropped with its parent ${t.partitionOf}`] : renameHint,
+    })
   }
   for (const [key, a, b] of both) {
+    if (tableNeedsRecreate(a, b)) {
+      out.push({ kind: 'table', action: 'change', name: key, detected: detectedLine('change', 'table', key, 'partitioning'), sql: [], phase: PHASE.alterTable,
+        notes: ['PostgreSQL cannot change how a table is partitioned: create a new table, move the rows, drop the old one'] })
+      continue
+    }
+    if (a.partitionOf !== b.partitionOf || a.partitionBound !== b.partitionBound) {
+      out.push({
+        kind: 'table', action: 'change', name: key, detected: detectedLine('change', 'table', key, 'partition bound'),
+        sql: [`ALTER TABLE ${a.partitionOf} DETACH PARTITION ${key}`, `ALTER TABLE ${b.partitionOf} ATTACH PARTITION ${key} ${b.partitionBound}`], phase: PHASE.alterTable,
+      })
+    }
     if (a.unlogged !== b.unlogged) {
       out.push({ kind: 'table', action: 'change', name: key, detected: detectedLine('change', 'table', key, b.unlogged ? 'unlogged' : 'logged'), sql: [`ALTER TABLE ${key} SET ${b.unlogged ? 'UNLOGGED' : 'LOGGED'}`], phase: PHASE.alterTable })
     }
+    const opts = optionsSql(key, a.options, b.options)
+    if (opts.length) out.push({ kind: 'table', action: 'change', name: key, detected: detectedLine('change', 'table', key, 'storage parameters'), sql: opts, phase: PHASE.alterTable })
     const rls = rowSecuritySql(key, a, b)
     if (rls.length) out.push({ kind: 'row security', action: 'change', name: key, detected: detectedLine('change', 'row security', key), sql: rls, phase: PHASE.rowSecurity })
     if (a.comment !== b.comment) {

@@ -6,7 +6,7 @@
  */
 import type { PolicyInfo, TriggerInfo } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
-import { functionCallText, type DiffContext } from './context.ts'
+import { functionCallText, mentions, type DiffContext } from './context.ts'
 import { commentOn, pairs } from './sql-text.ts'
 
 const ENABLE: Record<string, string> = { D: 'DISABLE TRIGGER', R: 'ENABLE REPLICA TRIGGER', A: 'ENABLE ALWAYS TRIGGER', O: 'ENABLE TRIGGER' }
@@ -73,7 +73,8 @@ export function diffTriggersAndPolicies(ctx: DiffContext): Change[] {
       const { comment: cx, ...restX } = x
       const { comment: cy, ...restY } = y
       const changed = JSON.stringify(restX) !== JSON.stringify(restY)
-      if (changed || changedCols || usesRecreatedFunction(ctx, y.using) || usesRecreatedFunction(ctx, y.check)) {
+      const readsChanged = [...ctx.changedColumns.keys()].some((k) => mentions(x.using, k) || mentions(x.check, k))
+      if (changed || changedCols || readsChanged || usesRecreatedFunction(ctx, y.using) || usesRecreatedFunction(ctx, y.check)) {
         out.push({ kind: 'policy', action: 'remove', name: `${rel}.${name}`, detected: changed ? detectedLine('change', 'policy', `${rel}.${name}`) : '', sql: [`DROP POLICY ${name} ON ${rel}`], phase: PHASE.dropPolicy })
         out.push(createPolicy(rel, y, ''))
       } else if (cx !== cy) {

@@ -35,3 +35,20 @@ export const TABLE_CASES: CorpusCase[] = [
   { name: 'array and json columns change type', before: `create table t (tags text[], doc json);`, after: `create table t (tags varchar(20)[], doc jsonb);` },
   { name: 'two tables swap names of their columns (drop and add)', before: `create table t (a int, b text);`, after: `create table t (a int, c text);` },
 ]
+
+export const PARTITION_CASES: CorpusCase[] = [
+  { name: 'a range-partitioned table with two partitions is added', before: '', after: `create table m (id int, at date not null, v text) partition by range (at); create table m_2024 partition of m for values from ('2024-01-01') to ('2025-01-01'); create table m_2025 partition of m for values from ('2025-01-01') to ('2026-01-01'); create index m_at on m (at);` },
+  { name: 'a partition is added to a list-partitioned table', before: `create table r (region text not null, n int) partition by list (region); create table r_eu partition of r for values in ('eu');`, after: `create table r (region text not null, n int) partition by list (region); create table r_eu partition of r for values in ('eu'); create table r_us partition of r for values in ('us', 'ca');` },
+  { name: 'a hash partition is removed', before: `create table h (k int) partition by hash (k); create table h0 partition of h for values with (modulus 2, remainder 0); create table h1 partition of h for values with (modulus 2, remainder 1);`, after: `create table h (k int) partition by hash (k); create table h0 partition of h for values with (modulus 2, remainder 0);` },
+  { name: 'a column is added to a partitioned table', before: `create table m (id int, at date) partition by range (at); create table m1 partition of m for values from ('2024-01-01') to ('2025-01-01');`, after: `create table m (id int, at date, note text) partition by range (at); create table m1 partition of m for values from ('2024-01-01') to ('2025-01-01');` },
+  { name: 'a partition bound changes', before: `create table m (at date) partition by range (at); create table m1 partition of m for values from ('2024-01-01') to ('2025-01-01');`, after: `create table m (at date) partition by range (at); create table m1 partition of m for values from ('2024-01-01') to ('2024-07-01');` },
+  { name: 'an index and a primary key on a partitioned table are added', before: `create table m (id int not null, at date not null) partition by range (at); create table m1 partition of m for values from ('2024-01-01') to ('2025-01-01');`, after: `create table m (id int not null, at date not null, primary key (id, at)) partition by range (at); create table m1 partition of m for values from ('2024-01-01') to ('2025-01-01'); create index m_id on m (id);` },
+  { name: 'a partitioned table is dropped with its partitions', before: `create table m (at date) partition by range (at); create table m1 partition of m for values from ('2024-01-01') to ('2025-01-01');`, after: '' },
+  { name: 'table storage parameters change', before: `create table t (a int) with (fillfactor = 80);`, after: `create table t (a int) with (fillfactor = 70, autovacuum_enabled = false);` },
+]
+
+export const COMPOSITE_CASES: CorpusCase[] = [
+  { name: 'a composite type is added and used by a function', before: '', after: `create type pair as (a int, b text); create function mk() returns pair language sql as $$select 1, 'x'$$;` },
+  { name: 'a composite type gains and loses attributes', before: `create type pair as (a int, b text);`, after: `create type pair as (a int, c numeric);` },
+  { name: 'a composite type is removed', before: `create type pair as (a int, b text);`, after: '' },
+]

@@ -1,0 +1,87 @@
+/**
+ * `sqlmig check` and `sqlmig diff`, and the autogenerate step of `create`: compare what the
+ * migrations build (replayed on a shadow database) with the declared schema.
+ */
+import { openDatabase } from '../db/open.ts'
+import { UsageError } from '../errors.ts'
+import { autogenerate, type AutogenerateResult } from '../schema/autogenerate.ts'
+import type { Change } from '../schema/diff/change.ts'
+import { introspect } from '../schema/introspect.ts'
+import { planMigration } from '../schema/render.ts'
+import { openShadowPair, loadTexts } from '../schema/shadow.ts'
+import { migrationTexts, readDeclaredSchema } from './declared-schema.ts'
+import { type CommonOptions, openProject, type Project, withDatabase } from './project.ts'
+
+export interface AutogenOptions extends CommonOptions {
+  /** A postgres:// URL: build the shadow databases there instead of in embedded PGlite. */
+  shadowUrl?: string | undefined
+}
+
+/** One detected change, as `create`, `check` and `diff` report it. */
+export interface DetectedChange {
+  kind: string
+  action: string
+  name: string
+  detected: string
+  destructive: boolean
+}
+
+export const toDetected = (changes: Change[]): DetectedChange[] =>
+  changes.filter((c) => c.detected !== '').map((c) => ({ kind: c.kind, action: c.action, name: c.name, detected: c.detected, destructive: c.destructive === true }))
+
+function declaredOrThrow(project: Project, verb: string) {
+  const declared = readDeclaredSchema(project)
+  if (!declared) {
+    throw new UsageError(`Cannot ${verb}: no declared schema at "${project.config.schema}"`, {
+      hint: 'Write the schema you want as plain CREATE statements in migrations/schema.sql (or set "schema" in sqlmig.json)',
+    })
+  }
+  return declared
+}
+
+/** Runs autogenerate for a project whose declared schema exists. */
+export async function autogenerateFor(project: Project, shadowUrl: string | undefined): Promise<AutogenerateResult | undefined> {
+  const declared = readDeclaredSchema(project)
+  if (!declared) return undefined
+  return await autogenerate({ migrations: migrationTexts(project), declared, open: (url) => openDatabase(url), shadowUrl })
+}
+
+export interface CheckResult {
+  /** True when the migrations build exactly the declared schema. */
+  ok: boolean
+  changes: DetectedChange[]
+}
+
+/** Compares the migrations with the declared schema (for CI): ok is false when they disagree. */
+export async function check(options: AutogenOptions = {}): Promise<CheckResult> {
+  const project = openProject(options)
+  const declared = declaredOrThrow(project, 'check')
+  const r = await autogenerate({ migrations: migrationTexts(project), declared, open: (url) => openDatabase(url), shadowUrl: options.shadowUrl })
+  const changes = toDetected(r.changes)
+  return { ok: r.changes.length === 0, changes }
+}
+
+export interface DiffResult {
+  /** SQL that brings the live database to the declared schema ("" when they agree). */
+  sql: string
+  changes: DetectedChange[]
+  database: string
+}
+
+/** The SQL that would bring the live database (--url) to the declared schema; writes nothing. */
+export async function diff(options: AutogenOptions = {}): Promise<DiffResult> {
+  const project = openProject(options)
+  const declared = declaredOrThrow(project, 'diff')
+  const pair = await openShadowPair((url) => openDatabase(url), options.shadowUrl)
+  try {
+    await loadTexts(pair.declared, declared, 'declared schema')
+    const want = await introspect(pair.declared)
+    return await withDatabase(project.config, options, async (db) => {
+      const have = await introspect(db)
+      const plan = planMigration(have, want)
+      return { sql: plan.up, changes: toDetected(plan.changes), database: db.description }
+    })
+  } finally {
+    await pair.dispose()
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * What one migration does to a database, measured on the rehearsal copy:
+ *  - rewrites: an existing table whose relfilenode changed was written anew (ALTER TYPE, a
+ *    volatile DEFAULT, VACUUM FULL, TRUNCATE…) https://www.postgresql.org/docs/current/storage-file-layout.html
+ *  - locks: after each statement the session reads its own pg_locks rows; a lock first seen after
+ *    statement N is counted from N's start (it is taken when the statement begins and kept to the
+ *    end of the transaction). Outside a transaction a second session polls pg_locks while each
+ *    statement runs. https://www.postgresql.org/docs/current/explicit-locking.html
+ */
+import type { Database } from '../db/database.ts'
+import type { Script, ScriptFile } from '../files/script.ts'
+import { executeFile, statementsOf } from '../runner/execute-file.ts'
+import { insertVersionQuery, type VersionTableName } from '../runner/version-table.ts'
+
+/** An existing table before a migration. */
+export interface TableStat {
+  name: string
+  filenode: string
+  rows: number
+  bytes: number
+}
+
+export interface Rewrite {
+  table: string
+  /** Row estimate (pg_class.reltuples, after ANALYZE) before the migration. */
+  rows: number
+  /** pg_relation_size before the migration. */
+  bytes: number
+}
+
+export interface LockHeld {
+  table: string
+  /** The strongest mode taken, as PostgreSQL's LOCK statement spells it ("ACCESS EXCLUSIVE"). */
+  mode: string
+  /** From when it was taken to the end of the migration's transaction. */
+  heldSeconds: number
+}
+
+/** What rehearse flags (and `--fail-on` gates on). */
+export type Flag = 'rewrite' | 'access-exclusive'
+
+export interface Measured {
+  seconds: number
+  rewritten: Rewrite[]
+  locks: LockHeld[]
+  /** "rewrite" when a table was rewritten; "access-exclusive" when a table with rows was locked ACCESS EXCLUSIVE. */
+  flags: Flag[]
+}
+
+/** Lock modes from weakest to strongest (pg_locks spelling). */
+const MODES = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock']
+
+/** "ShareUpdateExclusiveLock" → "SHARE UPDATE EXCLUSIVE". */
+export const modeName = (mode: string) => mode.replace(/Lock$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase()
+
+const LOCKS_SQL = `select l.relation::int8::text as oid, l.mode from pg_catalog.pg_locks l
+  where l.pid = $1 and l.locktype = 'relation' and l.granted and l.relation is not null`
+
+/** Ordinary tables and materialized views outside the system schemas (not the version table). */
+export async function readTableStats(db: Database, versionTable: VersionTableName): Promise<Map<string, TableStat>> {
+  const rows = await db.query<{ oid: string; name: string; filenode: string; rows: number; bytes: string }>(
+    `select c.oid::int8::text as oid, n.nspname || '.' || c.relname as name, c.relfilenode::int8::text as filenode,
+            c.reltuples::float8 as rows, pg_catalog.pg_relation_size(c.oid)::int8::text as bytes
+       from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where c.relkind in ('r', 'm') and n.nspname not in ('pg_catalog', 'information_schema')
+        and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
+        and not (n.nspname = $1 and c.relname = $2)`,
+    [versionTable.schema, versionTable.table],
+  )
+  return new Map(rows.map((r) => [r.oid, { name: r.name, filenode: r.filenode, rows: Number(r.rows), bytes: Number(r.bytes) }]))
+}
+
+/** ANALYZEs tables that were never analyzed (reltuples = -1), so the row estimates mean something. */
+export async function analyzeUnknown(db: Database, stats: Map<string, TableStat>): Promise<boolean> {
+  const unknown = [...stats.values()].filter((t) => t.rows < 0)
+  if (unknown.length === 0) return false
+  const q = (name: string) => name.split('.').map((p) => `"${p.replace(/"/g, '""')}"`).join('.')
+  await db.exec(`analyze ${unknown.map((t) => q(t.name)).join(', ')}`)
+  return true
+}
+
+/** When each (table, mode) was first taken, and (outside a transaction) when last seen held. */
+class LockLog {
+  readonly first = new Map<string, number>()
+  readonly last = new Map<string, number>()
+  see(rows: { oid: string; mode: string }[], takenAt: number, seen?: Set<string>): void {
+    for (const r of rows) {
+      const key = `${r.oid}|${r.mode}`
+      if (!this.first.has(key)) this.first.set(key, takenAt)
+      seen?.add(key)
+    }
+  }
+  /** Strongest mode per existing table, held until `end` (or until last seen, outside a transaction). */
+  report(tables: Map<string, TableStat>, end: number | undefined): LockHeld[] {
+    const best = new Map<string, string>()
+    for (const key of this.first.keys()) {
+      const [oid, mode] = key.split('|') as [string, string]
+      if (!tables.has(oid)) continue
+      const prev = best.get(oid)
+      if (prev === undefined || MODES.indexOf(mode) > MODES.indexOf(prev)) best.set(oid, mode)
+    }
+    return [...best].map(([oid, mode]) => {
+      const key = `${oid}|${mode}`
+      const held = ((end ?? this.last.get(key) ?? this.first.get(key)!) - this.first.get(key)!) / 1000
+      return { table: tables.get(oid)!.name, mode: modeName(mode), heldSeconds: round3(held) }
+    }).sort((a, b) => a.table.localeCompare(b.table))
+  }
+}
+
+const round3 = (n: number) => Math.round(Math.max(0, n) * 1000) / 1000
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export interface MeasureContext {
+  db: Database
+  /** A second session on the copy (server only) for locks outside a transaction. */
+  monitor: Database | undefined
+  versionTable: VersionTableName
+  settings: { lockTimeout: string | undefined; statementTimeout: string | undefined }
+}
+
+const FAILED_NOTE = (revision: string) => `Revision "${revision}" failed on the rehearsal copy; the source database was not touched`
+
+async function applySettings(ctx: MeasureContext, file: ScriptFile, local: boolean): Promise<void> {
+  for (const [setting, value] of [['lock_timeout', file.lockTimeout ?? ctx.settings.lockTimeout], ['statement_timeout', file.statementTimeout ?? ctx.settings.statementTimeout]] as const) {
+    if (value !== undefined) await ctx.db.query(`select pg_catalog.set_config($1, $2, ${local})`, [setting, value])
+  }
+}
+
+/** Applies the up file of `script`, records it in the version table, and measures it. */
+export async function measureUp(ctx: MeasureContext, script: Script): Promise<Measured> {
+  const { db } = ctx
+  const before = await readTableStats(db, ctx.versionTable)
+  if (await analyzeUnknown(db, before)) for (const [oid, t] of await readTableStats(db, ctx.versionTable)) before.set(oid, t)
+  const pid = String((await db.query<{ pid: number }>('select pg_catalog.pg_backend_pid() as pid'))[0]!.pid)
+  const file = script.up
+  const statements = statementsOf(file)
+  const log = new LockLog()
+  const options = { revision: script.id, listProgress: !file.transaction, rolledBackNote: FAILED_NOTE(script.id) }
+  const started = performance.now()
+  let end: number | undefined
+  if (file.transaction) {
+    await db.exec('begin')
+    try {
+      await applySettings(ctx, file, true)
+      for (const statement of statements) {
+        const at = performance.now()
+        await executeFile(db, file, [statement], options)
+        log.see(await db.query(LOCKS_SQL, [pid]), at)
+      }
+      await insertVersionQuery(db.kysely, ctx.versionTable, { revision: script.id, parents: script.parents, message: script.message, checksum: script.checksum, executionMs: 0 }).execute()
+      await db.exec('commit')
+      end = performance.now()
+    } catch (error) {
+      await db.exec('rollback').catch(() => {})
+      throw error
+    }
+  } else {
+    await applySettings(ctx, file, false)
+    for (const statement of statements) {
+      const at = performance.now()
+      const seen = new Set<string>()
+      const stop = ctx.monitor ? watchLocks(ctx.monitor, pid, log, at, seen) : async () => {}
+      try {
+        await executeFile(db, file, [statement], options)
+      } finally {
+        await stop()
+      }
+      // Locks seen while the statement ran were held until it ended (each statement commits).
+      const stmtEnd = performance.now()
+      for (const key of seen) log.last.set(key, stmtEnd)
+    }
+    await db.exec('reset lock_timeout; reset statement_timeout')
+    await insertVersionQuery(db.kysely, ctx.versionTable, { revision: script.id, parents: script.parents, message: script.message, checksum: script.checksum, executionMs: 0 }).execute()
+  }
+  const seconds = round3((performance.now() - started) / 1000)
+  const after = await readTableStats(db, ctx.versionTable)
+  const rewritten: Rewrite[] = []
+  for (const [oid, t] of before) {
+    const now = after.get(oid)
+    if (now && now.filenode !== t.filenode) rewritten.push({ table: t.name, rows: Math.max(0, Math.round(t.rows)), bytes: t.bytes })
+  }
+  rewritten.sort((a, b) => a.table.localeCompare(b.table))
+  const locks = log.report(before, end)
+  const rows = new Map([...before.values()].map((t) => [t.name, t.rows]))
+  const flags: Flag[] = []
+  if (rewritten.length > 0) flags.push('rewrite')
+  if (locks.some((l) => l.mode === 'ACCESS EXCLUSIVE' && (rows.get(l.table) ?? 0) > 0)) flags.push('access-exclusive')
+  return { seconds, rewritten, locks, flags }
+}
+
+/** Polls pg_locks for `pid` from another session until the returned stop function is called. */
+function watchLocks(monitor: Database, pid: string, log: LockLog, at: number, seen: Set<string>): () => Promise<void> {
+  let running = true
+  const loop = (async () => {
+    while (running) {
+      try {
+        log.see(await monitor.query(LOCKS_SQL, [pid]), at, seen)
+      } catch {
+        return
+      }
+      await sleep(5)
+    }
+  })()
+  return async () => {
+    running = false
+    await loop
+  }
+}
+
+/** Runs a file's statements (in a transaction of its own when it has one), without measuring. */
+export async function runFile(db: Database, file: ScriptFile, revision: string, note: string): Promise<void> {
+  const statements = statementsOf(file)
+  const options = { revision, listProgress: !file.transaction, rolledBackNote: note }
+  if (!file.transaction) return await executeFile(db, file, statements, options)
+  await db.exec('begin')
+  try {
+    await executeFile(db, file, statements, options)
+    await db.exec('commit')
+  } catch (error) {
+    await db.exec('rollback').catch(() => {})
+    throw error
+  }
+}

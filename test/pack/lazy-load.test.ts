@@ -1,0 +1,98 @@
+/**
+ * Start-up loads only what a command needs (Node, the built package): a loader hook records every
+ * module Node loads. `--help` and `current` against a server never load PGlite (its WASM comes
+ * with its module), and `import('sqlmig')` loads neither cac nor a driver. A PGlite run shows
+ * the hook does see PGlite.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import process from 'node:process'
+import { pathToFileURL } from 'node:url'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { BIN, type CliRun, exampleProject, REPO } from '../helpers/cli.ts'
+import { newTarget, targetKinds } from '../helpers/targets.ts'
+
+const work = mkdtempSync(join(tmpdir(), 'sqlmig-loads-'))
+const HOOKS = join(work, 'hooks.mjs')
+const REGISTER = join(work, 'register.mjs')
+writeFileSync(
+  HOOKS,
+  `import { appendFileSync } from 'node:fs'\nexport async function load(url, context, next) {\n  appendFileSync(process.env.SQLMIG_LOAD_LOG, url + '\\n')\n  return next(url, context)\n}\n`,
+)
+writeFileSync(REGISTER, `import { register } from 'node:module'\nregister(${JSON.stringify(pathToFileURL(HOOKS).href)})\n`)
+let runs = 0
+
+/** Runs node with the recording hook; returns the run and the URLs of every module loaded. */
+function traced(args: string[], cwd: string): Promise<CliRun & { modules: string[] }> {
+  const log = join(work, `loads-${++runs}.txt`)
+  writeFileSync(log, '')
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, SQLMIG_LOAD_LOG: log, NO_COLOR: '1' } as Record<string, string>
+    delete env.DATABASE_URL
+    const child = spawn(process.execPath, ['--import', pathToFileURL(REGISTER).href, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, modules: readFileSync(log, 'utf8').split('\n').filter(Boolean) }))
+  })
+}
+
+const loaded = (modules: string[], pkg: string) => modules.some((u) => u.includes(`/node_modules/${pkg}/`))
+
+test.after(() => rmSync(work, { recursive: true, force: true }))
+
+test('sqlmig --help loads neither PGlite nor postgres.js', async () => {
+  const r = await traced([BIN, '--help'], work)
+  assert.is(r.code, 0, r.stderr)
+  assert.ok(loaded(r.modules, 'cac'), 'the hook sees cac')
+  assert.not.ok(loaded(r.modules, '@electric-sql/pglite'), 'PGlite loaded')
+  assert.not.ok(loaded(r.modules, 'postgres'), 'postgres.js loaded')
+})
+
+test('import("sqlmig") loads no CLI library and no driver', async () => {
+  const r = await traced([
+    '--input-type=module',
+    '-e',
+    `const m = await import(${JSON.stringify(pathToFileURL(join(REPO, 'dist', 'mod.js')).href)}); console.log(typeof m.upgrade)`,
+  ], work)
+  assert.is(r.code, 0, r.stderr)
+  assert.is(r.stdout, 'function\n')
+  assert.ok(r.modules.some((u) => u.endsWith('/dist/mod.js')), 'the hook sees mod.js')
+  for (const pkg of ['cac', 'picocolors', '@electric-sql/pglite', 'postgres']) assert.not.ok(loaded(r.modules, pkg), `${pkg} loaded`)
+})
+
+test('sqlmig current on PGlite loads PGlite (the hook sees it)', async () => {
+  const p = exampleProject()
+  try {
+    const r = await traced([BIN, 'current', '--url', 'pglite:memory'], p.dir)
+    assert.is(r.code, 0, r.stderr)
+    assert.ok(loaded(r.modules, '@electric-sql/pglite'))
+    assert.not.ok(loaded(r.modules, 'postgres'), 'postgres.js loaded')
+  } finally {
+    p.cleanup()
+  }
+})
+
+if ((await targetKinds()).includes('postgres')) {
+  test('sqlmig current against a server never loads PGlite', async () => {
+    const p = exampleProject()
+    const t = await newTarget('postgres')
+    try {
+      const r = await traced([BIN, 'current', '--url', t.url], p.dir)
+      assert.is(r.code, 0, r.stderr)
+      assert.match(r.stdout, 'base')
+      assert.ok(loaded(r.modules, 'postgres'), 'postgres.js loaded')
+      assert.not.ok(loaded(r.modules, '@electric-sql/pglite'), 'PGlite loaded')
+    } finally {
+      await t.cleanup()
+      p.cleanup()
+    }
+  })
+}
+
+test.run()
