@@ -81,7 +81,7 @@ if (await serverAvailable()) {
       editSchema(p.dir, (s) => s.replace('CREATE INDEX posts_author_published_idx', 'CREATE INDEX posts_title_idx ON posts (title);\nCREATE INDEX posts_author_published_idx'))
       r = await runCli(['diff', '--url', t.url], p.dir)
       assert.is(r.code, 0, r.stderr)
-      assert.match(r.stdout, 'CREATE INDEX posts_title_idx ON public.posts USING btree (title);')
+      assert.match(r.stdout, 'CREATE INDEX posts_title_idx ON public.posts USING btree (title);', r.stdout + r.stderr)
       assert.is(versions(p.dir).length, 6)
       r = await runCli(['current', '--json', '--url', t.url], p.dir)
       assert.equal(JSON.parse(r.stdout), { current: ['3f2a9c1b7d4e'] })
