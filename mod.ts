@@ -13,6 +13,7 @@
  */
 import process from 'node:process'
 
+export { autogenerate, type AutogenerateSummary, type AutogenOptions, check, type CheckResult, type DetectedChange, diff, type DiffResult } from './src/commands/autogen.ts'
 export { type BranchesResult, branches, type BranchPoint } from './src/commands/branches.ts'
 export { create, type CreateOptions, type CreateResult } from './src/commands/create.ts'
 export { current, type CurrentOptions, type CurrentResult } from './src/commands/current.ts'

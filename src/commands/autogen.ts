@@ -4,7 +4,7 @@
  */
 import { openDatabase } from '../db/open.ts'
 import { UsageError } from '../errors.ts'
-import { autogenerate, type AutogenerateResult } from '../schema/autogenerate.ts'
+import { autogenerate as autogenerateSchemas, type AutogenerateResult } from '../schema/autogenerate.ts'
 import type { Change } from '../schema/diff/change.ts'
 import { introspect } from '../schema/introspect.ts'
 import { planMigration } from '../schema/render.ts'
@@ -43,7 +43,7 @@ function declaredOrThrow(project: Project, verb: string) {
 export async function autogenerateFor(project: Project, shadowUrl: string | undefined): Promise<AutogenerateResult | undefined> {
   const declared = readDeclaredSchema(project)
   if (!declared) return undefined
-  return await autogenerate({ migrations: migrationTexts(project), declared, open: (url) => openDatabase(url), shadowUrl })
+  return await autogenerateSchemas({ migrations: migrationTexts(project), declared, open: (url) => openDatabase(url), shadowUrl })
 }
 
 export interface CheckResult {
@@ -56,7 +56,7 @@ export interface CheckResult {
 export async function check(options: AutogenOptions = {}): Promise<CheckResult> {
   const project = openProject(options)
   const declared = declaredOrThrow(project, 'check')
-  const r = await autogenerate({ migrations: migrationTexts(project), declared, open: (url) => openDatabase(url), shadowUrl: options.shadowUrl })
+  const r = await autogenerateSchemas({ migrations: migrationTexts(project), declared, open: (url) => openDatabase(url), shadowUrl: options.shadowUrl })
   const changes = toDetected(r.changes)
   return { ok: r.changes.length === 0, changes }
 }
@@ -84,4 +84,20 @@ export async function diff(options: AutogenOptions = {}): Promise<DiffResult> {
   } finally {
     await pair.dispose()
   }
+}
+
+export interface AutogenerateSummary {
+  /** SQL from what the migrations build to the declared schema ("" when they agree). */
+  up: string
+  /** SQL back from the declared schema to what the migrations build. */
+  down: string
+  changes: DetectedChange[]
+}
+
+/** The migration `create` would write, without writing it (throws when there is no declared schema). */
+export async function autogenerate(options: AutogenOptions = {}): Promise<AutogenerateSummary> {
+  const project = openProject(options)
+  declaredOrThrow(project, 'autogenerate')
+  const r = (await autogenerateFor(project, options.shadowUrl))!
+  return { up: r.up, down: r.down, changes: toDetected(r.changes) }
 }
