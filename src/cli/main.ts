@@ -5,8 +5,6 @@
 import process from 'node:process'
 import { cac } from 'cac'
 import { branches } from '../commands/branches.ts'
-import { check, diff } from '../commands/autogen.ts'
-import { create } from '../commands/create.ts'
 import { current } from '../commands/current.ts'
 import { downgrade, downgradeSql } from '../commands/downgrade.ts'
 import { heads } from '../commands/heads.ts'
@@ -17,16 +15,27 @@ import type { CommonOptions } from '../commands/project.ts'
 import { show } from '../commands/show.ts'
 import { stamp } from '../commands/stamp.ts'
 import { upgrade, upgradeSql } from '../commands/upgrade.ts'
-import { backup } from '../commands/backup.ts'
-import { rehearse } from '../commands/rehearse.ts'
 import { backupJson, rehearseJson, renderBackup, renderRehearse } from './render-rehearse.ts'
-import { verify } from '../commands/verify.ts'
 import { EXIT, exitCodeOf, SqlmigError, UsageError } from '../errors.ts'
 import { redact } from '../redact.ts'
 import { VERSION } from '../version.ts'
 import { errorJson, renderCurrent, renderError, renderEvent, renderHeads, renderHistory, renderMigrate, renderShow } from './render-text.ts'
 import { renderBranches, renderHistoryGraph, renderVerify } from './render-team.ts'
 import { renderCheck, renderCreate } from './render-autogen.ts'
+
+/**
+ * Commands that pull in the schema differ, pg_dump/pg_restore or the verifier load on first use:
+ * start-up is what `sqlmig current` and `history` cost (DESIGN §8), and they need none of it.
+ */
+function lazy<A extends unknown[], R>(load: () => Promise<(...args: A) => Promise<R>>): (...args: A) => Promise<R> {
+  return async (...args) => await (await load())(...args)
+}
+const check = lazy(async () => (await import('../commands/autogen.ts')).check)
+const diff = lazy(async () => (await import('../commands/autogen.ts')).diff)
+const create = lazy(async () => (await import('../commands/create.ts')).create)
+const backup = lazy(async () => (await import('../commands/backup.ts')).backup)
+const rehearse = lazy(async () => (await import('../commands/rehearse.ts')).rehearse)
+const verify = lazy(async () => (await import('../commands/verify.ts')).verify)
 
 /** Where the CLI writes; tests may pass their own. */
 export interface CliIO {

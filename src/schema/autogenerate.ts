@@ -50,3 +50,24 @@ export async function autogenerate(options: AutogenerateOptions): Promise<Autoge
     await pair.dispose()
   }
 }
+
+export interface DeclaredOptions {
+  declared: SqlText[]
+  open: OpenDatabase
+  shadowUrl?: string | undefined
+  schemas?: string[] | undefined
+}
+
+/**
+ * The model of the declared schema alone (loaded into one shadow database), for `diff`:
+ * `planMigration(await introspect(live), await introspectDeclared(...))`.
+ */
+export async function introspectDeclared(options: DeclaredOptions): Promise<SchemaModel> {
+  const pair = await openShadowPair(options.open, options.shadowUrl, 1)
+  try {
+    await loadTexts(pair.declared, options.declared, 'declared schema')
+    return await introspect(pair.declared, { schemas: options.schemas })
+  } finally {
+    await pair.dispose()
+  }
+}

@@ -48,11 +48,14 @@ function urlFor(serverUrl: string, database: string): string {
   return u.toString()
 }
 
-/** Opens two empty databases: in-memory PGlite, or scratch databases on `shadowUrl`'s server. */
-export async function openShadowPair(open: OpenDatabase, shadowUrl?: string): Promise<ShadowPair> {
+/**
+ * Opens two empty databases (or one, shared by both fields, when count is 1): in-memory
+ * PGlite, or scratch databases on `shadowUrl`'s server.
+ */
+export async function openShadowPair(open: OpenDatabase, shadowUrl?: string, count: 1 | 2 = 2): Promise<ShadowPair> {
   if (!shadowUrl) {
-    const [replayed, declared] = await Promise.all([open('pglite:memory'), open('pglite:memory')])
-    return { replayed, declared, dispose: async () => { await Promise.all([replayed.close(), declared.close()]) } }
+    const [replayed, declared] = count === 2 ? await Promise.all([open('pglite:memory'), open('pglite:memory')]) : [undefined, await open('pglite:memory')]
+    return { replayed: replayed ?? declared, declared, dispose: async () => { await Promise.all([replayed?.close(), declared.close()]) } }
   }
   const admin = await open(shadowUrl)
   const names: string[] = []
@@ -63,7 +66,7 @@ export async function openShadowPair(open: OpenDatabase, shadowUrl?: string): Pr
     await admin.close()
   }
   try {
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < count; i++) {
       const n = scratchName()
       await admin.exec(`CREATE DATABASE "${n}"`)
       names.push(n)
@@ -73,7 +76,7 @@ export async function openShadowPair(open: OpenDatabase, shadowUrl?: string): Pr
     await dispose()
     throw error
   }
-  return { replayed: opened[0]!, declared: opened[1]!, dispose }
+  return { replayed: opened[0]!, declared: opened[count - 1]!, dispose }
 }
 
 /**

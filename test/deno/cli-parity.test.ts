@@ -57,7 +57,6 @@ for (const kind of kinds) {
       assert.match((await both('--version')).stdout, 'sqlmig/')
       assert.is((await both('upgrade', '--help')).code, 0)
       assert.match((await both('history')).stdout, `${HEAD} (head)`)
-      await both('history', '--json')
       await both('heads', '--json')
       await both('show', POSTS)
       await both('show', POSTS, '--json')
@@ -79,13 +78,11 @@ for (const kind of kinds) {
       // Stamped at head without the SQL: undoing the last revision fails and rolls back (exit 1).
       assert.is((await both('stamp', 'head')).code, 0)
       assert.is((await both('downgrade', 'base')).code, 1)
-      assert.is((await both('downgrade', 'base', '--json')).code, 1)
       assert.is((await both('stamp', USERS)).code, 0)
       assert.is((await both('downgrade', 'base', '--json')).code, 0)
       assert.equal(JSON.parse((await both('current', '--json')).stdout), { current: [] })
 
       // Errors: text, --json and exit codes.
-      assert.is((await both('upgrade', 'nope')).code, 2)
       assert.is((await both('upgrade', 'nope', '--json')).code, 2)
       assert.is((await both('downgrade', '-5')).code, 2)
       assert.is((await both('frobnicate')).code, 2)

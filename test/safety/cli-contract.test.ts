@@ -53,7 +53,7 @@ if (await serverAvailable()) {
     const seen = new Set<number>()
     const run = async (args: string[], cwd: string, code: number, extraEnv: Record<string, string> = env) => {
       const r = await runCli(args, cwd, extraEnv)
-      outputs.push(`$ sqlmig ${args.join(' ')}\n${r.stdout}\n${r.stderr}`)
+      outputs.push(`${r.stdout}\n${r.stderr}`)
       assert.is(r.code, code, `sqlmig ${args.join(' ')} → ${r.code}\n${r.stdout}${r.stderr}`)
       seen.add(r.code)
       return r
@@ -77,7 +77,7 @@ if (await serverAvailable()) {
       await run(['stamp', 'head', '--json'], good.dir, 0)
       await run(['upgrade', '--dry-run'], bad.dir, 1)
       const failed = await run(['upgrade'], bad.dir, 1)
-      assert.match(failed.stderr, 'division by zero (22012)')
+      assert.ok(failed.stderr.includes('division by zero (22012)'), failed.stderr)
       await run(['upgrade', '--json'], bad.dir, 1)
       await run(['upgrade', '--verbose'], good.dir, 2)
       await run(['upgrade', 'no-such-revision'], good.dir, 2)

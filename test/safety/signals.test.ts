@@ -28,7 +28,8 @@ if (await serverAvailable()) {
     const sql = connect(t.url)
     try {
       const run = start(['upgrade'], p.dir, { DATABASE_URL: t.url })
-      await waitFor('the slow statement to run', () => sleeping(sql), 60_000)
+      await waitFor('the slow statement to run', async () => run.child.exitCode !== null || (await sleeping(sql)), 60_000)
+      assert.is(run.child.exitCode, null, `the run ended early: ${run.stderr()}`)
       run.child.kill('SIGINT')
       const r = await run.done
       assert.is(r.code, 130, r.stderr)
@@ -52,7 +53,8 @@ if (await serverAvailable()) {
     const sql = connect(t.url)
     try {
       const run = start(['upgrade', '--transaction', 'per-migration'], p.dir, { DATABASE_URL: t.url })
-      await waitFor('the slow statement to run', () => sleeping(sql), 60_000)
+      await waitFor('the slow statement to run', async () => run.child.exitCode !== null || (await sleeping(sql)), 60_000)
+      assert.is(run.child.exitCode, null, `the run ended early: ${run.stderr()}`)
       run.child.kill('SIGTERM')
       const r = await run.done
       assert.is(r.code, 143, r.stderr)
@@ -78,7 +80,8 @@ if (await serverAvailable()) {
     const sql = connect(t.url)
     try {
       const run = start(['upgrade'], p.dir, { DATABASE_URL: t.url })
-      await waitFor('the slow statement to run', async () => (await sql`select 1 from pg_stat_activity where datname = current_database() and query like 'select pg_sleep(60)%' and state = 'active'`).length > 0, 60_000)
+      await waitFor('the slow statement to run', async () => run.child.exitCode !== null || (await sleeping(sql)), 60_000)
+      assert.is(run.child.exitCode, null, `the run ended early: ${run.stderr()}`)
       run.child.kill('SIGTERM')
       const r = await run.done
       assert.is(r.code, 143, r.stderr)

@@ -3,7 +3,9 @@ import * as assert from 'uvu/assert'
 import postgres from 'postgres'
 import { openDatabase } from '../../src/db/open.ts'
 import { SqlmigError } from '../../src/errors.ts'
-import { autogenerate } from '../../src/schema/autogenerate.ts'
+import { autogenerate, introspectDeclared } from '../../src/schema/autogenerate.ts'
+import { introspect } from '../../src/schema/introspect.ts'
+import { planMigration } from '../../src/schema/render.ts'
 import { SERVER_URL, targetKinds } from '../helpers/targets.ts'
 import type { Database } from '../../src/db/database.ts'
 import { RESET_SQL } from './harness.ts'
@@ -28,7 +30,7 @@ const MIGRATIONS = [
 const DECLARED = [{ name: 'schema.sql', sql: 'create table users (id int primary key, name text, email text);\ncreate index users_name on users (name);' }]
 
 test('autogenerate() replays migrations (CONCURRENTLY included) and reports what the declared schema adds and removes', async () => {
-  const r = await autogenerate({ migrations: MIGRATIONS, declared: DECLARED, open: openDatabase })
+  const r = await autogenerate({ migrations: MIGRATIONS, declared: DECLARED, open: borrow })
   assert.equal(r.detected, ['Detected added column public.users.email', 'Detected removed table public.posts'])
   assert.match(r.up, '-- Detected added column public.users.email\nALTER TABLE public.users ADD COLUMN email text;')
   assert.match(r.up, '-- Detected removed table public.posts\n-- WARNING: destructive\nDROP TABLE public.posts;')
@@ -71,6 +73,14 @@ test('autogenerate() names the migration that fails to replay', async () => {
     assert.is(err.message, 'Cannot load migration "m/002.up.sql": relation "missing" does not exist (42P01)')
     assert.is(err.location?.line, 2)
   }
+})
+
+test('introspectDeclared() and planMigration() give the SQL that brings a live database to the declared schema', async () => {
+  const live = await borrow('pglite:memory')
+  await live.exec('create table users (id int primary key, name text); create table sqlmig_version (revision text)')
+  const declared = await introspectDeclared({ declared: DECLARED, open: borrow })
+  const plan = planMigration(await introspect(live), declared)
+  assert.equal(plan.detected, ['Detected added column public.users.email', 'Detected added index public.users_name'])
 })
 
 if ((await targetKinds()).includes('postgres')) {

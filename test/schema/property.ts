@@ -26,7 +26,7 @@ const DEFAULTS: Record<string, string[]> = {
 }
 
 export function emptyState(): State {
-  return { tables: [], mood: ['sad', 'ok'], views: [], seq: 0 }
+  return { tables: [], mood: ['ok', 'sad'], views: [], seq: 0 }
 }
 
 function pick<T>(r: () => number, xs: T[]): T {
@@ -77,8 +77,16 @@ export function edit(s: State, r: () => number): State {
     const other = pick(r, s.tables)
     t.fk = other.pk && other !== t && !t.pk ? other.name : t.fk === null ? null : null
   } else if (roll < 0.9) {
-    const at = Math.floor(r() * (s.mood.length + 1))
-    s.mood.splice(at, 0, `m${n()}`)
+    const used = new Set(s.tables.flatMap((x) => x.cols.map((c) => c.def)))
+    const unused = s.mood.filter((m) => !used.has(`'${m}'`) && m !== 'ok')
+    if (r() < 0.25 && unused.length > 1) {
+      s.mood = s.mood.filter((m) => m !== pick(r, unused))
+    } else {
+      const value = `m${n()}`
+      s.mood.splice(Math.floor(r() * (s.mood.length + 1)), 0, value)
+      const moods = s.tables.flatMap((x) => x.cols.filter((c) => c.type === 'mood'))
+      if (moods.length && r() < 0.5) pick(r, moods).def = `'${value}'`
+    }
   } else if (roll < 0.95) {
     s.views.push({ name: `v${n()}`, table: t.name, cols: [...new Set([pick(r, t.cols).name, pick(r, t.cols).name])] })
   } else {

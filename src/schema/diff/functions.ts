@@ -38,7 +38,7 @@ export function diffFunctions(ctx: DiffContext): Change[] {
     // that goes away later still uses it.
     const call = functionCallText(f)
     const late = [...ctx.droppedTables].some((t) => JSON.stringify(ctx.from.tables[t]).includes(call)) ||
-      Object.entries(ctx.from.domains).some(([k, d]) => JSON.stringify(d).includes(call) && JSON.stringify(ctx.to.domains[k] ?? null).includes(call))
+      Object.values(ctx.from.domains).some((d) => JSON.stringify(d).includes(call))
     out.push({ kind: kindOf(f), action: 'remove', name: key, detected: detectedLine('remove', kindOf(f), key), sql: [`DROP ${word(f)} ${key}`], phase: late ? PHASE.dropFunction : PHASE.dropChangedFunction })
   }
   for (const [key, a, b] of both) {

@@ -68,7 +68,9 @@ export function diffTables(ctx: DiffContext): Change[] {
     const parentGoes = t.partitionOf !== null && ctx.droppedTables.has(t.partitionOf)
     out.push({
       kind: 'table', action: 'remove', name: key, detected: detectedLine('remove', 'table', key),
-      sql: parentGoes ? [] : [`DROP TABLE ${key}`], phase: PHASE.dropTable, order: -depth(ctx.from.tables, key),
+      sql: parentGoes ? [] : [`DROP TABLE ${key}`], order: -depth(ctx.from.tables, key),
+      // A view or sequence taking over the name must find it free: drop early (after its dependents).
+      phase: ctx.to.views[key] || ctx.to.sequences[key] ? PHASE.dropDefault : PHASE.dropTable,
       destructive: !parentGoes, notes: parentGoes ? [`dropped with its parent ${t.partitionOf}`] : renameHint,
     })
   }
