@@ -3,8 +3,9 @@
  * and (for commands that need one) a database session. Commands never print and never exit.
  */
 import { type Config, type ConfigOptions, loadConfig } from '../config.ts'
-import type { Database } from '../db/database.ts'
+import { type Database, serverErrorFields } from '../db/database.ts'
 import { openDatabase } from '../db/open.ts'
+import { SqlmigError } from '../errors.ts'
 import { nodeFileSource } from '../files/file-source.ts'
 import type { Script } from '../files/script.ts'
 import { loadScripts } from '../files/script-directory.ts'
@@ -47,9 +48,23 @@ export async function withDatabase<T>(config: Config, options: CommonOptions, fn
   options.onInfo?.(`Using database ${db.description}${config.urlSource === 'default' ? ' (the embedded default)' : ` (from ${config.urlSource === 'option' ? '--url' : config.urlSource})`}`)
   try {
     return await fn(db)
+  } catch (error) {
+    throw asSqlmigError(error, db.description)
   } finally {
     await db.close()
   }
+}
+
+/** A server error outside a migration (e.g. out of shared memory) still reaches the user as a typed error, not a stack trace. */
+function asSqlmigError(error: unknown, where: string): unknown {
+  if (error instanceof SqlmigError) return error
+  const fields = serverErrorFields(error)
+  if (!fields) return error
+  return new SqlmigError('DATABASE_ERROR', `The database ${where} reported: ${fields.message} (${fields.sqlState})`, {
+    detail: fields.detail,
+    hint: fields.hint ?? 'Nothing was changed by the failing statement; fix the database problem and run the command again',
+    cause: error,
+  })
 }
 
 /** Milliseconds from a --lock-timeout value: "30", "30s", "500ms", "2m"; undefined waits forever. */
