@@ -80,12 +80,19 @@ function checkFileError(e: SqlmigError, what: string): void {
 function timed<T>(what: string, fn: () => T): T {
   currentCase = what
   const t0 = performance.now()
-  try {
-    return fn()
-  } finally {
+  const checkTime = () => {
     const ms = performance.now() - t0
     if (ms > SLOW_CASE_MS) throw new Error(`${what}: took ${Math.round(ms)} ms (seed ${SEED})`)
   }
+  let result: T
+  try {
+    result = fn()
+  } catch (error) {
+    checkTime()
+    throw error
+  }
+  checkTime()
+  return result
 }
 
 // ---------- SQL text ----------
