@@ -72,6 +72,7 @@ export async function beginLocked(db: Database, name: VersionTableName, options:
   const started = Date.now()
   let delay = 25
   let reported = false
+  let lookups = 0
   for (;;) {
     await db.exec('begin')
     const rows = await db.query<{ ok: boolean }>('select pg_catalog.pg_try_advisory_xact_lock($1::int4, $2::int4) as ok', key)
@@ -81,8 +82,11 @@ export async function beginLocked(db: Database, name: VersionTableName, options:
     }
     // Not ours: end the transaction at once so that we hold no snapshot while we wait.
     await db.exec('rollback')
+    // Say once who holds the lock; the holder may change between our try and this look (or the
+    // look may fail on a busy server), so look again on the next polls before settling for less.
     const who = reported ? undefined : await holder(db, key)
-    if (who) {
+    lookups += 1
+    if (who && (who.pid !== undefined || lookups >= 3)) {
       reported = true
       options.onEvent?.({ type: 'lock-wait', holderPid: who.pid, holderApplication: who.app })
     }
