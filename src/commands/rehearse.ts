@@ -135,6 +135,8 @@ export async function rehearse(options: RehearseOptions = {}): Promise<RehearseR
       migrations.push({ revision: script.id, message: script.message, ...m, downRestoresSchema: model ? differences.length === 0 : null, downDifferences: differences })
       options.onInfo?.(`rehearsed ${script.id} (${m.seconds.toFixed(2)} s)${m.flags.length ? `: ${m.flags.join(', ')}` : ''}`)
     }
+    // An interrupt during the last migration (e.g. a statement the cancel did not reach) still ends the run as interrupted.
+    signal.throwIfAborted()
     failed = false
     const flagged = new Set(migrations.flatMap((m) => m.flags))
     return {
