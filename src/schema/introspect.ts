@@ -52,11 +52,14 @@ async function readCatalog(db: Database, options: IntrospectOptions): Promise<Ro
 
 /** Reads every user object of the database into a SchemaModel. */
 export async function introspect(db: Database, options: IntrospectOptions = {}): Promise<SchemaModel> {
-  const [saved] = await db.query<{ p: string }>(`select current_setting('search_path') as p, set_config('search_path', '', false) as s`)
+  // JIT off: the one big catalog statement's cost estimate crosses jit_above_cost, and compiling
+  // it takes far longer than running it.
+  const [saved] = await db.query<{ p: string; j: string }>(
+    `select current_setting('search_path') as p, current_setting('jit') as j, set_config('search_path', '', false) as s, set_config('jit', 'off', false) as k`)
   try {
     return readModel(await readCatalog(db, options))
   } finally {
-    await db.query(`select set_config('search_path', $1, false)`, [saved?.p ?? ''])
+    await db.query(`select set_config('search_path', $1, false), set_config('jit', $2, false)`, [saved?.p ?? '', saved?.j ?? 'on'])
   }
 }
 
