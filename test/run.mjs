@@ -17,7 +17,15 @@ const files = []
   }
 })(root)
 const selected = files.filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
-const concurrency = Number(process.env.TEST_CONCURRENCY ?? 2)
+// Three at a time on two cores: many files spend much of their time waiting (on the server,
+// on child processes, on sleeps in lock and crash tests), and the slowest start first.
+const concurrency = Number(process.env.TEST_CONCURRENCY ?? 3)
+const SLOW_FIRST = ['deno/cli-parity', 'cli/workflow', 'schema/corpus-postgres', 'cli/autogen', 'pack/tarball', 'runner/run', 'schema/corpus-pglite', 'rehearse/rehearse-server']
+const rank = (f) => {
+  const i = SLOW_FIRST.findIndex((s) => f.includes(s))
+  return i < 0 ? SLOW_FIRST.length : i
+}
+selected.sort((a, b) => rank(a) - rank(b))
 let passed = 0, failed = 0, skipped = 0
 const crashed = []
 const strip = (s) => s.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')

@@ -4,11 +4,10 @@
  */
 import { openDatabase } from '../db/open.ts'
 import { UsageError } from '../errors.ts'
-import { autogenerate as autogenerateSchemas, type AutogenerateResult } from '../schema/autogenerate.ts'
+import { autogenerate as autogenerateSchemas, type AutogenerateResult, introspectDeclared } from '../schema/autogenerate.ts'
 import type { Change } from '../schema/diff/change.ts'
 import { introspect } from '../schema/introspect.ts'
 import { planMigration } from '../schema/render.ts'
-import { openShadowPair, loadTexts } from '../schema/shadow.ts'
 import { migrationTexts, readDeclaredSchema } from './declared-schema.ts'
 import { type CommonOptions, openProject, type Project, withDatabase } from './project.ts'
 
@@ -72,18 +71,13 @@ export interface DiffResult {
 export async function diff(options: AutogenOptions = {}): Promise<DiffResult> {
   const project = openProject(options)
   const declared = declaredOrThrow(project, 'diff')
-  const pair = await openShadowPair((url) => openDatabase(url), options.shadowUrl)
-  try {
-    await loadTexts(pair.declared, declared, 'declared schema')
-    const want = await introspect(pair.declared)
-    return await withDatabase(project.config, options, async (db) => {
-      const have = await introspect(db)
-      const plan = planMigration(have, want)
-      return { sql: plan.up, changes: toDetected(plan.changes), database: db.description }
-    })
-  } finally {
-    await pair.dispose()
-  }
+  // One shadow database for the declared schema; the live one is introspected where it is.
+  const want = await introspectDeclared({ declared, open: (url) => openDatabase(url), shadowUrl: options.shadowUrl })
+  return await withDatabase(project.config, options, async (db) => {
+    const have = await introspect(db)
+    const plan = planMigration(have, want)
+    return { sql: plan.up, changes: toDetected(plan.changes), database: db.description }
+  })
 }
 
 export interface AutogenerateSummary {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { exampleProject, runCli } from '../helpers/cli.ts'
-import { newTarget, serverAvailable } from '../helpers/targets.ts'
+import { newTarget, SERVER_URL, serverAvailable } from '../helpers/targets.ts'
 
 function editSchema(dir: string, edit: (s: string) => string): void {
   const path = join(dir, 'migrations', 'schema.sql')
@@ -15,18 +15,21 @@ const versions = (dir: string) => readdirSync(join(dir, 'migrations', 'versions'
 
 test('check passes on the example, fails after an edit, and create writes the migration that closes the gap', async () => {
   const p = exampleProject()
+  // The embedded PGlite shadows are the default and are used by the first check and the real
+  // create; the other steps build their shadows on the server when there is one (much faster).
+  const shadow = (await serverAvailable()) ? ['--shadow-url', SERVER_URL] : []
   try {
     let r = await runCli(['check'], p.dir)
     assert.is(r.code, 0, r.stderr + r.stdout)
     assert.match(r.stdout, 'No changes detected')
 
-    r = await runCli(['create', 'Nothing to do'], p.dir)
+    r = await runCli(['create', 'Nothing to do', ...shadow], p.dir)
     assert.is(r.code, 0, r.stderr)
     assert.match(r.stdout, 'No changes detected')
     assert.is(versions(p.dir).length, 6)
 
     editSchema(p.dir, (s) => s.replace('    published boolean NOT NULL DEFAULT false,\n', '    published boolean NOT NULL DEFAULT false,\n    slug text,\n'))
-    r = await runCli(['check', '--json'], p.dir)
+    r = await runCli(['check', '--json', ...shadow], p.dir)
     assert.is(r.code, 1)
     const out = JSON.parse(r.stdout)
     assert.is(out.ok, false)
@@ -41,7 +44,7 @@ test('check passes on the example, fails after an edit, and create writes the mi
     const downText = readFileSync(join(p.dir, 'migrations', 'versions', down), 'utf8')
     assert.match(downText, /-- WARNING: destructive\n.*DROP COLUMN slug/)
 
-    r = await runCli(['check'], p.dir)
+    r = await runCli(['check', ...shadow], p.dir)
     assert.is(r.code, 0, r.stdout)
     r = await runCli(['upgrade', '--url', 'pglite:memory'], p.dir)
     assert.is(r.code, 0, r.stderr)

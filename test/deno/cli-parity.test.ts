@@ -53,40 +53,51 @@ for (const kind of kinds) {
       const [node, deno] = sides as [Side, Side]
       const both = (...args: string[]) => compare(args, node, deno)
 
-      assert.match((await both('--help')).stdout, 'Usage:')
-      assert.match((await both('--version')).stdout, 'sqlmig/')
-      assert.is((await both('upgrade', '--help')).code, 0)
+      // Every command runs on the server; PGlite (seconds per start) runs the database path that
+      // differs on it (embedded default, WASM under Deno) and leaves the rest to the server run.
+      const full = kind === 'postgres'
+      if (full) {
+        assert.match((await both('--help')).stdout, 'Usage:')
+        assert.match((await both('--version')).stdout, 'sqlmig/')
+        assert.is((await both('upgrade', '--help')).code, 0)
+        await both('heads', '--json')
+        await both('show', POSTS)
+        await both('show', POSTS, '--json')
+        assert.match((await both('upgrade', '--sql', '--from', 'base')).stdout, 'BEGIN')
+        assert.is((await both('frobnicate')).code, 2)
+        assert.is((await both('upgrade', '--no-such-option')).code, 2)
+      }
       assert.match((await both('history')).stdout, `${HEAD} (head)`)
-      await both('heads', '--json')
-      await both('show', POSTS)
-      await both('show', POSTS, '--json')
       assert.equal(JSON.parse((await both('current', '--json')).stdout), { current: [] })
-      assert.is((await both('current', '--check-pending')).code, 3)
-      assert.match((await both('upgrade', '--sql', '--from', 'base')).stdout, 'BEGIN')
-      assert.is((await both('upgrade', '--dry-run')).code, 0)
-      assert.is((await both('upgrade', '+1', '--json')).code, 0)
+      if (full) {
+        assert.is((await both('current', '--check-pending')).code, 3)
+        assert.is((await both('upgrade', '--dry-run')).code, 0)
+        assert.is((await both('upgrade', '+1', '--json')).code, 0)
+      }
       assert.match((await both('upgrade')).stdout, `Upgraded to ${HEAD}`)
-      assert.match((await both('upgrade')).stdout, `Already up to date at ${HEAD}`)
+      if (full) assert.match((await both('upgrade')).stdout, `Already up to date at ${HEAD}`)
       assert.match((await both('current')).stdout, HEAD)
-      assert.equal(JSON.parse((await both('current', '--json')).stdout), { current: [HEAD] })
-      await both('history')
-      await both('history', '--json')
+      if (full) {
+        assert.equal(JSON.parse((await both('current', '--json')).stdout), { current: [HEAD] })
+        await both('history', '--json')
+      }
       assert.is((await both('downgrade', '-1')).code, 0)
       assert.equal(JSON.parse((await both('current', '--json')).stdout), { current: [POSTS] })
-      assert.is((await both('downgrade', '-1', '--json')).code, 0)
-      assert.match((await both('downgrade', 'base', '--sql')).stdout, 'BEGIN')
-      // Stamped at head without the SQL: undoing the last revision fails and rolls back (exit 1).
-      assert.is((await both('stamp', 'head')).code, 0)
-      assert.is((await both('downgrade', 'base')).code, 1)
-      assert.is((await both('stamp', USERS)).code, 0)
-      assert.is((await both('downgrade', 'base', '--json')).code, 0)
-      assert.equal(JSON.parse((await both('current', '--json')).stdout), { current: [] })
-
-      // Errors: text, --json and exit codes.
-      assert.is((await both('upgrade', 'nope', '--json')).code, 2)
-      assert.is((await both('downgrade', '-5')).code, 2)
-      assert.is((await both('frobnicate')).code, 2)
-      assert.is((await both('upgrade', '--no-such-option')).code, 2)
+      if (full) {
+        assert.is((await both('downgrade', '-1', '--json')).code, 0)
+        assert.match((await both('downgrade', 'base', '--sql')).stdout, 'BEGIN')
+        // Stamped at head without the SQL: undoing the last revision fails and rolls back (exit 1).
+        assert.is((await both('stamp', 'head')).code, 0)
+        assert.is((await both('downgrade', 'base')).code, 1)
+        assert.is((await both('stamp', USERS)).code, 0)
+        assert.is((await both('downgrade', 'base', '--json')).code, 0)
+        assert.equal(JSON.parse((await both('current', '--json')).stdout), { current: [] })
+        // Errors: text, --json and exit codes.
+        assert.is((await both('upgrade', 'nope', '--json')).code, 2)
+        assert.is((await both('downgrade', '-5')).code, 2)
+      } else {
+        assert.is((await both('downgrade', 'base', '--json')).code, 0)
+      }
     } finally {
       for (const t of targets) await t.cleanup()
       for (const p of projects) p.cleanup()
