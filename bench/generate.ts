@@ -18,6 +18,8 @@ export interface BenchProject {
   commitEach: string
   /** All down SQL, newest first: for `psql -1 -f`. */
   allDown: string
+  /** All down SQL with begin/commit around each migration: for `psql -f`. */
+  downCommitEach: string
   dbmate: string
   pgm: string
 }
@@ -61,6 +63,7 @@ export function generateProject(root: string, n: number): BenchProject {
     allUp: join(root, 'all-up.sql'),
     commitEach: join(root, 'commit-each.sql'),
     allDown: join(root, 'all-down.sql'),
+    downCommitEach: join(root, 'down-commit-each.sql'),
     dbmate: join(root, 'dbmate'),
     pgm: join(root, 'node-pg-migrate'),
   }
@@ -69,6 +72,7 @@ export function generateProject(root: string, n: number): BenchProject {
   const up: string[] = []
   const each: string[] = []
   const down: string[] = []
+  const downEach: string[] = []
   const start = Date.UTC(2026, 0, 1)
   for (let i = 1; i <= n; i++) {
     const rev = revisionOf(i)
@@ -86,9 +90,11 @@ export function generateProject(root: string, n: number): BenchProject {
     up.push(u)
     each.push(`begin;\n${u}commit;\n`)
     down.unshift(d)
+    downEach.unshift(`begin;\n${d}commit;\n`)
   }
   writeFileSync(p.allUp, up.join(''))
   writeFileSync(p.commitEach, each.join(''))
   writeFileSync(p.allDown, down.join(''))
+  writeFileSync(p.downCommitEach, downEach.join(''))
   return p
 }

@@ -38,6 +38,8 @@ export interface Script {
 export function normalizeSql(text: string): string {
   // Same result as splitting into lines, trimming each and joining with LF, in three passes
   // over the string instead of an array of lines (this runs for every file at 10k migrations).
+  // Most files have nothing to normalise but trailing newlines: one cheap scan finds out.
+  if (text.charCodeAt(0) !== 0xfeff && !/\r|[ \t]\n|[ \t]$/.test(text)) return text.replace(/\n+$/, '')
   return text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n').replace(/[ \t]+(?=\n|$)/g, '').replace(/\n+$/, '')
 }
 

@@ -19,6 +19,7 @@ import {
   deleteVersionRows,
   ensureVersionTable,
   insertVersionRows,
+  isApplied,
   readApplied,
   type VersionRow,
   type VersionTableName,
@@ -103,9 +104,9 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
     for (;;) {
       await beginLocked(db, name, lockOptions)
       inTransaction = true
-      await ensureVersionTable(db, name)
-      const applied = await readApplied(db, name)
       if (pending === undefined) {
+        await ensureVersionTable(db, name)
+        const applied = await readApplied(db, name)
         before = applied
         pending = req.plan(applied)
         checkRunnable(req, pending)
@@ -119,8 +120,9 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
         for (const step of pending) statementsOf(fileOf(req.scripts.get(step.revision)!, step.direction))
       } else {
         // per-migration: someone may have moved the state between our transactions.
-        const done = new Set(applied.map((a) => a.revision))
-        pending = pending.filter((s) => (s.direction === 'up') !== done.has(s.revision))
+        // Only the next step is checked, not the whole table again: per-migration runs stay
+        // linear in the number of migrations (re-reading every row each time was quadratic).
+        while (pending[0] && (pending[0].direction === 'up') === (await isApplied(db, name, pending[0].revision))) pending = pending.slice(1)
       }
       const group: RunStep[] = []
       for (const step of pending) {
@@ -155,8 +157,7 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
         const step = pending[0]
         const unlock = await lockSession(db, name, lockOptions)
         try {
-          const still = new Set((await readApplied(db, name)).map((a) => a.revision))
-          if ((step.direction === 'up') !== still.has(step.revision)) await runStep(req, step, false, false, completed)
+          if ((step.direction === 'up') !== (await isApplied(db, name, step.revision))) await runStep(req, step, false, false, completed)
           committed = completed.length
         } finally {
           await unlock()

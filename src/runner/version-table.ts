@@ -97,6 +97,11 @@ export async function readApplied(db: Database, name: VersionTableName): Promise
   }))
 }
 
+/** True when `revision` has a row (the table must exist). */
+export async function isApplied(db: Database, name: VersionTableName, revision: string): Promise<boolean> {
+  return (await db.query(`select 1 from ${qualifiedName(name)} where "revision" = $1`, [revision])).length > 0
+}
+
 /** text[] arrives as an array from both drivers; be lenient with the '{a,b}' text form. */
 function parseTextArray(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String)
