@@ -10,7 +10,7 @@ import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { type BenchProject, generateProject, revisionOf } from './generate.ts'
 import { hasGnuTime, median, type RunOutput, runMeasured, type Sample } from './measure.ts'
-import { defaultPeersDir, ensurePeers, type Peers } from './peers.ts'
+import { ensurePeers, type Peers } from './peers.ts'
 
 export type BenchTarget = 'server' | 'pglite'
 
@@ -24,6 +24,8 @@ export interface BenchOptions {
   serverUrl: string
   peersDir: string
   log: (line: string) => void
+  /** Skip the per-migration rows where one transaction fits (the smoke test: harness, not numbers). */
+  quick?: boolean | undefined
 }
 
 /** What a row is compared with: the limit of its group. */
@@ -165,15 +167,19 @@ function runServer(o: BenchOptions, p: BenchProject, hasPsql: boolean, peers: Pe
         if (down1) add('downgrade', LABELS.psqlDown, sample(psql(url, ['-1', '-f', p.allDown])))
       })
     }
+    if (!o.quick || !up1) {
+      withDb((url) => {
+        add('upgrade', LABELS.psqlEach, sample(psql(url, ['-f', p.commitEach])))
+        add('downgrade', LABELS.psqlDownEach, sample(psql(url, ['-f', p.downCommitEach])))
+      })
+    }
+  }
+  if (!o.quick || !up1) {
     withDb((url) => {
-      add('upgrade', LABELS.psqlEach, sample(psql(url, ['-f', p.commitEach])))
-      add('downgrade', LABELS.psqlDownEach, sample(psql(url, ['-f', p.downCommitEach])))
+      add('upgrade', LABELS.upgradeEach, sample(sqlmig(['upgrade', '--transaction', 'per-migration', '--url', url], p.sqlmig)), LABELS.psqlEach)
+      add('downgrade', LABELS.downgradeEach, sample(sqlmig(['downgrade', 'base', '--transaction', 'per-migration', '--url', url], p.sqlmig)), LABELS.psqlDownEach)
     })
   }
-  withDb((url) => {
-    add('upgrade', LABELS.upgradeEach, sample(sqlmig(['upgrade', '--transaction', 'per-migration', '--url', url], p.sqlmig)), LABELS.psqlEach)
-    add('downgrade', LABELS.downgradeEach, sample(sqlmig(['downgrade', 'base', '--transaction', 'per-migration', '--url', url], p.sqlmig)), LABELS.psqlDownEach)
-  })
   withDb((url) => {
     add('upgrade', up1 ? LABELS.upgrade : LABELS.upgradeEach, sample(sqlmig(['upgrade', ...(up1 ? [] : ['--transaction', 'per-migration']), '--url', url], p.sqlmig)), up1 ? LABELS.psqlOne : LABELS.psqlEach)
     add('read', LABELS.nodeFloor, sample(runMeasured(NODE, ['-e', '0'])), LABELS.queryFloor)

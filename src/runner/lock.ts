@@ -86,7 +86,7 @@ export async function beginLocked(db: Database, name: VersionTableName, options:
     // look may fail on a busy server), so look again on the next polls before settling for less.
     const who = reported ? undefined : await holder(db, key)
     lookups += 1
-    if (who && (who.pid !== undefined || lookups >= 3)) {
+    if (who && (who.pid !== undefined || lookups >= 10)) {
       reported = true
       options.onEvent?.({ type: 'lock-wait', holderPid: who.pid, holderApplication: who.app })
     }
