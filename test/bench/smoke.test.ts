@@ -29,9 +29,11 @@ test('generateProject() writes the same migrations for sqlmig, dbmate, node-pg-m
   }
 })
 
+// On the server when there is one (CI), else on PGlite: each PGlite process pays the WASM start,
+// and both targets together take over a minute on a busy 2-core machine.
 test('the bench runs end to end at N = 10 and prints its table', async () => {
-  const targets = (await serverAvailable()) ? (['server', 'pglite'] as const) : (['pglite'] as const)
-  const r = await runBench({ ns: [10], runs: 1, targets: [...targets], peers: false, serverUrl: SERVER_URL, peersDir: '', log: () => {} })
+  const targets = (await serverAvailable()) ? (['server'] as const) : (['pglite'] as const)
+  const r = await runBench({ ns: [10], runs: 1, targets: [...targets], peers: false, quick: true, serverUrl: SERVER_URL, peersDir: '', log: () => {} })
   const labels = (t: string) => r.rows.filter((x) => x.target === t).map((x) => x.label)
   for (const t of targets) {
     for (const l of [LABELS.upgrade, LABELS.current, LABELS.history, LABELS.downgrade, LABELS.libFirst, LABELS.queryFloor]) assert.ok(labels(t).includes(l), `${t}: ${l}`)
@@ -40,7 +42,7 @@ test('the bench runs end to end at N = 10 and prints its table', async () => {
   const table = renderTable(r)
   assert.match(table, '| target | N | what | median | min | × limit | peak RSS |')
   assert.match(table, `| ${targets[0]} | 10 | ${LABELS.upgrade} |`)
-  if (targets.length === 2) assert.ok(checkTargets(r).some((l) => l.startsWith('server N=10: current')))
+  if (targets[0] === 'server') assert.ok(checkTargets(r).some((l) => l.startsWith('server N=10: current')))
 })
 
 test.run()
