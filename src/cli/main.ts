@@ -18,6 +18,8 @@ import { upgrade, upgradeSql } from '../commands/upgrade.ts'
 import { backupJson, rehearseJson, renderBackup, renderRehearse } from './render-rehearse.ts'
 import { EXIT, exitCodeOf, SqlmigError, UsageError } from '../errors.ts'
 import { redact } from '../redact.ts'
+import { protectRelative, str, STRING } from './args.ts'
+import { createInterrupts } from './interrupts.ts'
 import { VERSION } from '../version.ts'
 import { errorJson, renderCurrent, renderError, renderEvent, renderHeads, renderHistory, renderMigrate, renderShow } from './render-text.ts'
 import { renderBranches, renderHistoryGraph, renderVerify } from './render-team.ts'
@@ -48,22 +50,6 @@ const defaultIO: CliIO = {
   err: (t) => process.stderr.write(t),
 }
 
-/** Relative targets like -1 would be read as flags; they travel under this prefix through cac. */
-const RELATIVE_MARK = 'sqlmig-relative:'
-
-function protectRelative(argv: string[]): string[] {
-  return argv.map((a, i) => (i > 0 && /^[+-]\d+$/.test(a) && argv[i - 1] !== '--lock-timeout' ? `${RELATIVE_MARK}${a}` : a))
-}
-
-/** cac turns numeric-looking values into numbers (losing leading zeros of a revision id): undo it. */
-function str(value: unknown): string | undefined {
-  if (value === undefined || value === null || value === false) return undefined
-  const v = Array.isArray(value) ? value[value.length - 1] : value
-  const s = String(v)
-  return s.startsWith(RELATIVE_MARK) ? s.slice(RELATIVE_MARK.length) : s
-}
-
-const STRING = { type: [String] }
 
 /** Runs the CLI with the given arguments (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
@@ -84,28 +70,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     },
   })
   const print = (data: unknown, text: () => string) => (json ? out(JSON.stringify(data, null, 2)) : out(text()))
-  // SIGINT/SIGTERM while a run holds the database: abort it (cancel the statement, roll back,
-  // release the lock) and exit 130/143. Other commands, or a second signal, exit at once.
-  const abort = new AbortController()
-  let abortable = false
-  let signals = 0
-  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
-    const code = signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm
-    signals += 1
-    if (!abortable || signals > 1) {
-      err(`Interrupted by ${signal}${abortable ? ' again: exiting without waiting for the rollback (the server rolls back when the connection closes)' : ''}`)
-      process.exit(code)
-    }
-    err(`Received ${signal}: cancelling the running statement and rolling back (send it again to exit at once)`)
-    abort.abort(new SqlmigError('INTERRUPTED', `Interrupted by ${signal}`, { exitCode: code }))
-  }
-  const onSigint = () => onSignal('SIGINT')
-  const onSigterm = () => onSignal('SIGTERM')
-  /** The signal for a command that runs migrations (marks the CLI as able to abort cleanly). */
-  const runSignal = () => {
-    abortable = true
-    return abort.signal
-  }
+  const interrupts = createInterrupts(err)
+  const runSignal = interrupts.runSignal
   const migrateOptions = (o: Record<string, unknown>) => ({
     ...common(o),
     signal: runSignal(),
@@ -323,8 +289,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   })
   cli.version(VERSION)
 
-  process.on('SIGINT', onSigint)
-  process.on('SIGTERM', onSigterm)
+  interrupts.install()
   try {
     const args = protectRelative(argv)
     json = args.includes('--json')
@@ -345,7 +310,6 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     err(renderError(e))
     return e instanceof SqlmigError ? exitCodeOf(e) : EXIT.failed
   } finally {
-    process.off('SIGINT', onSigint)
-    process.off('SIGTERM', onSigterm)
+    interrupts.uninstall()
   }
 }
