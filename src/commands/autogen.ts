@@ -77,7 +77,7 @@ export async function diff(options: AutogenOptions = {}): Promise<DiffResult> {
     const have = await introspect(db)
     const plan = planMigration(have, want)
     return { sql: plan.up, changes: toDetected(plan.changes), database: db.description }
-  })
+  }, { arrays: true })
 }
 
 export interface AutogenerateSummary {

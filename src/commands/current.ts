@@ -1,8 +1,8 @@
 /** `sqlmig current`: where the database is. */
 import { currentHeads } from '../graph/applied-revision.ts'
-import { readApplied } from '../runner/version-table.ts'
+import { peekApplied } from '../runner/version-table.ts'
 import { toGraphApplied } from './migrate.ts'
-import { type CommonOptions, openProject, withDatabase } from './project.ts'
+import { type CommonOptions, withProjectDatabase } from './project.ts'
 
 export interface CurrentOptions extends CommonOptions {}
 
@@ -24,9 +24,8 @@ export interface CurrentResult {
 
 /** Reads the applied state of the configured database. */
 export async function current(options: CurrentOptions = {}): Promise<CurrentResult> {
-  const project = openProject(options)
-  return await withDatabase(project.config, options, async (db) => {
-    const applied = await readApplied(db, project.versionTable)
+  return await withProjectDatabase(options, async (project, db) => {
+    const applied = (await peekApplied(db, project.versionTable)) ?? []
     const ids = currentHeads(project.graph, toGraphApplied(applied))
     const heads = new Set(project.graph.heads())
     const byId = new Map(applied.map((a) => [a.revision, a]))

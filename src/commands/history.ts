@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.ts'
 import { currentHeads } from '../graph/applied-revision.ts'
 import { resolveRevision } from '../graph/resolve.ts'
-import { readApplied } from '../runner/version-table.ts'
+import { peekApplied } from '../runner/version-table.ts'
 import { type CommonOptions, openProject, withDatabase } from './project.ts'
 
 export interface HistoryOptions extends CommonOptions {
@@ -38,7 +38,7 @@ export async function history(options: HistoryOptions = {}): Promise<HistoryResu
   const project = openProject(options)
   const read = async () => {
     if (options.offline) return { applied: [], database: undefined }
-    return await withDatabase(project.config, options, async (db) => ({ applied: await readApplied(db, project.versionTable), database: db.description }))
+    return await withDatabase(project.config, options, async (db) => ({ applied: (await peekApplied(db, project.versionTable)) ?? [], database: db.description }))
   }
   const { applied, database } = await read()
   const byId = new Map(applied.map((a) => [a.revision, a]))

@@ -3,14 +3,15 @@
  * inside the lock, run (or only record, or print the script), and report typed data.
  */
 import type { TransactionMode } from '../config.ts'
+import type { Database } from '../db/database.ts'
 import { SqlmigError, UsageError } from '../errors.ts'
 import type { AppliedRevision as GraphApplied } from '../graph/applied-revision.ts'
 import { currentHeads } from '../graph/applied-revision.ts'
 import type { Direction } from '../runner/events.ts'
 import { renderRunScript } from '../runner/render-script.ts'
 import { type RunStep, runPlan } from '../runner/run-plan.ts'
-import { type AppliedRecord, readApplied } from '../runner/version-table.ts'
-import { type CommonOptions, openProject, parseDuration, type Project, withDatabase } from './project.ts'
+import { type AppliedRecord, peekApplied, readApplied } from '../runner/version-table.ts'
+import { type CommonOptions, openProject, parseDuration, type Project, withDatabase, withProjectDatabase } from './project.ts'
 import { assertAppliedKnown, assertUnchanged } from './state-checks.ts'
 
 export interface MigrateOptions extends CommonOptions {
@@ -70,12 +71,13 @@ export interface MigrateRequest {
 /** Runs a migration plan against the configured database. */
 export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
   const { options } = req
-  const project = openProject(options)
   const lockTimeoutMs = parseDuration(options.lockTimeout)
   if (lockTimeoutMs !== undefined && !(lockTimeoutMs >= 0)) {
     throw new UsageError(`Cannot read --lock-timeout "${options.lockTimeout}"`, { hint: 'Give seconds ("30"), or a duration like "30s", "500ms", "2m"' })
   }
-  return await withDatabase(project.config, options, async (db) => {
+  return await withProjectDatabase(options, async (project, db) => {
+    const idle = await nothingToDo(req, project, db)
+    if (idle) return idle
     const result = await runPlan({
       db,
       versionTable: project.versionTable,
@@ -110,6 +112,27 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
       database: db.description,
     }
   })
+}
+
+/**
+ * The start of every application: usually nothing is pending. One read of the version table,
+ * without a transaction or the lock, settles that; the result is the same as a locked run with
+ * an empty plan. Anything else (no version table yet, a plan with steps, a check that fails)
+ * returns undefined and the run proceeds under the lock, where the state is read again and
+ * every check is made for real.
+ */
+async function nothingToDo(req: MigrateRequest, project: Project, db: Database): Promise<MigrateResult | undefined> {
+  const applied = await peekApplied(db, project.versionTable)
+  if (!applied) return undefined
+  try {
+    assertAppliedKnown(project, applied)
+    if (req.checkFiles !== false) assertUnchanged(project, applied, req.options.allowChanged === true)
+    if (req.planSteps(project, toGraphApplied(applied)).length > 0) return undefined
+  } catch {
+    return undefined
+  }
+  const heads = currentHeads(project.graph, toGraphApplied(applied))
+  return { from: heads, to: heads, steps: [], dryRun: req.options.dryRun === true, database: db.description }
 }
 
 export interface ScriptOptions extends CommonOptions {

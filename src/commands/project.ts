@@ -4,11 +4,11 @@
  */
 import { type Config, type ConfigOptions, loadConfig } from '../config.ts'
 import { type Database, serverErrorFields } from '../db/database.ts'
-import { openDatabase } from '../db/open.ts'
+import { isPgliteUrl, openDatabase, type OpenOptions } from '../db/open.ts'
 import { SqlmigError } from '../errors.ts'
 import { nodeFileSource } from '../files/file-source.ts'
 import type { Script } from '../files/script.ts'
-import { loadScripts } from '../files/script-directory.ts'
+import { loadScripts, loadScriptsInterleaved } from '../files/script-directory.ts'
 import { RevisionGraph } from '../graph/revision-graph.ts'
 import type { RunListener } from '../runner/events.ts'
 import type { VersionTableName } from '../runner/version-table.ts'
@@ -31,7 +31,10 @@ export interface Project {
 /** Reads config and every migration file; throws InvalidMigrationError when any file is wrong. */
 export function openProject(options: CommonOptions): Project {
   const config = loadConfig(options)
-  const list = loadScripts(nodeFileSource, config.dir)
+  return projectOf(config, loadScripts(nodeFileSource, config.dir))
+}
+
+function projectOf(config: Config, list: Script[]): Project {
   const graph = RevisionGraph.from(list)
   return {
     config,
@@ -41,10 +44,19 @@ export function openProject(options: CommonOptions): Project {
   }
 }
 
-/** Opens the configured database, runs `fn`, closes it. */
-export async function withDatabase<T>(config: Config, options: CommonOptions, fn: (db: Database) => Promise<T>): Promise<T> {
-  // No Kysely: every query a command runs is plain SQL (see version-table.ts), and loading it costs ~0.25 s of CPU.
-  const db = await openDatabase(config.url, { kysely: false })
+/**
+ * Opens the configured database, runs `fn`, closes it. By default the session is lean: no
+ * Kysely (every query a command runs is plain SQL, see version-table.ts, and loading Kysely
+ * costs ~0.25 s of CPU) and no array parsing (saves a round trip at connect); introspection
+ * passes `{ arrays: true }`.
+ */
+export async function withDatabase<T>(
+  config: Config,
+  options: CommonOptions,
+  fn: (db: Database) => Promise<T>,
+  open: OpenOptions & { opened?: Promise<Database> } = {},
+): Promise<T> {
+  const db = await (open.opened ?? openDatabase(config.url, { kysely: false, arrays: false, ...open }))
   options.onInfo?.(`Using database ${db.description}${config.urlSource === 'default' ? ' (the embedded default)' : ` (from ${config.urlSource === 'option' ? '--url' : config.urlSource})`}`)
   try {
     return await fn(db)
@@ -53,6 +65,31 @@ export async function withDatabase<T>(config: Config, options: CommonOptions, fn
   } finally {
     await db.close()
   }
+}
+
+/**
+ * openProject, then withDatabase, with the two overlapped on a server: the connection is
+ * opened while the files are read (its round trips would otherwise be idle time). On PGlite
+ * the files come first, so that invalid files never create or load an embedded database.
+ * File problems win over connection problems, as when done one after the other.
+ */
+export async function withProjectDatabase<T>(options: CommonOptions, fn: (project: Project, db: Database) => Promise<T>, open: OpenOptions = {}): Promise<T> {
+  const config = loadConfig(options)
+  if (isPgliteUrl(config.url)) {
+    const project = projectOf(config, loadScripts(nodeFileSource, config.dir))
+    return await withDatabase(config, options, (db) => fn(project, db), open)
+  }
+  const opening = openDatabase(config.url, { kysely: false, arrays: false, ...open })
+  // Handled here so that a connection error raised while the files are read is not "unhandled"; awaited below.
+  opening.catch(() => {})
+  let project: Project
+  try {
+    project = projectOf(config, await loadScriptsInterleaved(nodeFileSource, config.dir))
+  } catch (error) {
+    opening.then((db) => db.close(), () => {})
+    throw error
+  }
+  return await withDatabase(config, options, (db) => fn(project, db), { ...open, opened: opening })
 }
 
 /** A server error outside a migration (e.g. out of shared memory) still reaches the user as a typed error, not a stack trace. */

@@ -14,6 +14,12 @@ export interface OpenOptions {
   applicationName?: string
   /** Load Kysely for `db.kysely` (default true). Commands pass false: their queries are plain SQL. */
   kysely?: boolean
+  /**
+   * Return array columns as arrays (default true). false skips the driver's read of the
+   * server's type catalog at connect (a round trip and ~20-40 ms on a cold start): arrays then
+   * arrive in PostgreSQL's text form ('{a,b}'). The runner's own queries need no arrays.
+   */
+  arrays?: boolean
 }
 
 /** True for URLs that name an embedded PGlite database. */

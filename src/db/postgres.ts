@@ -35,7 +35,10 @@ export function describeUrl(url: string): PostgresTarget {
 }
 
 /** Opens one session on a PostgreSQL server. */
-export async function openPostgres(url: string, options: { applicationName?: string; connectTimeoutSeconds?: number; kysely?: boolean | undefined } = {}): Promise<Database> {
+export async function openPostgres(
+  url: string,
+  options: { applicationName?: string; connectTimeoutSeconds?: number; kysely?: boolean | undefined; arrays?: boolean | undefined } = {},
+): Promise<Database> {
   const makeKysely = options.kysely === false ? undefined : (await import('./session-dialect.ts')).sessionKysely
   const target = describeUrl(url)
   const sql = postgres(url, {
@@ -44,13 +47,17 @@ export async function openPostgres(url: string, options: { applicationName?: str
     onnotice: () => {},
     connect_timeout: options.connectTimeoutSeconds ?? 10,
     connection: { application_name: options.applicationName ?? 'sqlmig' },
+    // Reading the type catalog at connect costs a round trip; without it arrays arrive as text.
+    fetch_types: options.arrays !== false,
     // Keep values as the server sends them where drivers would disagree (int8 as string).
     types: {},
   })
   let reserved: postgres.ReservedSql
   try {
+    // Connect with a first query, then reserve that (now idle) connection: reserve() on a pool
+    // that has not connected yet never resolves when fetch_types is off (postgres.js 3.4).
+    await sql.unsafe('select 1')
     reserved = await sql.reserve()
-    await reserved.unsafe('select 1')
   } catch (error) {
     await sql.end({ timeout: 0 }).catch(() => {})
     throw connectionError(target, error)

@@ -109,7 +109,6 @@ export function parseUpFile(path: string, text: string): ParsedUp {
     })
   }
   const raw = down.value.trim()
-  let checksum: string | undefined
   const parents = raw === '' || raw.toLowerCase() === 'none' ? [] : raw.split(',').map((s) => s.trim())
   for (const p of parents) {
     if (!REVISION_PATTERN.test(p)) {
@@ -125,17 +124,28 @@ export function parseUpFile(path: string, text: string): ParsedUp {
       hint: 'List each parent once',
     })
   }
-  return {
-    revision,
-    parents,
-    message: map.get('message')?.value ?? '',
-    createdAt: map.get('created')?.value || undefined,
-    file: fileOptions(path, text, map),
-    parentsLine: down.line,
-    // Computed when first read: current and history never need it.
-    get checksum() {
-      return (checksum ??= checksumOf(text))
-    },
+  return new UpFile(revision, parents, map.get('message')?.value ?? '', map.get('created')?.value || undefined, fileOptions(path, text, map), down.line)
+}
+
+/** A parsed up file; the checksum is computed when first read (current and history never need it). */
+class UpFile implements ParsedUp {
+  readonly revision: string
+  readonly parents: string[]
+  readonly message: string
+  readonly createdAt: string | undefined
+  readonly file: ScriptFile
+  readonly parentsLine: number | undefined
+  #checksum: string | undefined
+  constructor(revision: string, parents: string[], message: string, createdAt: string | undefined, file: ScriptFile, parentsLine: number | undefined) {
+    this.revision = revision
+    this.parents = parents
+    this.message = message
+    this.createdAt = createdAt
+    this.file = file
+    this.parentsLine = parentsLine
+  }
+  get checksum(): string {
+    return (this.#checksum ??= checksumOf(this.file.text))
   }
 }
 

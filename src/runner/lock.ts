@@ -66,19 +66,28 @@ async function holder(db: Database, key: [number, number]): Promise<{ pid: numbe
   }
 }
 
-/** Opens a transaction that holds the migration lock (polling with backoff until it is free). */
-export async function beginLocked(db: Database, name: VersionTableName, options: LockOptions): Promise<void> {
+/**
+ * Opens a transaction that holds the migration lock (polling with backoff until it is free).
+ * `probe`, when given, is a read sent right behind the lock attempt in the same round trip; the
+ * server runs it after the lock is taken, so it sees everything the previous holder committed.
+ * Its result is returned from the attempt that got the lock (earlier ones are discarded).
+ */
+export async function beginLocked<T = undefined>(db: Database, name: VersionTableName, options: LockOptions, probe?: () => Promise<T>): Promise<T | undefined> {
   const key = lockKey(name)
   const started = Date.now()
   let delay = 25
   let reported = false
   let lookups = 0
   for (;;) {
-    await db.exec('begin')
-    const rows = await db.query<{ ok: boolean }>('select pg_catalog.pg_try_advisory_xact_lock($1::int4, $2::int4) as ok', key)
+    // BEGIN and the try go out together (one round trip): the try runs inside the new transaction.
+    const [, rows, probed] = await Promise.all([
+      db.exec('begin'),
+      db.query<{ ok: boolean }>('select pg_catalog.pg_try_advisory_xact_lock($1::int4, $2::int4) as ok', key),
+      probe?.(),
+    ])
     if (rows[0]?.ok === true) {
       if (reported) options.onEvent?.({ type: 'lock-acquired', waitedMs: Date.now() - started })
-      return
+      return probed
     }
     // Not ours: end the transaction at once so that we hold no snapshot while we wait.
     await db.exec('rollback')

@@ -16,11 +16,12 @@ import { executeFile, statementsOf } from './execute-file.ts'
 import { beginLocked, lockSession } from './lock.ts'
 import {
   type AppliedRecord,
-  deleteVersionRows,
+  deleteVersionStatements,
   ensureVersionTable,
-  insertVersionRows,
+  insertVersionStatements,
   isApplied,
   readApplied,
+  type Statement,
   type VersionRow,
   type VersionTableName,
 } from './version-table.ts'
@@ -28,17 +29,33 @@ import {
 /** Version-table writes of a transaction group, in order, written together just before COMMIT. */
 type VersionWrite = { insert: VersionRow } | { delete: string }
 
-/** Writes the buffered rows: one INSERT (or DELETE) per run of the same kind, in order. */
-async function flushVersionWrites(db: Database, name: VersionTableName, writes: VersionWrite[]): Promise<void> {
+/** The statements that write the buffered rows: one INSERT (or DELETE) per run of the same kind, in order. */
+function versionWriteStatements(name: VersionTableName, writes: VersionWrite[]): Statement[] {
+  const out: Statement[] = []
   for (let i = 0; i < writes.length;) {
     let j = i
     while (j < writes.length && ('insert' in writes[j]!) === ('insert' in writes[i]!)) j++
     const run = writes.slice(i, j)
-    if ('insert' in run[0]!) await insertVersionRows(db, name, run.map((w) => (w as { insert: VersionRow }).insert))
-    else await deleteVersionRows(db, name, run.map((w) => (w as { delete: string }).delete))
+    if ('insert' in run[0]!) out.push(...insertVersionStatements(name, run.map((w) => (w as { insert: VersionRow }).insert)))
+    else out.push(...deleteVersionStatements(name, run.map((w) => (w as { delete: string }).delete)))
     i = j
   }
   writes.length = 0
+  return out
+}
+
+/** Writes the buffered rows now. */
+async function flushVersionWrites(db: Database, name: VersionTableName, writes: VersionWrite[]): Promise<void> {
+  for (const q of versionWriteStatements(name, writes)) await db.query(q.text, q.params)
+}
+
+/**
+ * Writes the buffered rows and commits, all sent together (one round trip). If a write fails,
+ * the server turns the COMMIT that follows it into a ROLLBACK, and the write's error is thrown.
+ */
+async function flushAndCommit(db: Database, name: VersionTableName, writes: VersionWrite[]): Promise<void> {
+  const statements = versionWriteStatements(name, writes)
+  await Promise.all([...statements.map((q) => db.query(q.text, q.params)), db.exec('commit')])
 }
 
 export interface RunStep {
@@ -97,12 +114,17 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
   req.signal?.addEventListener('abort', cancel)
   let before: AppliedRecord[] = []
   let pending: RunStep[] | undefined
+  /** pending[at] is the next step to run (an index, not slices: a 10k-step run stays linear). */
+  let at = 0
   let inTransaction = false
   let blocked: RunResult['blocked']
   const finish = (skipped: RunStep[], dryRun: boolean): RunResult => ({ before, steps: completed, skipped, dryRun, blocked })
   try {
     for (;;) {
-      await beginLocked(db, name, lockOptions)
+      // per-migration, after the first transaction: whether the next step is still to do is read
+      // in the same round trip as the lock (someone may have moved the state between our transactions).
+      const next = pending?.[at]
+      const nextApplied = await beginLocked(db, name, lockOptions, next ? () => isApplied(db, name, next.revision) : undefined)
       inTransaction = true
       if (pending === undefined) {
         await ensureVersionTable(db, name)
@@ -122,16 +144,21 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
         // per-migration: someone may have moved the state between our transactions.
         // Only the next step is checked, not the whole table again: per-migration runs stay
         // linear in the number of migrations (re-reading every row each time was quadratic).
-        while (pending[0] && (pending[0].direction === 'up') === (await isApplied(db, name, pending[0].revision))) pending = pending.slice(1)
+        let applied = nextApplied
+        while (pending[at] && (pending[at]!.direction === 'up') === applied) {
+          at++
+          if (pending[at]) applied = await isApplied(db, name, pending[at]!.revision)
+        }
       }
       const group: RunStep[] = []
-      for (const step of pending) {
+      for (let k = at; k < pending.length; k++) {
+        const step = pending[k]!
         const script = req.scripts.get(step.revision)!
         if (!req.recordOnly && !fileOf(script, step.direction).transaction) break
         group.push(step)
         if (req.mode === 'per-migration' && !req.dryRun) break
       }
-      if (group.length === 0 && pending.length === 0) {
+      if (group.length === 0 && at >= pending.length) {
         await db.exec(req.dryRun ? 'rollback' : 'commit')
         inTransaction = false
         return finish([], req.dryRun)
@@ -141,20 +168,20 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
       for (const step of group) {
         previousHadSettings = await runStep(req, step, true, previousHadSettings, completed, writes)
       }
-      await flushVersionWrites(db, name, writes)
-      pending = pending.slice(group.length)
+      at += group.length
       if (req.dryRun) {
+        await flushVersionWrites(db, name, writes)
         await db.exec('rollback')
         inTransaction = false
         req.onEvent?.({ type: 'rollback', reason: 'dry-run' })
-        return finish(pending, true)
+        return finish(pending.slice(at), true)
       }
-      await db.exec('commit')
+      await flushAndCommit(db, name, writes)
       inTransaction = false
       committed = completed.length
       if (group.length) req.onEvent?.({ type: 'commit', revisions: group.map((s) => s.revision) })
-      if (pending.length > 0 && pending[0] && group.length === 0) {
-        const step = pending[0]
+      if (at < pending.length && group.length === 0) {
+        const step = pending[at]!
         const unlock = await lockSession(db, name, lockOptions)
         try {
           if ((step.direction === 'up') !== (await isApplied(db, name, step.revision))) await runStep(req, step, false, false, completed)
@@ -162,9 +189,9 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
         } finally {
           await unlock()
         }
-        pending = pending.slice(1)
+        at++
       }
-      if (pending.length === 0) return finish([], false)
+      if (at >= pending.length) return finish([], false)
     }
   } catch (error) {
     // After an abort the session may sit in a transaction beginLocked opened: roll back anyway.

@@ -6,7 +6,7 @@
  * Kysely builders at the end are kept for callers that hold a Kysely instance.
  */
 import type { Kysely } from 'kysely'
-import type { Database } from '../db/database.ts'
+import { type Database, serverErrorFields } from '../db/database.ts'
 
 export interface VersionTableName {
   schema: string
@@ -79,6 +79,26 @@ export async function versionTableExists(db: Database, name: VersionTableName): 
 /** Every applied revision, in applied order. An absent table means nothing is applied. */
 export async function readApplied(db: Database, name: VersionTableName): Promise<AppliedRecord[]> {
   if (!(await versionTableExists(db, name))) return []
+  return await selectApplied(db, name)
+}
+
+/**
+ * The same read in one round trip, outside any transaction: the rows, or undefined when the
+ * table (or its schema) does not exist. Not for use inside a transaction block: the missing-
+ * table error would abort it.
+ */
+export async function peekApplied(db: Database, name: VersionTableName): Promise<AppliedRecord[] | undefined> {
+  try {
+    return await selectApplied(db, name)
+  } catch (error) {
+    const state = serverErrorFields(error)?.sqlState
+    // 42P01 undefined_table, 3F000 invalid_schema_name
+    if (state === '42P01' || state === '3F000') return undefined
+    throw error
+  }
+}
+
+async function selectApplied(db: Database, name: VersionTableName): Promise<AppliedRecord[]> {
   // Plain SQL, no query builder: the read path (current, history, an upgrade with nothing to do)
   // must not pay for loading Kysely's ~260 modules (~0.25 s of CPU at every start).
   const rows = await db.query<Record<string, unknown>>(
@@ -117,6 +137,18 @@ const ROWS_PER_INSERT = 1000
  * identity) follows the order of the VALUES list. Values are parameters.
  */
 export async function insertVersionRows(db: Database, name: VersionTableName, rows: readonly VersionRow[]): Promise<void> {
+  for (const q of insertVersionStatements(name, rows)) await db.query(q.text, q.params)
+}
+
+/** A parameterised statement, to run with db.query. */
+export interface Statement {
+  text: string
+  params: unknown[]
+}
+
+/** The INSERTs that record `rows`, in order: one per 1,000 rows. */
+export function insertVersionStatements(name: VersionTableName, rows: readonly VersionRow[]): Statement[] {
+  const out: Statement[] = []
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
     const chunk = rows.slice(i, i + ROWS_PER_INSERT)
     const params: unknown[] = []
@@ -126,14 +158,20 @@ export async function insertVersionRows(db: Database, name: VersionTableName, ro
       params.push(row.revision, `{${row.parents.join(',')}}`, row.message, row.checksum, Math.round(row.executionMs))
       return `($${n + 1}, $${n + 2}::text[], $${n + 3}, $${n + 4}, $${n + 5})`
     })
-    await db.query(`insert into ${qualifiedName(name)} ("revision", "down_revision", "message", "checksum", "execution_ms") values ${values.join(', ')}`, params)
+    out.push({ text: `insert into ${qualifiedName(name)} ("revision", "down_revision", "message", "checksum", "execution_ms") values ${values.join(', ')}`, params })
   }
+  return out
 }
 
 /** Forgets applied revisions (after their downs ran, or by stamp), in one DELETE. */
 export async function deleteVersionRows(db: Database, name: VersionTableName, revisions: readonly string[]): Promise<void> {
-  if (revisions.length === 0) return
-  await db.query(`delete from ${qualifiedName(name)} where "revision" = any($1::text[])`, [`{${revisions.join(',')}}`])
+  for (const q of deleteVersionStatements(name, revisions)) await db.query(q.text, q.params)
+}
+
+/** The DELETE that forgets `revisions` (none when the list is empty). */
+export function deleteVersionStatements(name: VersionTableName, revisions: readonly string[]): Statement[] {
+  if (revisions.length === 0) return []
+  return [{ text: `delete from ${qualifiedName(name)} where "revision" = any($1::text[])`, params: [`{${revisions.join(',')}}`] }]
 }
 
 /** Records an applied revision, as a Kysely query on `db.kysely` (prefer insertVersionRows: no Kysely needed). */
