@@ -4,40 +4,44 @@
  */
 import process from 'node:process'
 import { cac } from 'cac'
-import { branches } from '../commands/branches.ts'
-import { current } from '../commands/current.ts'
-import { downgrade, downgradeSql } from '../commands/downgrade.ts'
-import { heads } from '../commands/heads.ts'
-import { history } from '../commands/history.ts'
-import { init } from '../commands/init.ts'
-import { merge } from '../commands/merge.ts'
 import type { CommonOptions } from '../commands/project.ts'
-import { show } from '../commands/show.ts'
-import { stamp } from '../commands/stamp.ts'
-import { upgrade, upgradeSql } from '../commands/upgrade.ts'
-import { backupJson, rehearseJson, renderBackup, renderRehearse } from './render-rehearse.ts'
+import type { MigrateResult } from '../commands/migrate.ts'
 import { EXIT, exitCodeOf, SqlmigError, UsageError } from '../errors.ts'
 import { redact } from '../redact.ts'
 import { protectRelative, str, STRING } from './args.ts'
 import { createInterrupts } from './interrupts.ts'
 import { VERSION } from '../version.ts'
 import { errorJson, renderCurrent, renderError, renderEvent, renderHeads, renderHistory, renderMigrate, renderShow } from './render-text.ts'
-import { renderBranches, renderHistoryGraph, renderVerify } from './render-team.ts'
-import { renderCheck, renderCreate } from './render-autogen.ts'
 
 /**
- * Commands that pull in the schema differ, pg_dump/pg_restore or the verifier load on first use:
- * start-up is what `sqlmig current` and `history` cost (DESIGN §8), and they need none of it.
+ * Every command module loads when its command runs: Node 20 pays ~1.5 ms per ES module at start,
+ * so `sqlmig current` loads the ~20 it needs, not the ~50 of all commands, and the schema
+ * differ, pg_dump/pg_restore and the verifier load only for the commands that use them.
  */
-function lazy<A extends unknown[], R>(load: () => Promise<(...args: A) => Promise<R>>): (...args: A) => Promise<R> {
-  return async (...args) => await (await load())(...args)
+function lazy<A extends unknown[], R>(load: () => Promise<(...args: A) => R>): (...args: A) => Promise<Awaited<R>> {
+  return async (...args: A): Promise<Awaited<R>> => await (await load())(...args)
 }
+const branches = lazy(async () => (await import('../commands/branches.ts')).branches)
+const current = lazy(async () => (await import('../commands/current.ts')).current)
+const downgrade = lazy(async () => (await import('../commands/downgrade.ts')).downgrade)
+const downgradeSql = lazy(async () => (await import('../commands/downgrade.ts')).downgradeSql)
+const heads = lazy(async () => (await import('../commands/heads.ts')).heads)
+const history = lazy(async () => (await import('../commands/history.ts')).history)
+const init = lazy(async () => (await import('../commands/init.ts')).init)
+const merge = lazy(async () => (await import('../commands/merge.ts')).merge)
+const show = lazy(async () => (await import('../commands/show.ts')).show)
+const stamp = lazy(async () => (await import('../commands/stamp.ts')).stamp)
+const upgrade = lazy(async () => (await import('../commands/upgrade.ts')).upgrade)
+const upgradeSql = lazy(async () => (await import('../commands/upgrade.ts')).upgradeSql)
 const check = lazy(async () => (await import('../commands/autogen.ts')).check)
 const diff = lazy(async () => (await import('../commands/autogen.ts')).diff)
 const create = lazy(async () => (await import('../commands/create.ts')).create)
 const backup = lazy(async () => (await import('../commands/backup.ts')).backup)
 const rehearse = lazy(async () => (await import('../commands/rehearse.ts')).rehearse)
 const verify = lazy(async () => (await import('../commands/verify.ts')).verify)
+const team = async () => await import('./render-team.ts')
+const autogenText = async () => await import('./render-autogen.ts')
+const rehearseText = async () => await import('./render-rehearse.ts')
 
 /** Where the CLI writes; tests may pass their own. */
 export interface CliIO {
@@ -80,7 +84,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     lockTimeout: str(o.lockTimeout),
     allowChanged: o.allowChanged === true,
   })
-  const migrateJson = (r: Awaited<ReturnType<typeof upgrade>>) => ({
+  const migrateJson = (r: MigrateResult) => ({
     from: r.from,
     to: r.to,
     steps: r.steps,
@@ -96,8 +100,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 
   cli.command('init', 'Create migrations/versions/, sqlmig.json and a .gitignore entry')
     .example('sqlmig init')
-    .action((o) => {
-      const r = init({ dir: str(o.dir), url: str(o.url) })
+    .action(async (o) => {
+      const r = await init({ dir: str(o.dir), url: str(o.url) })
       print(r, () => [...r.created.map((p) => `created ${p}`), ...r.existing.map((p) => `exists  ${p}`)].join('\n'))
     })
 
@@ -116,6 +120,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
         noTransaction: o.transaction === false,
         shadowUrl: str(o.shadowUrl),
       })
+      const { renderCreate } = await autogenText()
       print(r, () => renderCreate(r))
     })
 
@@ -124,6 +129,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     .example('sqlmig check')
     .action(async (o) => {
       const r = await check({ ...common(o), shadowUrl: str(o.shadowUrl) })
+      const { renderCheck } = await autogenText()
       print(r, () => renderCheck(r))
       if (!r.ok) exitCode = EXIT.failed
     })
@@ -159,7 +165,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
         return
       }
       const r = await upgrade({ ...migrateOptions(o), revision: target, backup: str(o.backup) })
-      print(r.backup ? { ...migrateJson(r), backup: backupJson(r.backup) } : migrateJson(r), () => renderMigrate('upgrade', r))
+      const backupJson = r.backup ? (await rehearseText()).backupJson : undefined
+      print(r.backup && backupJson ? { ...migrateJson(r), backup: backupJson(r.backup) } : migrateJson(r), () => renderMigrate('upgrade', r))
     })
 
   migrateCommand('downgrade', '<revision>', 'Undo migrations down to a revision (it stays applied), base, or -N')
@@ -195,22 +202,24 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     .example('sqlmig history -r a1b2c3:head')
     .action(async (o) => {
       const r = await history({ ...common(o), offline: o.offline === true, range: str(o.revRange) })
-      print({ revisions: r.revisions.map((e) => ({ revision: e.revision, down_revision: e.down_revision, message: e.message, applied: e.applied, applied_at: e.applied_at, created: e.created })) }, () => (o.graph ? renderHistoryGraph(r) : renderHistory(r)))
+      const renderHistoryGraph = o.graph ? (await team()).renderHistoryGraph : renderHistory
+      print({ revisions: r.revisions.map((e) => ({ revision: e.revision, down_revision: e.down_revision, message: e.message, applied: e.applied, applied_at: e.applied_at, created: e.created })) }, () => renderHistoryGraph(r))
     })
 
   cli.command('merge <...revisions>', 'Write a merge revision joining two or more heads (empty up and down)')
     .option('-m, --message <message>', 'Message of the merge revision', STRING)
     .example('sqlmig merge a1b2c3 d4e5f6 -m "merge feature branches"')
     .example('sqlmig merge heads -m "merge"')
-    .action((revisions: unknown[], o) => {
-      const r = merge(revisions.map((x) => str(x)!), { ...common(o), message: str(o.message) })
+    .action(async (revisions: unknown[], o) => {
+      const r = await merge(revisions.map((x) => str(x)!), { ...common(o), message: str(o.message) })
       print(r, () => `created ${r.up}\ncreated ${r.down}`)
     })
 
   cli.command('branches', 'Show branch points and their children')
     .example('sqlmig branches')
-    .action((o) => {
-      const r = branches(common(o))
+    .action(async (o) => {
+      const r = await branches(common(o))
+      const { renderBranches } = await team()
       print(r, () => renderBranches(r))
     })
 
@@ -219,21 +228,22 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     .example('sqlmig verify --url postgres://localhost/scratch --json')
     .action(async (o) => {
       const r = await verify(common(o))
+      const { renderVerify } = await team()
       print(r, () => renderVerify(r))
       if (!r.ok) exitCode = EXIT.failed
     })
 
   cli.command('heads', 'Show the heads of the revision graph')
     .example('sqlmig heads --json')
-    .action((o) => {
-      const r = heads(common(o))
+    .action(async (o) => {
+      const r = await heads(common(o))
       print({ heads: r.heads }, () => renderHeads(r))
     })
 
   cli.command('show <revision>', "Show one revision's details and SQL")
     .example('sqlmig show 3f2a9c')
-    .action((revision, o) => {
-      const r = show(str(revision)!, common(o))
+    .action(async (revision, o) => {
+      const r = await show(str(revision)!, common(o))
       print(r, () => renderShow(r))
     })
 
@@ -266,6 +276,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
         failOn: str(o.failOn),
         allowChanged: o.allowChanged === true,
       })
+      const { rehearseJson, renderRehearse } = await rehearseText()
       print(rehearseJson(r), () => renderRehearse(r))
       const wrongDowns = r.migrations.filter((m) => m.downRestoresSchema === false).map((m) => m.revision)
       if (wrongDowns.length) err(`error: the down of ${wrongDowns.map((id) => `"${id}"`).join(', ')} does not restore the schema it started from`)
@@ -277,6 +288,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     .example('sqlmig backup backups/ --url "$PROD_URL" --json')
     .action(async (dir, o) => {
       const r = await backup({ ...common(o), folder: str(dir)! })
+      const { backupJson, renderBackup } = await rehearseText()
       print(backupJson(r), () => renderBackup(r))
     })
 

@@ -3,6 +3,7 @@
  * the time. Server: `pg_dump --format=custom` (restored by pg_restore). PGlite: its data
  * directory as .tar.gz (extract it and point pglite: at the folder).
  */
+import { toGraphApplied } from '../graph/applied-revision.ts'
 import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { basename, isAbsolute, join } from 'node:path'
 import { utcStamp } from '../db/copy.ts'
@@ -11,7 +12,6 @@ import { isPgliteUrl } from '../db/open.ts'
 import { dumpToFile, pgConnection, requireTools, shellQuote } from '../db/pg-tools.ts'
 import { planUpgrade } from '../graph/plan.ts'
 import { readApplied, type VersionTableName } from '../runner/version-table.ts'
-import { toGraphApplied } from './migrate.ts'
 import { type CommonOptions, openProject, withDatabase } from './project.ts'
 import { loadConfig } from '../config.ts'
 

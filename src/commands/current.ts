@@ -1,7 +1,6 @@
 /** `sqlmig current`: where the database is. */
-import { currentHeads } from '../graph/applied-revision.ts'
+import { currentHeads, toGraphApplied } from '../graph/applied-revision.ts'
 import { peekApplied } from '../runner/version-table.ts'
-import { toGraphApplied } from './migrate.ts'
 import { type CommonOptions, withProjectDatabase } from './project.ts'
 
 export interface CurrentOptions extends CommonOptions {}

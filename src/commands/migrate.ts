@@ -6,7 +6,7 @@ import type { TransactionMode } from '../config.ts'
 import type { Database } from '../db/database.ts'
 import { SqlmigError, UsageError } from '../errors.ts'
 import type { AppliedRevision as GraphApplied } from '../graph/applied-revision.ts'
-import { currentHeads } from '../graph/applied-revision.ts'
+import { currentHeads, toGraphApplied } from '../graph/applied-revision.ts'
 import type { Direction } from '../runner/events.ts'
 import { renderRunScript } from '../runner/render-script.ts'
 import { type RunStep, runPlan } from '../runner/run-plan.ts'
@@ -48,7 +48,6 @@ export interface MigrateResult {
   database: string
 }
 
-export const toGraphApplied = (records: AppliedRecord[]): GraphApplied[] => records.map((r) => ({ id: r.revision, order: r.order }))
 
 /** The revisions that are current after `steps` are applied to `before`. */
 export function afterSteps(project: Project, before: AppliedRecord[], steps: RunStep[]): string[] {

@@ -12,6 +12,11 @@ export interface AppliedRevision {
   order: number
 }
 
+/** Version-table rows (anything with a revision id and an applied order) as the planner sees them. */
+export function toGraphApplied(records: ReadonlyArray<{ revision: string; order: number }>): AppliedRevision[] {
+  return records.map((r) => ({ id: r.revision, order: r.order }))
+}
+
 /** Something odd about the applied set that still lets sqlmig plan (report it, don't fail). */
 export type Inconsistency =
   /** `revision` is applied but its down_revision `parent` is not (a stamp, or a removed row). */

@@ -80,6 +80,14 @@ export async function executeFile(db: Database, file: ScriptFile, statements: Sp
   }
 }
 
+/**
+ * 53200 inside a run's transaction is nearly always the lock table: one transaction holds a lock
+ * on every object each of its migrations touched (~6 per new table), and a default server has
+ * room for ~6,400 (max_locks_per_transaction 64 × max_connections 100).
+ */
+const LOCK_SLOTS_HINT = 'One transaction holds locks on everything its migrations touched, and the server ran out of lock slots: ' +
+  'run with --transaction per-migration, or apply in steps (sqlmig upgrade +500), or raise max_locks_per_transaction'
+
 function summary(s: SplitStatement): string {
   const first = s.text.split(/\r?\n/)[0]!.trim()
   return `line ${s.line}: ${first.length > 70 ? `${first.slice(0, 67)}...` : first}`
@@ -104,7 +112,7 @@ function failure(file: ScriptFile, statements: SplitStatement[], index: number, 
   return new MigrationFailedError(options.revision, `Cannot apply revision "${options.revision}": ${reason}`, {
     location: { file: file.path, line: at.line, column: at.column },
     detail: lines.join('\n'),
-    hint: fields?.hint,
+    hint: fields?.sqlState === '53200' && options.inTransactionBlock ? LOCK_SLOTS_HINT : fields?.hint,
     sqlState: fields?.sqlState,
     cause: error,
   })
