@@ -3,7 +3,7 @@ import { UsageError } from '../errors.ts'
 import { currentHeads } from '../graph/applied-revision.ts'
 import { resolveRevision } from '../graph/resolve.ts'
 import { peekApplied } from '../runner/version-table.ts'
-import { type CommonOptions, openProject, withDatabase } from './project.ts'
+import { type CommonOptions, openProject, withProjectDatabase } from './project.ts'
 
 export interface HistoryOptions extends CommonOptions {
   /** Do not connect: list the files only (applied is false everywhere). */
@@ -35,12 +35,9 @@ export interface HistoryResult {
 
 /** Lists the revision graph with the database's applied state. */
 export async function history(options: HistoryOptions = {}): Promise<HistoryResult> {
-  const project = openProject(options)
-  const read = async () => {
-    if (options.offline) return { applied: [], database: undefined }
-    return await withDatabase(project.config, options, async (db) => ({ applied: (await peekApplied(db, project.versionTable)) ?? [], database: db.description }))
-  }
-  const { applied, database } = await read()
+  const { project, applied, database } = options.offline
+    ? { project: openProject(options), applied: [], database: undefined }
+    : await withProjectDatabase(options, async (project, db) => ({ project, applied: (await peekApplied(db, project.versionTable)) ?? [], database: db.description }))
   const byId = new Map(applied.map((a) => [a.revision, a]))
   const heads = new Set(project.graph.heads())
   const branchPoints = new Set(project.graph.branchPoints())
