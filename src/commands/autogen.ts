@@ -7,6 +7,7 @@ import { UsageError } from '../errors.ts'
 import { autogenerate as autogenerateSchemas, type AutogenerateResult, introspectDeclared } from '../schema/autogenerate.ts'
 import type { Change } from '../schema/diff/change.ts'
 import { introspect } from '../schema/introspect.ts'
+import { omitVersionTable } from '../schema/omit-version-table.ts'
 import { planMigration } from '../schema/render.ts'
 import { migrationTexts, readDeclaredSchema } from './declared-schema.ts'
 import { type CommonOptions, openProject, type Project, withDatabase } from './project.ts'
@@ -74,7 +75,8 @@ export async function diff(options: AutogenOptions = {}): Promise<DiffResult> {
   // One shadow database for the declared schema; the live one is introspected where it is.
   const want = await introspectDeclared({ declared, open: (url) => openDatabase(url), shadowUrl: options.shadowUrl })
   return await withDatabase(project.config, options, async (db) => {
-    const have = await introspect(db)
+    // The version table (whatever versionTable/versionSchema name it) is not part of the schema.
+    const have = omitVersionTable(await introspect(db), project.versionTable, want)
     const plan = planMigration(have, want)
     return { sql: plan.up, changes: toDetected(plan.changes), database: db.description }
   }, { arrays: true })

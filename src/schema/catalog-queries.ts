@@ -75,6 +75,8 @@ select quote_ident(n.nspname) as schema, quote_ident(c.relname) as name, c.relki
   (select ${QUAL('pn', 'pc.relname')} from pg_inherits ih join pg_class pc on pc.oid = ih.inhparent
      join pg_namespace pn on pn.oid = pc.relnamespace where ih.inhrelid = c.oid and c.relispartition) as "partitionOf",
   case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) end as "partitionBound",
+  (select json_agg(${QUAL('pn', 'pc.relname')} order by ih.inhseqno) from pg_inherits ih join pg_class pc on pc.oid = ih.inhparent
+     join pg_namespace pn on pn.oid = pc.relnamespace where ih.inhrelid = c.oid and not c.relispartition) as inherits,
   (select ds.description from pg_description ds where ds.objoid = c.oid and ds.classoid = 'pg_class'::regclass and ds.objsubid = 0) as comment,
   case when c.relkind in ('v', 'm') then coalesce((select json_object_agg(quote_ident(a.attname), (select ds.description from pg_description ds where ds.objoid = c.oid and ds.classoid = 'pg_class'::regclass and ds.objsubid = a.attnum))
      from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and (select ds.description from pg_description ds where ds.objoid = c.oid and ds.classoid = 'pg_class'::regclass and ds.objsubid = a.attnum) is not null), '{}') end as "columnComments",
@@ -107,6 +109,7 @@ select ${REL_KEY} as rel, quote_ident(a.attname) as name, format_type(a.atttypid
   case when a.attgenerated <> '' then pg_get_expr(ad.adbin, ad.adrelid) end as generated,
   a.attgenerated = 'v' as virtual,
   a.attidentity as identity,
+  case when a.attinhcount > 0 and not c.relispartition then case when a.attislocal then 'merged' else 'only' end end as inherited,
   (select ${QUAL('cn', 'co.collname')} from pg_collation co join pg_namespace cn on cn.oid = co.collnamespace
      where co.oid = a.attcollation and a.attcollation <> t.typcollation) as collation,
   (select ds.description from pg_description ds where ds.objoid = c.oid and ds.classoid = 'pg_class'::regclass and ds.objsubid = a.attnum) as comment,
@@ -180,6 +183,8 @@ select quote_ident(n.nspname) as schema, quote_ident(p.proname) as name, p.proki
      where t.typrelid <> 0), '[]') as "usesTypes"
 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
 where p.prokind in ('f', 'p') and %NS% and %NOTEXT(pg_proc, p.oid)%
+  -- Constructors PostgreSQL makes for a range type belong to it (internal dependency).
+  and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'i')
 order by 1, 2, 4`
 
 export const COMPOSITES_SQL = `

@@ -14,7 +14,7 @@ export interface Difference {
   what: string
 }
 
-const IGNORED = new Set(['dependsOn', 'usesTypes', 'columns', 'refTable', 'refColumns', 'function'])
+const IGNORED = new Set(['dependsOn', 'usesTypes', 'columns', 'refTable', 'refColumns', 'function', 'baseline'])
 
 function show(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'undefined'
@@ -23,7 +23,7 @@ function show(v: unknown): string {
 function fields(kind: string, name: string, a: Record<string, unknown>, b: Record<string, unknown>, out: Difference[], nested: Record<string, string> = {}): void {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)])
   for (const k of keys) {
-    if (IGNORED.has(k) && !(kind === 'table' && k === 'columns')) continue
+    if (IGNORED.has(k) && !((kind === 'table' || kind === 'owner and privileges') && k === 'columns')) continue
     if (nested[k]) {
       records(nested[k]!, name, (a[k] ?? {}) as Record<string, Record<string, unknown>>, (b[k] ?? {}) as Record<string, Record<string, unknown>>, out)
       continue
@@ -55,6 +55,13 @@ export function compareModels(a: SchemaModel, b: SchemaModel): Difference[] {
   records('sequence', '', a.sequences as never, b.sequences as never, out)
   records('function', '', a.functions as never, b.functions as never, out)
   records('composite type', '', (a.composites ?? {}) as never, (b.composites ?? {}) as never, out)
+  records('range type', '', (a.ranges ?? {}) as never, (b.ranges ?? {}) as never, out)
+  records('aggregate', '', (a.aggregates ?? {}) as never, (b.aggregates ?? {}) as never, out)
+  records('collation', '', (a.collations ?? {}) as never, (b.collations ?? {}) as never, out)
+  records('rule', '', (a.rules ?? {}) as never, (b.rules ?? {}) as never, out)
+  records('event trigger', '', (a.eventTriggers ?? {}) as never, (b.eventTriggers ?? {}) as never, out)
+  records('owner and privileges', '', (a.security ?? {}) as never, (b.security ?? {}) as never, out)
+  records('default privileges', '', (a.defaultPrivileges ?? {}) as never, (b.defaultPrivileges ?? {}) as never, out)
   records('view', '', a.views as never, b.views as never, out, { indexes: 'index', triggers: 'trigger' })
   for (const k of Object.keys(a.tables)) if (!b.tables[k]) out.push({ kind: 'table', name: k, what: 'only in first' })
   for (const k of Object.keys(b.tables)) if (!a.tables[k]) out.push({ kind: 'table', name: k, what: 'only in second' })
@@ -66,8 +73,11 @@ export function compareModels(a: SchemaModel, b: SchemaModel): Difference[] {
     fields('table', k, restA, restB, out, TABLE_PARTS)
     const byName = (cols: typeof ca) => Object.fromEntries(cols.map((c) => [c.name, c]))
     records('column', k, byName(ca) as never, byName(cb) as never, out)
-    const common = ca.map((c) => c.name).filter((n) => cb.some((c) => c.name === n))
-    const commonB = cb.map((c) => c.name).filter((n) => ca.some((c) => c.name === n))
+    // Where a parent's new column lands in a child is not part of its definition (pg_dump prints
+    // only the child's own columns): the order compared is that of the columns a table declares.
+    const own = (cols: typeof ca) => cols.filter((c) => c.inherited !== 'only')
+    const common = own(ca).map((c) => c.name).filter((n) => cb.some((c) => c.name === n))
+    const commonB = own(cb).map((c) => c.name).filter((n) => ca.some((c) => c.name === n))
     if (common.join(',') !== commonB.join(',')) out.push({ kind: 'table', name: k, what: `column order: ${common.join(', ')} <> ${commonB.join(', ')}` })
   }
   return out

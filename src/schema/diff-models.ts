@@ -2,13 +2,22 @@
  * diffModels(from, to): the changes that turn a database described by `from` into one described
  * by `to`, sorted so that each statement finds what it needs and nothing still needed is dropped.
  */
+import { diffAggregates } from './diff/aggregates.ts'
 import type { Change } from './diff/change.ts'
+import { diffCollations } from './diff/collations.ts'
 import { diffColumns } from './diff/columns.ts'
 import { diffComposites } from './diff/composites.ts'
 import { diffConstraintsAndIndexes } from './diff/constraints.ts'
 import { buildContext } from './diff/context.ts'
+import { diffDefaultPrivileges } from './diff/default-privileges.ts'
+import { diffEventTriggers } from './diff/event-triggers.ts'
 import { diffFunctions } from './diff/functions.ts'
+import { diffInheritance, withoutInheritedColumns } from './diff/inheritance.ts'
+import { diffPrivileges } from './diff/privileges.ts'
 import { diffExtensions, diffSchemas } from './diff/schemas.ts'
+import { diffRanges } from './diff/ranges.ts'
+import { dropRecreatedTables, tablesToRecreate, withoutTables } from './diff/recreate-tables.ts'
+import { diffRules } from './diff/rules.ts'
 import { diffSequences } from './diff/sequences.ts'
 import { diffTables } from './diff/tables.ts'
 import { diffTriggersAndPolicies } from './diff/triggers.ts'
@@ -20,20 +29,32 @@ export type { Change } from './diff/change.ts'
 
 /** The ordered changes from `from` to `to` (run them in this order). */
 export function diffModels(from: SchemaModel, to: SchemaModel): Change[] {
-  const ctx = buildContext(from, to)
+  const [f, t] = withoutInheritedColumns(from, to)
+  // Tables that must be dropped and created again are diffed as if they were not there before.
+  const recreated = tablesToRecreate(f, t)
+  const ctx = buildContext(withoutTables(f, recreated), t, recreated)
   const all = [
+    ...dropRecreatedTables(f, recreated),
     ...diffSchemas(ctx),
     ...diffExtensions(ctx),
+    ...diffCollations(ctx),
     ...diffEnums(ctx),
     ...diffDomains(ctx),
     ...diffComposites(ctx),
+    ...diffRanges(ctx),
     ...diffSequences(ctx),
     ...diffFunctions(ctx),
+    ...diffAggregates(ctx),
     ...diffTables(ctx),
+    ...diffInheritance(ctx),
     ...diffColumns(ctx),
     ...diffConstraintsAndIndexes(ctx),
     ...diffViews(ctx),
     ...diffTriggersAndPolicies(ctx),
+    ...diffRules(ctx),
+    ...diffEventTriggers(ctx),
+    ...diffPrivileges(ctx),
+    ...diffDefaultPrivileges(ctx),
   ]
   return all
     .map((change, index) => ({ change, index }))

@@ -7,6 +7,11 @@
  */
 import type { Database } from '../db/database.ts'
 import * as Q from './catalog-queries.ts'
+import { AGGREGATES_SQL } from './catalog-aggregates.ts'
+import { COLLATIONS_SQL } from './catalog-collations.ts'
+import { RANGES_SQL } from './catalog-ranges.ts'
+import { EVENT_TRIGGERS_SQL, RULES_SQL } from './catalog-rules.ts'
+import { ACL_BASELINES_SQL, DEFAULT_PRIVILEGES_SQL, SECURITY_SQL } from './catalog-security.ts'
 import { emptyModel, type ColumnInfo, type ConstraintInfo, type IndexInfo, type PolicyInfo, type SchemaModel, type TriggerInfo } from './model.ts'
 
 export interface IntrospectOptions {
@@ -34,7 +39,9 @@ const QUERIES = {
   schemas: Q.SCHEMAS_SQL, extensions: Q.EXTENSIONS_SQL, enums: Q.ENUMS_SQL, domains: Q.DOMAINS_SQL,
   composites: Q.COMPOSITES_SQL, sequences: Q.SEQUENCES_SQL, relations: Q.RELATIONS_SQL, columns: Q.COLUMNS_SQL,
   constraints: Q.CONSTRAINTS_SQL, indexes: Q.INDEXES_SQL, triggers: Q.TRIGGERS_SQL, policies: Q.POLICIES_SQL,
-  functions: Q.FUNCTIONS_SQL,
+  functions: Q.FUNCTIONS_SQL, security: SECURITY_SQL, aclBaselines: ACL_BASELINES_SQL, defaultPrivileges: DEFAULT_PRIVILEGES_SQL,
+  ranges: RANGES_SQL, aggregates: AGGREGATES_SQL, collations: COLLATIONS_SQL,
+  rules: RULES_SQL, eventTriggers: EVENT_TRIGGERS_SQL,
 }
 
 type Rows = Record<keyof typeof QUERIES, Row[]>
@@ -101,6 +108,7 @@ function readModel(rows: Rows): SchemaModel {
         partitionOf: r.partitionOf, partitionBound: r.partitionBound, columns: [], constraints: {}, indexes: {}, triggers: {},
         policies: {}, rowSecurity: r.rowSecurity, forceRowSecurity: r.forceRowSecurity, comment: r.comment,
       }
+      if (r.inherits) m.tables[key]!.inherits = r.inherits
     }
   }
   for (const r of rows.columns) {
@@ -113,6 +121,7 @@ function readModel(rows: Rows): SchemaModel {
       generated: r.generated, collation: r.collation, comment: r.comment,
     }
     if (r.virtual) column.virtual = true
+    if (r.inherited) column.inherited = r.inherited
     t.columns.push(column)
   }
   for (const r of rows.constraints) {
@@ -147,6 +156,30 @@ function readModel(rows: Rows): SchemaModel {
       schema: r.schema, name: r.name, kind: r.kind, identityArgs: r.identityArgs, args: r.args, result: r.result,
       definition: r.definition, comment: r.comment, usesTypes: r.usesTypes,
     }
+  }
+  const ranges: NonNullable<SchemaModel['ranges']> = (m.ranges = {})
+  for (const r of rows.ranges) {
+    ranges[`${r.schema}.${r.name}`] = {
+      schema: r.schema, name: r.name, subtype: r.subtype, collation: r.collation, opclass: r.opclass, canonical: r.canonical,
+      subtypeDiff: r.subtypeDiff, multirange: r.multirange, comment: r.comment,
+    }
+  }
+  const aggregates: NonNullable<SchemaModel['aggregates']> = (m.aggregates = {})
+  for (const { key, ...r } of rows.aggregates) aggregates[key] = r as never
+  const collations: NonNullable<SchemaModel['collations']> = (m.collations = {})
+  for (const r of rows.collations) collations[`${r.schema}.${r.name}`] = r as never
+  const rules: NonNullable<SchemaModel['rules']> = (m.rules = {})
+  for (const r of rows.rules) rules[`${r.rel}.${r.name}`] = { table: r.rel, name: r.name, definition: r.definition, enabled: r.enabled, comment: r.comment }
+  const eventTriggers: NonNullable<SchemaModel['eventTriggers']> = (m.eventTriggers = {})
+  for (const r of rows.eventTriggers) eventTriggers[r.name] = r as never
+  const security: NonNullable<SchemaModel['security']> = (m.security = {})
+  const defaults: NonNullable<SchemaModel['defaultPrivileges']> = (m.defaultPrivileges = {})
+  const baselines = new Map<string, string[]>(rows.aclBaselines.map((r) => [r.kind, r.baseline]))
+  for (const r of rows.security) {
+    security[`${r.type} ${r.name}`] = { type: r.type, name: r.name, owner: r.owner, acl: r.acl, columns: r.columns, baseline: baselines.get(r.kind) ?? [] }
+  }
+  for (const r of rows.defaultPrivileges) {
+    defaults[`${r.role} ${r.schema ?? ''} ${r.objtype}`] = { role: r.role, schema: r.schema, objtype: r.objtype, acl: r.acl, baseline: r.baseline }
   }
   return m
 }

@@ -18,6 +18,138 @@ export interface SchemaModel {
   views: Record<string, ViewInfo>
   functions: Record<string, FunctionInfo>
   composites: Record<string, CompositeInfo>
+  ranges?: Record<string, RangeInfo>
+  collations?: Record<string, CollationInfo>
+  /** Rules (not a view's own _RETURN rule), keyed `table.rule`. */
+  rules?: Record<string, RuleInfo>
+  /** Event triggers (database-wide), keyed by quoted name. */
+  eventTriggers?: Record<string, EventTriggerInfo>
+  /** Aggregates, keyed like functions: `schema.name(argument types)`. */
+  aggregates?: Record<string, AggregateInfo>
+  /** Owner and privileges of every object above that has them, keyed `TABLE public.t`, `SCHEMA app`... */
+  security?: Record<string, SecurityInfo>
+  /** ALTER DEFAULT PRIVILEGES entries, keyed `role schema objtype` (schema "" when global). */
+  defaultPrivileges?: Record<string, DefaultPrivilegeInfo>
+}
+
+/**
+ * Privileges are lists of `grantee=PRIVILEGE` (`*` appended when grantable) in ACL order (pg_dump
+ * prints the GRANTs in that order, so it is compared). The grantee
+ * `OWNER` stands for the object's owner (so the list survives an owner change, as PostgreSQL's
+ * own ACL does), `PUBLIC` for everyone and `CURRENT_USER` for the role that introspected (so a
+ * shadow database built by another role still compares equal). A NULL ACL is expanded to the
+ * built-in default (acldefault), so "never granted" and "granted the defaults" are the same.
+ */
+export interface SecurityInfo {
+  /** Word used in GRANT ... ON <on> and ALTER <type>: TABLE, VIEW, SEQUENCE, FUNCTION, SCHEMA, TYPE... */
+  type: string
+  /** Quoted qualified name (routines with their argument types). */
+  name: string
+  /** Owning role (quoted), or CURRENT_USER. */
+  owner: string
+  acl: string[]
+  /** Column privileges by column (only columns that have some). */
+  columns: Record<string, string[]>
+  /** The built-in default ACL of this kind of object (what a new one starts with; not compared). */
+  baseline: string[]
+}
+
+export interface DefaultPrivilegeInfo {
+  /** Role whose future objects it applies to (quoted), or CURRENT_USER. */
+  role: string
+  /** Schema (quoted) of an IN SCHEMA entry, else null. */
+  schema: string | null
+  /** pg_default_acl.defaclobjtype: r tables, S sequences, f functions, T types, n schemas. */
+  objtype: string
+  acl: string[]
+  /** What the entry's absence means (acldefault for a global entry, nothing in a schema; not compared). */
+  baseline: string[]
+}
+
+export interface AggregateInfo {
+  schema: string
+  name: string
+  /** pg_get_function_arguments ("" for an aggregate over *). */
+  args: string
+  identityArgs: string
+  /** pg_aggregate.aggkind: n normal, o ordered-set, h hypothetical-set. */
+  kind: string
+  sfunc: string
+  stype: string
+  sspace: number
+  finalfunc: string | null
+  finalExtra: boolean
+  finalModify: string
+  combinefunc: string | null
+  serialfunc: string | null
+  deserialfunc: string | null
+  initcond: string | null
+  msfunc: string | null
+  minvfunc: string | null
+  mstype: string | null
+  msspace: number
+  mfinalfunc: string | null
+  mfinalExtra: boolean
+  mfinalModify: string
+  minitcond: string | null
+  sortop: string | null
+  /** proparallel: s safe, r restricted, u unsafe. */
+  parallel: string
+  comment: string | null
+}
+
+export interface RuleInfo {
+  /** Quoted qualified table or view. */
+  table: string
+  name: string
+  /** pg_get_ruledef: the whole CREATE RULE statement. */
+  definition: string
+  /** pg_rewrite.ev_enabled: O, D, R, A (as for triggers). */
+  enabled: string
+  comment: string | null
+}
+
+export interface EventTriggerInfo {
+  name: string
+  event: string
+  /** pg_event_trigger.evtenabled: O, D, R, A. */
+  enabled: string
+  /** WHEN TAG IN (...) list, in the order given (pg_dump keeps it), else null. */
+  tags: string[] | null
+  /** Key of the function (`schema.name()`). */
+  function: string
+  comment: string | null
+}
+
+export interface CollationInfo {
+  schema: string
+  name: string
+  /** pg_collation.collprovider: c libc, i icu, b builtin (17+). */
+  provider: string
+  deterministic: boolean
+  /** ICU or builtin locale, else null. */
+  locale: string | null
+  lcCollate: string | null
+  lcCtype: string | null
+  /** ICU tailoring rules (16+), else null. */
+  rules: string | null
+  comment: string | null
+}
+
+export interface RangeInfo {
+  schema: string
+  name: string
+  subtype: string
+  /** Qualified collation when not the subtype's default, else null. */
+  collation: string | null
+  /** Qualified btree operator class when not the subtype's default, else null. */
+  opclass: string | null
+  /** Qualified functions (regproc text), else null. */
+  canonical: string | null
+  subtypeDiff: string | null
+  /** Qualified name of the multirange type (PostgreSQL 14+), else null. */
+  multirange: string | null
+  comment: string | null
 }
 
 export interface CompositeInfo {
@@ -91,6 +223,11 @@ export interface ColumnInfo {
   generated: string | null
   /** Set (true) only for a VIRTUAL generated column (PostgreSQL 18+). */
   virtual?: true
+  /**
+   * Set only on a column a plain (INHERITS) child gets from a parent: 'only' when the child does
+   * not declare it itself (pg_dump leaves it out of CREATE TABLE), 'merged' when it does too.
+   */
+  inherited?: 'only' | 'merged'
   collation: string | null
   comment: string | null
 }
@@ -149,6 +286,8 @@ export interface TableInfo {
   partitionOf: string | null
   /** FOR VALUES ... / DEFAULT of a partition, else null. */
   partitionBound: string | null
+  /** Parents of a plain inheritance child (INHERITS), in order; absent when there are none. */
+  inherits?: string[]
   columns: ColumnInfo[]
   constraints: Record<string, ConstraintInfo>
   indexes: Record<string, IndexInfo>
@@ -192,7 +331,7 @@ export interface FunctionInfo {
 
 /** An empty model (a database with nothing in it, not even the public schema). */
 export function emptyModel(): SchemaModel {
-  return { schemas: {}, extensions: {}, enums: {}, domains: {}, sequences: {}, tables: {}, views: {}, functions: {}, composites: {} }
+  return { schemas: {}, extensions: {}, enums: {}, domains: {}, sequences: {}, tables: {}, views: {}, functions: {}, composites: {}, security: {}, defaultPrivileges: {} }
 }
 
 /** A SQL string literal ('it''s'). */

@@ -1,3 +1,4 @@
+import process from 'node:process'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import postgres from 'postgres'
@@ -6,22 +7,31 @@ import { SqlmigError } from '../../src/errors.ts'
 import { autogenerate, introspectDeclared } from '../../src/schema/autogenerate.ts'
 import { introspect } from '../../src/schema/introspect.ts'
 import { planMigration } from '../../src/schema/render.ts'
-import { SERVER_URL, targetKinds } from '../helpers/targets.ts'
+import { newTarget, SERVER_URL, type Target, targetKinds } from '../helpers/targets.ts'
 import type { Database } from '../../src/db/database.ts'
 import { RESET_SQL } from './harness.ts'
 
-// PGlite takes seconds to start: most tests borrow two long-lived instances, reset on each open.
+// PGlite takes seconds to start: most tests borrow two long-lived instances (on fresh data
+// directories, which skip initdb), reset on each open. autogenerate() asks for 'pglite:memory'.
 const pool: Database[] = []
+const pooled: Target[] = []
 let handedOut = 0
 async function borrow(url: string): Promise<Database> {
   if (url !== 'pglite:memory') return openDatabase(url)
   const i = handedOut++ % 2
-  pool[i] ??= await openDatabase('pglite:memory')
+  if (!pool[i]) {
+    const t = await newTarget('pglite')
+    pooled.push(t)
+    pool[i] = await openDatabase(t.url)
+  }
   const db = pool[i]!
   await db.exec(RESET_SQL)
   return { ...db, kind: db.kind, description: db.description, name: db.name, kysely: db.kysely, exec: db.exec, query: db.query, close: async () => {} }
 }
-test.after(async () => { for (const d of pool) await d.close() })
+test.after(async () => {
+  for (const d of pool) await d.close()
+  for (const t of pooled) await t.cleanup()
+})
 
 const MIGRATIONS = [
   { name: 'migrations/001.up.sql', sql: 'create table users (id int primary key, name text);\ncreate table posts (id int primary key, body text);' },
@@ -87,7 +97,9 @@ if ((await targetKinds()).includes('postgres')) {
   const shadowDatabases = async () => {
     const sql = postgres(SERVER_URL, { max: 1, onnotice: () => {} })
     try {
-      return (await sql`select datname from pg_database where datname like 'sqlmig_shadow_%'`).map((r) => r.datname as string)
+      // Only this process's scratch databases (their names carry the pid): other test files
+      // running at the same time make and drop their own.
+      return (await sql`select datname from pg_database where datname like ${`sqlmig_shadow_${process.pid}_%`}`).map((r) => r.datname as string)
     } finally {
       await sql.end({ timeout: 1 })
     }

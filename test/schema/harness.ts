@@ -4,6 +4,7 @@
  * does) and checks A now introspects equal to B; then applies down and checks A equals "before".
  */
 import { execFile } from 'node:child_process'
+import process from 'node:process'
 import { promisify } from 'node:util'
 import type { Database } from '../../src/db/database.ts'
 import { openDatabase } from '../../src/db/open.ts'
@@ -12,7 +13,7 @@ import { introspect } from '../../src/schema/introspect.ts'
 import type { SchemaModel } from '../../src/schema/model.ts'
 import { planMigration, type MigrationPlan } from '../../src/schema/render.ts'
 import { splitStatements } from '../../src/sql/split.ts'
-import { adminExec, serverUrlFor, uniqueName, type TargetKind } from '../helpers/targets.ts'
+import { adminExec, newTarget, serverUrlFor, uniqueName, type TargetKind } from '../helpers/targets.ts'
 
 export interface CorpusCase {
   name: string
@@ -20,11 +21,32 @@ export interface CorpusCase {
   after: string
   /** Needs something PGlite does not have (a contrib extension): runs on the server only. */
   serverOnly?: boolean
+  /** Roles the case grants to or hands objects to: created before it runs (see caseRoles()). */
+  roles?: string[]
+}
+
+/** Cases whose name contains SQLMIG_CORPUS (all when unset): run a subset while working on one kind. */
+export function selectCases<T extends { name: string }>(cases: T[]): T[] {
+  const only = process.env.SQLMIG_CORPUS
+  return only ? cases.filter((c) => c.name.includes(only)) : cases
 }
 
 export const RESET_SQL = `
 DO $$ DECLARE r record; BEGIN
   FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP EXECUTE format('DROP EXTENSION %I CASCADE', r.extname); END LOOP;
+  -- Default privileges outlive schemas: put every global entry back to the built-in default.
+  FOR r IN SELECT d.defaclrole::regrole::text AS role, d.defaclobjtype AS t, coalesce(nullif(a.grantee::regrole::text, '-'), 'PUBLIC') AS g
+    FROM pg_default_acl d, aclexplode(d.defaclacl) a WHERE d.defaclnamespace = 0 LOOP
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s REVOKE ALL ON %s FROM %s', r.role,
+      CASE r.t WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES' ELSE 'SCHEMAS' END, r.g);
+  END LOOP;
+  FOR r IN SELECT DISTINCT d.defaclrole::regrole::text AS role FROM pg_default_acl d WHERE d.defaclnamespace = 0 LOOP
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s GRANT ALL ON TABLES TO %s', r.role, r.role);
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s GRANT ALL ON SEQUENCES TO %s', r.role, r.role);
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s GRANT ALL ON FUNCTIONS TO %s, PUBLIC', r.role, r.role);
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s GRANT ALL ON TYPES TO %s, PUBLIC', r.role, r.role);
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s GRANT ALL ON SCHEMAS TO %s', r.role, r.role);
+  END LOOP;
   FOR r IN SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
     EXECUTE format('DROP SCHEMA %I CASCADE', r.nspname);
   END LOOP;
@@ -41,24 +63,48 @@ export interface Bench {
   b: Database
   /** Server database names (for pg_dump), when kind is postgres. */
   names: [string, string] | undefined
+  /** Roles created for cases so far (server roles are dropped by close()). */
+  roles: Set<string>
   close(): Promise<void>
+}
+
+/** Creates the case's roles once per bench (on the server they are cluster-wide). */
+async function ensureRoles(bench: Bench, roles: string[]): Promise<void> {
+  for (const r of roles) {
+    if (bench.roles.has(r)) continue
+    const sql = `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${r}') THEN CREATE ROLE "${r}"; END IF; END $$`
+    if (bench.kind === 'pglite') await Promise.all([bench.a.exec(sql), bench.b.exec(sql)])
+    else await adminExec(sql)
+    bench.roles.add(r)
+  }
 }
 
 export async function openBench(kind: TargetKind): Promise<Bench> {
   if (kind === 'pglite') {
-    const [a, b] = await Promise.all([openDatabase('pglite:memory'), openDatabase('pglite:memory')])
-    return { kind, a, b, names: undefined, close: async () => { await a.close(); await b.close() } }
+    // Fresh data directories (copies of one initialised by PGlite): no initdb per bench.
+    const targets = await Promise.all([newTarget('pglite'), newTarget('pglite')])
+    const [a, b] = await Promise.all(targets.map((t) => openDatabase(t.url)))
+    return {
+      kind, a: a!, b: b!, names: undefined, roles: new Set(),
+      close: async () => {
+        await a!.close()
+        await b!.close()
+        for (const t of targets) await t.cleanup()
+      },
+    }
   }
   const names: [string, string] = [uniqueName('sqlmig_schema'), uniqueName('sqlmig_schema')]
   for (const n of names) await adminExec(`create database "${n}"`)
   const a = await openDatabase(serverUrlFor(names[0]))
   const b = await openDatabase(serverUrlFor(names[1]))
+  const roles = new Set<string>()
   return {
-    kind, a, b, names,
+    kind, a, b, names, roles,
     close: async () => {
       await a.close()
       await b.close()
       for (const n of names) await adminExec(`drop database if exists "${n}" with (force)`)
+      for (const r of roles) await adminExec(`drop role if exists "${r}"`)
     },
   }
 }
@@ -99,10 +145,10 @@ function describe(diffs: Difference[]): string {
 
 const run = promisify(execFile)
 
-/** pg_dump --schema-only of a server database, without comments, SET lines and blank lines. */
+/** pg_dump --schema-only (owners and privileges included) of a server database, without comments, SET lines and blank lines. */
 export async function dumpSchema(database: string): Promise<string> {
   const url = serverUrlFor(database)
-  const { stdout } = await run('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', url], { encoding: 'utf8', maxBuffer: 64 << 20 })
+  const { stdout } = await run('pg_dump', ['--schema-only', url], { encoding: 'utf8', maxBuffer: 64 << 20 })
   return stdout.split('\n')
     .filter((l) => l.trim() !== '' && !l.startsWith('--') && !l.startsWith('SET ') && !l.startsWith('SELECT pg_catalog.set_config') && !l.startsWith('\\'))
     .join('\n')
@@ -117,6 +163,7 @@ export interface RoundTrip {
 export async function roundTrip(bench: Bench, c: CorpusCase, options: { oracle?: boolean } = {}): Promise<RoundTrip> {
   const problems: string[] = []
   const names = options.oracle ? bench.names : undefined
+  await ensureRoles(bench, c.roles ?? [])
   const [before, after] = await Promise.all([load(bench.a, c.before, `${c.name} (before)`), load(bench.b, c.after, `${c.name} (after)`)])
   const dumps = names ? Promise.all([dumpSchema(names[0]), dumpSchema(names[1])]) : undefined
   const plan = planMigration(before, after)

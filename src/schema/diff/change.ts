@@ -8,7 +8,7 @@
 export type ObjectKind =
   | 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table' | 'column' | 'constraint'
   | 'index' | 'view' | 'materialized view' | 'function' | 'procedure' | 'trigger' | 'policy'
-  | 'row security' | 'comment' | 'composite type'
+  | 'row security' | 'comment' | 'composite type' | 'privileges' | 'default privileges' | 'range type' | 'aggregate' | 'collation' | 'rule' | 'event trigger'
 
 export type ChangeAction = 'add' | 'remove' | 'change'
 
@@ -32,6 +32,7 @@ export interface Change {
 
 /** Phases, in the order their statements run. */
 export const PHASE = {
+  dropRule: 9,
   dropView: 10,
   dropTrigger: 11,
   dropPolicy: 12,
@@ -40,6 +41,7 @@ export const PHASE = {
   dropConstraint: 15,
   dropDefault: 16,
   dropChangedFunction: 17,
+  revokeDefaultPrivileges: 18,
   createSchema: 20,
   createExtension: 21,
   enumStart: 22,
@@ -61,6 +63,8 @@ export const PHASE = {
   rowSecurity: 52,
   createPolicy: 53,
   comment: 60,
+  privileges: 62,
+  grantDefaultPrivileges: 63,
   dropTable: 70,
   dropSequence: 71,
   dropFunction: 72,

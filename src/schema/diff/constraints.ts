@@ -32,7 +32,8 @@ function typeChanged(ctx: DiffContext, table: string, columns: string[]): boolea
 export function diffConstraintsAndIndexes(ctx: DiffContext): Change[] {
   const out: Change[] = []
   // First pass: which keys (p/u/x constraints, unique indexes) go away on each kept table.
-  const keysDropped = new Set<string>()
+  // A re-created table's keys go too: foreign keys to it are dropped before and added after.
+  const keysDropped = new Set<string>(ctx.recreatedTables)
   const plans = new Map<string, { cons: ReturnType<typeof pairs<ConstraintInfo>>; idx: ReturnType<typeof pairs<IndexInfo>>; rec: Set<string> }>()
   for (const [key, a] of Object.entries(ctx.from.tables)) {
     const b = ctx.to.tables[key]

@@ -12,7 +12,10 @@ export interface DiffContext {
   droppedTables: Set<string>
   /** table → columns whose type changes, or that are dropped or dropped and re-added. */
   changedColumns: Map<string, Set<string>>
-  /** Enums rebuilt (renamed away, created anew, columns converted, old one dropped). */
+  /**
+   * Enums and domains rebuilt (renamed away, created anew, columns converted through text, old
+   * one dropped): enums that lose or reorder values, domains whose base type or collation changes.
+   */
   rebuiltEnums: Set<string>
   /** Functions present on both sides that need DROP + CREATE (signature or result changed). */
   recreatedFunctions: Set<string>
@@ -26,6 +29,8 @@ export interface DiffContext {
   columnTails: Map<string, string[]>
   /** table → existing columns rebuilt that way (their constraints and indexes go with them). */
   rebuiltColumns: Map<string, Set<string>>
+  /** Tables dropped and created again (left out of `from`; see recreate-tables.ts). */
+  recreatedTables: Set<string>
 }
 
 /** True if the enum can go from `a` to `b` with ALTER TYPE ... ADD VALUE only. */
@@ -65,7 +70,7 @@ function newValueUsed(to: SchemaModel, key: string, added: string[]): boolean {
   return added.some((v) => text.includes(JSON.stringify(`'${v.replace(/'/g, "''")}'::${typeName}`).slice(1, -1)))
 }
 
-export function buildContext(from: SchemaModel, to: SchemaModel): DiffContext {
+export function buildContext(from: SchemaModel, to: SchemaModel, recreatedTables: Set<string> = new Set()): DiffContext {
   const droppedTables = new Set(Object.keys(from.tables).filter((k) => !to.tables[k]))
   const rebuiltEnums = new Set<string>()
   for (const [key, a] of Object.entries(from.enums)) {
@@ -73,6 +78,10 @@ export function buildContext(from: SchemaModel, to: SchemaModel): DiffContext {
     if (!b || JSON.stringify(a.values) === JSON.stringify(b.values)) continue
     const added = b.values.filter((v) => !a.values.includes(v))
     if (!enumAddOnly(a.values, b.values) || newValueUsed(to, key, added)) rebuiltEnums.add(key)
+  }
+  for (const [key, a] of Object.entries(from.domains)) {
+    const b = to.domains[key]
+    if (b && (a.type !== b.type || a.collation !== b.collation)) rebuiltEnums.add(key)
   }
   const changedColumns = new Map<string, Set<string>>()
   const columnTails = new Map<string, string[]>()
@@ -107,7 +116,7 @@ export function buildContext(from: SchemaModel, to: SchemaModel): DiffContext {
     }
   }
   const ctx: DiffContext = {
-    from, to, droppedTables, changedColumns, rebuiltEnums, recreatedFunctions, recreatedViews: new Set(), columnTails, rebuiltColumns,
+    from, to, droppedTables, changedColumns, rebuiltEnums, recreatedFunctions, recreatedViews: new Set(), columnTails, rebuiltColumns, recreatedTables,
   }
   ctx.recreatedViews = viewsToRecreate(ctx)
   return ctx
@@ -145,8 +154,13 @@ function viewsToRecreate(ctx: DiffContext): Set<string> {
   }
   for (const k of ctx.recreatedFunctions) gone.add(k)
   for (const k of Object.keys(from.functions)) if (!to.functions[k]) gone.add(k)
+  for (const [k, g] of Object.entries(from.aggregates ?? {})) {
+    const h = to.aggregates?.[k]
+    if (!h || JSON.stringify({ ...g, comment: null }) !== JSON.stringify({ ...h, comment: null })) gone.add(k)
+  }
   for (const k of ctx.changedColumns.keys()) gone.add(k)
   for (const k of ctx.droppedTables) gone.add(k)
+  for (const k of ctx.recreatedTables) gone.add(k)
   // Closure: a view over something dropped or changed goes too.
   let grew = true
   while (grew) {

@@ -34,11 +34,12 @@ export function diffFunctions(ctx: DiffContext): Change[] {
   const { removed, added, both } = pairs(ctx.from.functions, ctx.to.functions)
   for (const [key, f] of added) out.push(create(ctx, key, f, detectedLine('add', kindOf(f), key)))
   for (const [key, f] of removed) {
-    // Dropped early (a new overload may otherwise make calls ambiguous) unless a table or domain
-    // that goes away later still uses it.
+    // Dropped early (a new overload may otherwise make calls ambiguous) unless a table, domain or
+    // range type that goes away later still uses it.
     const call = functionCallText(f)
     const late = [...ctx.droppedTables].some((t) => JSON.stringify(ctx.from.tables[t]).includes(call)) ||
-      Object.values(ctx.from.domains).some((d) => JSON.stringify(d).includes(call))
+      Object.values(ctx.from.domains).some((d) => JSON.stringify(d).includes(call)) ||
+      Object.values(ctx.from.ranges ?? {}).some((r) => [r.subtypeDiff, r.canonical].includes(`${f.schema}.${f.name}`))
     out.push({ kind: kindOf(f), action: 'remove', name: key, detected: detectedLine('remove', kindOf(f), key), sql: [`DROP ${word(f)} ${key}`], phase: late ? PHASE.dropFunction : PHASE.dropChangedFunction })
   }
   for (const [key, a, b] of both) {

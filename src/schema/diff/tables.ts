@@ -2,6 +2,7 @@
 import type { TableInfo } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
 import type { DiffContext } from './context.ts'
+import { treeDepth as depth } from './inheritance.ts'
 import { columnSpec, commentOn, pairs } from './sql-text.ts'
 
 function rowSecuritySql(key: string, a: Pick<TableInfo, 'rowSecurity' | 'forceRowSecurity'>, b: TableInfo): string[] {
@@ -11,20 +12,14 @@ function rowSecuritySql(key: string, a: Pick<TableInfo, 'rowSecurity' | 'forceRo
   return sql
 }
 
-/** Depth in the partition tree (a parent is created before its partitions, dropped after them). */
-function depth(tables: Record<string, TableInfo>, key: string): number {
-  let d = 0
-  for (let t = tables[key]; t?.partitionOf && d < 20; t = tables[t.partitionOf]) d++
-  return d
-}
-
 function createTable(key: string, t: TableInfo): string {
   const partition = t.partitionKey ? ` PARTITION BY ${t.partitionKey}` : ''
   const options = t.options ? ` WITH (${t.options})` : ''
   const unlogged = t.unlogged ? 'UNLOGGED ' : ''
   if (t.partitionOf) return `CREATE ${unlogged}TABLE ${key} PARTITION OF ${t.partitionOf} ${t.partitionBound}${partition}${options}`
-  const cols = t.columns.map((c) => `    ${columnSpec(c)}`).join(',\n')
-  return `CREATE ${unlogged}TABLE ${key} (${cols ? `\n${cols}\n` : ''})${partition}${options}`
+  const cols = t.columns.filter((c) => c.inherited !== 'only').map((c) => `    ${columnSpec(c)}`).join(',\n')
+  const inherits = t.inherits?.length ? ` INHERITS (${t.inherits.join(', ')})` : ''
+  return `CREATE ${unlogged}TABLE ${key} (${cols ? `\n${cols}\n` : ''})${inherits}${partition}${options}`
 }
 
 /** Storage parameters: the SET and RESET that turn one reloptions text into another. */
@@ -39,18 +34,13 @@ function optionsSql(key: string, a: string | null, b: string | null): string[] {
   return sql
 }
 
-/** True when a table cannot be altered into the other and is dropped and created again. */
-export function tableNeedsRecreate(a: TableInfo, b: TableInfo): boolean {
-  return (a.partitionKey ?? '') !== (b.partitionKey ?? '') || (a.partitionOf === null) !== (b.partitionOf === null)
-}
-
 export function diffTables(ctx: DiffContext): Change[] {
   const out: Change[] = []
   const { removed, added, both } = pairs(ctx.from.tables, ctx.to.tables)
   for (const [key, t] of added) {
     const sql = [createTable(key, t)]
     if (t.comment !== null) sql.push(commentOn(`TABLE ${key}`, t.comment))
-    if (!t.partitionOf) for (const c of t.columns) if (c.comment !== null) sql.push(commentOn(`COLUMN ${key}.${c.name}`, c.comment))
+    if (!t.partitionOf) for (const c of t.columns) if (c.comment !== null && c.inherited !== 'only') sql.push(commentOn(`COLUMN ${key}.${c.name}`, c.comment))
     out.push({ kind: 'table', action: 'add', name: key, detected: detectedLine('add', 'table', key), sql, phase: PHASE.createTable, order: depth(ctx.to.tables, key) })
     const rls = rowSecuritySql(key, { rowSecurity: false, forceRowSecurity: false }, t)
     if (rls.length) out.push({ kind: 'row security', action: 'add', name: key, detected: '', sql: rls, phase: PHASE.rowSecurity })
@@ -75,11 +65,6 @@ export function diffTables(ctx: DiffContext): Change[] {
     })
   }
   for (const [key, a, b] of both) {
-    if (tableNeedsRecreate(a, b)) {
-      out.push({ kind: 'table', action: 'change', name: key, detected: detectedLine('change', 'table', key, 'partitioning'), sql: [], phase: PHASE.alterTable,
-        notes: ['PostgreSQL cannot change how a table is partitioned: create a new table, move the rows, drop the old one'] })
-      continue
-    }
     if (a.partitionOf !== b.partitionOf || a.partitionBound !== b.partitionBound) {
       out.push({
         kind: 'table', action: 'change', name: key, detected: detectedLine('change', 'table', key, 'partition bound'),

@@ -10,8 +10,8 @@ import { detectedLine, PHASE, type Change } from './change.ts'
 import type { DiffContext } from './context.ts'
 import { commentOn, pairs, quoted, unquote } from './sql-text.ts'
 
-/** The name an enum is renamed to while it is rebuilt. */
-export function oldEnumName(e: EnumInfo): string {
+/** The name an enum (or domain) is renamed to while it is rebuilt. */
+export function oldEnumName(e: Pick<EnumInfo, 'name'>): string {
   return quoted(`${unquote(e.name)}__sqlmig_old`)
 }
 
@@ -83,8 +83,14 @@ export function diffDomains(ctx: DiffContext): Change[] {
     out.push({ kind: 'domain', action: 'remove', name: key, detected: detectedLine('remove', 'domain', key), sql: [`DROP DOMAIN ${key}`], phase: PHASE.dropDomain, destructive: true })
   }
   for (const [key, a, b] of both) {
-    if (a.type !== b.type || a.collation !== b.collation) {
-      out.push({ kind: 'domain', action: 'change', name: key, detected: detectedLine('change', 'domain', key, 'base type'), sql: [`DROP DOMAIN ${key}`, ...createDomain(key, b)], phase: PHASE.createDomain, destructive: true })
+    if (ctx.rebuiltEnums.has(key)) {
+      // Rebuilt like an enum, so that columns using it are converted rather than lost.
+      out.push({
+        kind: 'domain', action: 'change', name: key, detected: detectedLine('change', 'domain', key, 'base type'),
+        sql: [`ALTER DOMAIN ${key} RENAME TO ${oldEnumName(a)}`, ...createDomain(key, b)], phase: PHASE.createDomain, destructive: true,
+        notes: ['the domain is rebuilt: columns are converted through text further down'],
+      })
+      out.push({ kind: 'domain', action: 'change', name: key, detected: '', sql: [`DROP DOMAIN ${a.schema}.${oldEnumName(a)}`], phase: PHASE.enumFinish })
       continue
     }
     const sql: string[] = []

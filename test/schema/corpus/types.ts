@@ -18,10 +18,27 @@ export const TYPE_CASES: CorpusCase[] = [
   { name: 'a column changes from text to an enum', before: `create type mood as enum ('sad', 'ok'); create table t (m text);`, after: `create type mood as enum ('sad', 'ok'); create table t (m mood);` },
   { name: 'a domain is added and used', before: `create table t (n int);`, after: `create domain posint as int check (value > 0); create table t (n int, p posint);` },
   { name: 'a domain gets a default and not null', before: `create domain code as text;`, after: `create domain code as text default 'x' not null;` },
+  { name: 'a domain used by columns, a view and a function changes its base type', before: `create domain amount as int check (value >= 0); create table t (id int, a amount default 0, b amount[]); create view v as select id, a from t; create function f(x amount) returns int language sql as 'select x::int';`, after: `create domain amount as bigint check (value >= 0); create table t (id int, a amount default 0, b amount[]); create view v as select id, a from t; create function f(x amount) returns int language sql as 'select x::int';` },
+  { name: 'a domain in use changes its collation and not null', before: `create domain label as text; create table t (l label);`, after: `create domain label as text collate "C" not null; create table t (l label);` },
   { name: 'a domain check changes', before: `create domain posint as int constraint pos check (value > 0);`, after: `create domain posint as int constraint pos check (value >= 0) constraint small check (value < 100);` },
   { name: 'a sequence is added', before: '', after: `create sequence counter start 10 increment 2;` },
   { name: 'a sequence is removed', before: `create sequence counter;`, after: '' },
   { name: 'sequence options change', before: `create sequence counter;`, after: `create sequence counter as integer minvalue 5 maxvalue 500 start 7 cache 3 cycle;` },
   { name: 'a sequence is used as a default', before: `create sequence ids; create table t (id bigint);`, after: `create sequence ids; create table t (id bigint default nextval('ids'));` },
   { name: 'a sequence becomes owned by a column', before: `create sequence ids; create table t (id bigint);`, after: `create sequence ids; create table t (id bigint); alter sequence ids owned by t.id;` },
+]
+
+const FR = `create function fdiff(a float8, b float8) returns float8 language sql immutable as 'select a - b';`
+
+export const RANGE_CASES: CorpusCase[] = [
+  { name: 'range types: a range type is added and used by a table', before: '', after: `create type floatrange as range (subtype = float8, subtype_diff = float8mi); create table r (id int, span floatrange, spans floatmultirange); comment on type floatrange is 'R';` },
+  { name: 'range types: ranges with a collation, an opclass, a user diff function and a multirange name', before: '', after: `${FR} create type textrange as range (subtype = text, collation = "C"); create type fr2 as range (subtype = float8, subtype_diff = fdiff, multirange_type_name = fr2_many); create type tsr as range (subtype = timestamp);` },
+  { name: 'range types: an unused range type changes its subtype and comment', before: `create type myrange as range (subtype = int4); comment on type myrange is 'a';`, after: `create type myrange as range (subtype = int8); comment on type myrange is 'b';` },
+  { name: 'range types: a comment changes on a range in use', before: `create type floatrange as range (subtype = float8); create table r (span floatrange);`, after: `create type floatrange as range (subtype = float8); create table r (span floatrange); comment on type floatrange is 'spans';` },
+]
+
+export const COLLATION_CASES: CorpusCase[] = [
+  { name: 'collations: ICU and libc collations are added and used by a column and a domain', before: '', after: `create collation german (provider = icu, locale = 'de-u-co-phonebk'); create collation ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false); create collation posix_c (provider = libc, locale = 'C'); create table t (a text collate german, b text collate ci); create domain d as text collate posix_c; comment on collation german is 'phone book';` },
+  { name: 'collations: an unused collation changes its locale', before: `create collation x (provider = icu, locale = 'de');`, after: `create collation x (provider = icu, locale = 'fr');` },
+  { name: 'collations: a column switches to a new collation and the old one goes', before: `create collation a1 (provider = icu, locale = 'de'); create table t (s text collate a1);`, after: `create collation a2 (provider = icu, locale = 'sv'); create table t (s text collate a2);` },
 ]

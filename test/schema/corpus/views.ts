@@ -17,3 +17,13 @@ export const VIEW_CASES: CorpusCase[] = [
   { name: 'a view column gets a comment', before: `${T} create view v as select id from users;`, after: `${T} create view v as select id from users; comment on column v.id is 'the id';` },
   { name: 'a view in another schema over a public table is added', before: T, after: `${T} create schema rpt; create view rpt.names as select name from public.users;` },
 ]
+
+const RT = `create table t (id int primary key, v text); create table log (id int, v text, at timestamptz default now());`
+
+export const RULE_CASES: CorpusCase[] = [
+  { name: 'rules: a rule on a table is added with a comment', before: RT, after: `${RT} create rule t_log as on insert to t do also insert into log (id, v) values (new.id, new.v); comment on rule t_log on t is 'audit';` },
+  { name: 'rules: an instead rule on a view and a disabled rule', before: `${RT} create view tv as select id, v from t;`, after: `${RT} create view tv as select id, v from t; create rule tv_ins as on insert to tv do instead insert into t values (new.id, new.v); create rule t_nodel as on delete to t do instead nothing; alter table t disable rule t_nodel;` },
+  { name: 'rules: a rule changes its action', before: `${RT} create rule t_log as on insert to t do also insert into log (id) values (new.id);`, after: `${RT} create rule t_log as on insert to t do also insert into log (id, v) values (new.id, upper(new.v));` },
+  { name: 'rules: a rule over a column whose type changes', before: `${RT} create rule t_log as on update to t do also insert into log (id, v) values (new.id, new.v);`, after: `create table t (id int primary key, v varchar(20)); create table log (id int, v text, at timestamptz default now()); create rule t_log as on update to t do also insert into log (id, v) values (new.id, new.v);` },
+  { name: 'rules: a rule goes with its table', before: `${RT} create rule t_log as on insert to t do also insert into log (id) values (new.id);`, after: `create table log (id int, v text, at timestamptz default now());` },
+]

@@ -1,0 +1,27 @@
+/**
+ * A live database holds the version table sqlmig keeps (`sqlmig_version` by default, or the
+ * versionTable/versionSchema of the configuration). It is never part of the declared schema, so
+ * `diff` leaves it out of the live model, with its schema when nothing declared lives there.
+ */
+import type { SchemaModel } from './model.ts'
+
+/** quote_ident for a plain name (keywords aside, which a version table name will not be). */
+function ident(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`
+}
+
+/** The model without the version table `schema.table` (and its schema if `declared` has no such schema and nothing else is in it). */
+export function omitVersionTable(model: SchemaModel, name: { schema: string; table: string }, declared: SchemaModel): SchemaModel {
+  const schema = ident(name.schema)
+  const key = `${schema}.${ident(name.table)}`
+  const m: SchemaModel = { ...model, tables: { ...model.tables }, schemas: { ...model.schemas }, security: { ...model.security } }
+  delete m.tables[key]
+  delete m.security![`TABLE ${key}`]
+  const inSchema = (r: Record<string, { schema: string }>) => Object.values(r).some((o) => o.schema === schema)
+  const used = [m.tables, m.views, m.sequences, m.functions, m.enums, m.domains, m.composites].some((r) => inSchema(r as Record<string, { schema: string }>))
+  if (!declared.schemas[schema] && !used) {
+    delete m.schemas[schema]
+    delete m.security![`SCHEMA ${schema}`]
+  }
+  return m
+}
