@@ -1,7 +1,7 @@
 /** `sqlmig upgrade [target]`: apply migrations up to head, a revision, heads, or +N. */
 import { planUpgrade } from '../graph/plan.ts'
 import { resolveRevision } from '../graph/resolve.ts'
-import { type BackupResult, backupIfPending } from './backup.ts'
+import type { BackupResult } from './backup.ts'
 import { migrate, type MigrateOptions, type MigrateResult, migrateScript, type ScriptOptions } from './migrate.ts'
 import type { Project } from './project.ts'
 
@@ -20,7 +20,10 @@ export interface UpgradeResult extends MigrateResult {
 /** Applies pending migrations up to the target; returns what ran. */
 export async function upgrade(options: UpgradeOptions = {}): Promise<UpgradeResult> {
   const target = options.revision ?? 'head'
-  const saved = options.backup !== undefined && !options.dryRun ? await backupIfPending({ ...options, folder: options.backup, revision: target }) : undefined
+  // backup.ts (pg_dump, the database copier) loads only when a backup is asked for.
+  const saved = options.backup !== undefined && !options.dryRun
+    ? await (await import('./backup.ts')).backupIfPending({ ...options, folder: options.backup, revision: target })
+    : undefined
   const result = await migrate({ options, planSteps: (project, applied) => planUpgrade(project.graph, applied, target) })
   return saved ? { ...result, backup: saved } : result
 }
