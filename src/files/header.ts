@@ -24,25 +24,20 @@ export interface Header {
   lineCount: number
 }
 
-const ENTRY = /^--[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:[ \t]?(.*?)[ \t]*$/
+/** One header line, matched in place (sticky) so that no line is sliced out: this runs for every file at every start. */
+const ENTRY = /--[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:[ \t]?([^\r\n\u2028\u2029]*?)[ \t]*(?:\r?\n|\r?$)/y
 
 /** Reads the header block of a file. Never throws: validation is `checkHeader`'s job. */
 export function parseHeader(text: string): Header {
   const entries: HeaderEntry[] = []
-  let index = 0
-  let lineNo = 0
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
-  while (index < body.length) {
-    let end = body.indexOf('\n', index)
-    if (end === -1) end = body.length
-    const raw = body.slice(index, end).replace(/\r$/, '')
-    const m = ENTRY.exec(raw)
-    if (!m) break
-    lineNo += 1
-    entries.push({ key: m[1]!.toLowerCase(), value: m[2]!, line: lineNo })
-    index = end + 1
+  ENTRY.lastIndex = text.charCodeAt(0) === 0xfeff ? 1 : 0
+  for (;;) {
+    const at = ENTRY.lastIndex
+    const m = ENTRY.exec(text)
+    if (!m || ENTRY.lastIndex === at) break
+    entries.push({ key: m[1]!.toLowerCase(), value: m[2]!, line: entries.length + 1 })
   }
-  return { entries, lineCount: lineNo }
+  return { entries, lineCount: entries.length }
 }
 
 /** Throws for unknown and repeated keys; returns the entries as a map. */
