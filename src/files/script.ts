@@ -39,8 +39,15 @@ export function normalizeSql(text: string): string {
   // Same result as splitting into lines, trimming each and joining with LF, in three passes
   // over the string instead of an array of lines (this runs for every file at 10k migrations).
   // Most files have nothing to normalise but trailing newlines: one cheap scan finds out.
-  if (text.charCodeAt(0) !== 0xfeff && !/\r|[ \t]\n|[ \t]$/.test(text)) return text.replace(/\n+$/, '')
-  return text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n').replace(/[ \t]+(?=\n|$)/g, '').replace(/\n+$/, '')
+  if (text.charCodeAt(0) !== 0xfeff && !/\r|[ \t]\n|[ \t]$/.test(text)) return withoutTrailingNewlines(text)
+  return withoutTrailingNewlines(text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n').replace(/[ \t]+(?=\n|$)/g, ''))
+}
+
+/** text.replace(/\n+$/, '') without a regex scan of the whole text. */
+function withoutTrailingNewlines(text: string): string {
+  let end = text.length
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--
+  return end === text.length ? text : text.slice(0, end)
 }
 
 /** sha256 hex of the normalised text. */
