@@ -1,8 +1,9 @@
-// Runs every compiled test file (dist/test/**/*.test.js) in its own Node process, two at a
-// time, and prints uvu's output followed by one closing line "N passed, N failed" for CI.
+// Runs every compiled test file (dist/test/**/*.test.js) in its own Node process, three at a
+// time by default, and prints uvu's output followed by one closing line "N passed, N failed" for CI.
 // Usage: node test/run.mjs [substring filter...]
 import { spawn } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import process from 'node:process'
 
@@ -20,20 +21,22 @@ const selected = files.filter((f) => filters.length === 0 || filters.some((s) =>
 // Three at a time on two cores: many files spend much of their time waiting (on the server,
 // on child processes, on sleeps in lock and crash tests), and the slowest start first.
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? 3)
-const SLOW_FIRST = ['deno/cli-parity', 'cli/workflow', 'schema/corpus-postgres', 'cli/autogen', 'pack/tarball', 'runner/run', 'schema/corpus-pglite', 'rehearse/rehearse-server']
+const SLOW_FIRST = ['schema/corpus-pglite', 'cli/workflow', 'deno/cli-parity', 'schema/corpus-postgres', 'cli/autogen', 'pack/tarball', 'runner/run', 'team/verify', 'safety/history', 'safety/crash', 'team/branches', 'rehearse/pglite', 'rehearse/rehearse-server', 'safety/cli-contract']
 const rank = (f) => {
   const i = SLOW_FIRST.findIndex((s) => f.includes(s))
   return i < 0 ? SLOW_FIRST.length : i
 }
 selected.sort((a, b) => rank(a) - rank(b))
 let passed = 0, failed = 0, skipped = 0
+// Scratch space the files of this run share (test/helpers/targets.ts keeps its PGlite template there).
+const runTmp = mkdtempSync(join(tmpdir(), 'sqlmig-test-run-'))
 const crashed = []
 const strip = (s) => s.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
 
 function runOne(file) {
   return new Promise((resolve) => {
     const started = Date.now()
-    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } })
+    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', SQLMIG_TEST_TMP: runTmp } })
     let out = ''
     child.stdout.on('data', (d) => (out += d))
     child.stderr.on('data', (d) => (out += d))
@@ -68,6 +71,7 @@ const queue = [...selected]
 await Promise.all(Array.from({ length: concurrency }, async () => {
   while (queue.length) await runOne(queue.shift())
 }))
+rmSync(runTmp, { recursive: true, force: true })
 if (crashed.length) console.log(`\nfailed files: ${crashed.join(', ')}`)
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
 process.exitCode = failed > 0 || selected.length === 0 ? 1 : 0

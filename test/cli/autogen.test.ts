@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { exampleProject, runCli } from '../helpers/cli.ts'
-import { newTarget, SERVER_URL, serverAvailable } from '../helpers/targets.ts'
+import { newTarget, scratchTarget, SERVER_URL, serverAvailable } from '../helpers/targets.ts'
 
 function editSchema(dir: string, edit: (s: string) => string): void {
   const path = join(dir, 'migrations', 'schema.sql')
@@ -46,9 +46,15 @@ test('check passes on the example, fails after an edit, and create writes the mi
 
     r = await runCli(['check', ...shadow], p.dir)
     assert.is(r.code, 0, r.stdout)
-    r = await runCli(['upgrade', '--url', 'pglite:memory'], p.dir)
-    assert.is(r.code, 0, r.stderr)
-    assert.match(r.stdout, '4 migrations')
+    // The new migration applies after the others (on a scratch database: the server when there is one).
+    const t = await scratchTarget()
+    try {
+      r = await runCli(['upgrade', '--url', t.url], p.dir)
+      assert.is(r.code, 0, r.stderr)
+      assert.match(r.stdout, '4 migrations')
+    } finally {
+      await t.cleanup()
+    }
   } finally {
     p.cleanup()
   }

@@ -5,7 +5,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { openDatabase } from '../../src/db/open.ts'
 import { exampleProject, runCli, tempProject } from '../helpers/cli.ts'
-import { newTarget, targetKinds } from '../helpers/targets.ts'
+import { newTarget, scratchTarget, serverAvailable, targetKinds } from '../helpers/targets.ts'
 
 const HEAD = '3f2a9c1b7d4e'
 const POSTS = '7c8d9e0f1a2b'
@@ -55,13 +55,21 @@ test('init creates migrations/versions/, sqlmig.json and a .gitignore entry, and
   }
 })
 
+// Every step runs on the server; PGlite (a second or more per CLI start) runs the path that
+// differs on it, the embedded default from its creation through upgrade, current, history and
+// downgrade -1, and leaves the rest (target resolution, the same SQL) to the server run. Without
+// a server, PGlite runs it all. Downgrades to a revision and to base on PGlite are also covered
+// through the library (test/team/branches.test.ts, test/runner/run.test.ts).
+const everythingOnPglite = !(await serverAvailable())
+
 for (const kind of await targetKinds()) {
-  test(`${kind}: upgrade, current, history, downgrade -1, downgrade <rev>, downgrade base as typed`, async () => {
+  const full = kind === 'postgres' || everythingOnPglite
+  test(`${kind}: upgrade, current, history, downgrade -1${full ? ', downgrade <rev>, downgrade base' : ''} as typed${kind === 'pglite' ? ' (the embedded default)' : ''}`, async () => {
     const p = exampleProject()
-    const t = await newTarget(kind)
-    // PGlite: the embedded default of the project folder; server: DATABASE_URL.
-    const env = kind === 'postgres' ? { DATABASE_URL: t.url } : {}
-    const url = kind === 'postgres' ? t.url : `pglite:${join(p.dir, '.sqlmig', 'pgdata')}`
+    // PGlite: the embedded default of the project folder (created by the first command); server: DATABASE_URL.
+    const t = kind === 'postgres' ? await newTarget(kind) : undefined
+    const env: Record<string, string> = t ? { DATABASE_URL: t.url } : {}
+    const url = t ? t.url : `pglite:${join(p.dir, '.sqlmig', 'pgdata')}`
     const cli = (...args: string[]) => runCli(args, p.dir, env)
     try {
       let r = await cli('current', '--json')
@@ -99,6 +107,7 @@ for (const kind of await targetKinds()) {
       r = await cli('downgrade', '-1')
       assert.is(r.code, 0, r.stderr)
       assert.equal(json((await cli('current', '--json')).stdout), { current: [POSTS] })
+      if (!full) return
 
       r = await cli('downgrade', USERS)
       assert.is(r.code, 0, r.stderr)
@@ -128,7 +137,7 @@ for (const kind of await targetKinds()) {
       assert.match(r.stdout, 'Already up to date')
     } finally {
       p.cleanup()
-      await t.cleanup()
+      await t?.cleanup()
     }
   })
 
@@ -137,6 +146,8 @@ for (const kind of await targetKinds()) {
     const t = await newTarget(kind)
     const cli = (...args: string[]) => runCli([...args, '--url', t.url], p.dir)
     try {
+      // show and heads read only the files: they run while the stamps run.
+      const readOnly = Promise.all([cli('show', '3f2a'), cli('heads', '--json')])
       let r = await cli('stamp', POSTS)
       assert.is(r.code, 0, r.stderr)
       assert.equal(json((await cli('current', '--json')).stdout), { current: [POSTS] })
@@ -144,13 +155,12 @@ for (const kind of await targetKinds()) {
       r = await cli('stamp', 'base')
       assert.is(r.code, 0, r.stderr)
       assert.equal(json((await cli('current', '--json')).stdout), { current: [] })
-      r = await cli('show', '3f2a')
-      assert.is(r.code, 0, r.stderr)
-      assert.match(r.stdout, 'Revision: 3f2a9c1b7d4e')
-      assert.match(r.stdout, 'CREATE TRIGGER posts_touch_updated_at')
-      assert.match(r.stdout, 'DROP FUNCTION touch_updated_at();')
-      r = await cli('heads', '--json')
-      assert.equal(json(r.stdout), { heads: [HEAD] })
+      const [show, heads] = await readOnly
+      assert.is(show.code, 0, show.stderr)
+      assert.match(show.stdout, 'Revision: 3f2a9c1b7d4e')
+      assert.match(show.stdout, 'CREATE TRIGGER posts_touch_updated_at')
+      assert.match(show.stdout, 'DROP FUNCTION touch_updated_at();')
+      assert.equal(json(heads.stdout), { heads: [HEAD] })
     } finally {
       p.cleanup()
       await t.cleanup()
@@ -160,34 +170,40 @@ for (const kind of await targetKinds()) {
 
 test('usage errors exit 2: unknown command, unknown option, missing argument', async () => {
   const p = exampleProject()
+  const t = await scratchTarget()
   try {
-    let r = await runCli(['frobnicate'], p.dir)
-    assert.is(r.code, 2)
-    assert.match(r.stderr, 'error: Unknown command "frobnicate"')
-    r = await runCli(['upgrade', '--frob', '--url', 'pglite:memory'], p.dir)
-    assert.is(r.code, 2)
-    assert.match(r.stderr, 'Unknown option `--frob`')
-    r = await runCli(['downgrade'], p.dir)
-    assert.is(r.code, 2)
-    r = await runCli(['upgrade', 'zzzz', '--url', 'pglite:memory'], p.dir)
-    assert.is(r.code, 2)
-    assert.match(r.stderr, 'zzzz')
+    // Independent of each other: started together.
+    const [command, option, missing, revision] = await Promise.all([
+      runCli(['frobnicate'], p.dir),
+      runCli(['upgrade', '--frob', '--url', 'pglite:memory'], p.dir),
+      runCli(['downgrade'], p.dir),
+      runCli(['upgrade', 'zzzz', '--url', t.url], p.dir),
+    ])
+    assert.is(command.code, 2)
+    assert.match(command.stderr, 'error: Unknown command "frobnicate"')
+    assert.is(option.code, 2)
+    assert.match(option.stderr, 'Unknown option `--frob`')
+    assert.is(missing.code, 2)
+    assert.is(revision.code, 2)
+    assert.match(revision.stderr, 'zzzz')
   } finally {
     p.cleanup()
+    await t.cleanup()
   }
 })
 
 test('every command has --help with an example', async () => {
   const p = exampleProject()
   try {
-    for (const c of ['init', 'create', 'upgrade', 'downgrade', 'current', 'history', 'heads', 'show', 'stamp']) {
-      const r = await runCli([c, '--help'], p.dir)
+    const commands = ['init', 'create', 'upgrade', 'downgrade', 'current', 'history', 'heads', 'show', 'stamp']
+    const runs = await Promise.all([...commands.map((c) => runCli([c, '--help'], p.dir)), runCli(['--help'], p.dir)])
+    for (const [i, c] of commands.entries()) {
+      const r = runs[i]!
       assert.is(r.code, 0, c)
       assert.match(r.stdout, 'Examples:', c)
       assert.match(r.stdout, '--url', c)
     }
-    const r = await runCli(['--help'], p.dir)
-    assert.match(r.stdout, 'Exit codes')
+    assert.match(runs[commands.length]!.stdout, 'Exit codes')
   } finally {
     p.cleanup()
   }
@@ -196,16 +212,18 @@ test('every command has --help with an example', async () => {
 test('upgrade --sql --from base prints the script without connecting', async () => {
   const p = exampleProject()
   try {
-    const r = await runCli(['upgrade', '--sql', '--from', 'base', '--url', 'postgres://nobody:secret@127.0.0.1:1/none'], p.dir)
+    const [r, part, down] = await Promise.all([
+      runCli(['upgrade', '--sql', '--from', 'base', '--url', 'postgres://nobody:secret@127.0.0.1:1/none'], p.dir),
+      runCli(['upgrade', '--sql', '--from', POSTS, '--url', 'postgres://nobody@127.0.0.1:1/none'], p.dir),
+      runCli(['downgrade', USERS, '--sql', '--from', HEAD, '--url', 'postgres://nobody@127.0.0.1:1/none'], p.dir),
+    ])
     assert.is(r.code, 0, r.stderr)
     assert.match(r.stdout, /^BEGIN;$/m)
     assert.match(r.stdout, 'CREATE TABLE users')
     assert.match(r.stdout, `INSERT INTO "public"."sqlmig_version" (revision, down_revision, message, checksum) VALUES ('${HEAD}'`)
     assert.match(r.stdout, /^COMMIT;$/m)
-    const part = await runCli(['upgrade', '--sql', '--from', POSTS, '--url', 'postgres://nobody@127.0.0.1:1/none'], p.dir)
     assert.not.match(part.stdout, 'CREATE TABLE users')
     assert.match(part.stdout, 'CREATE TRIGGER')
-    const down = await runCli(['downgrade', USERS, '--sql', '--from', HEAD, '--url', 'postgres://nobody@127.0.0.1:1/none'], p.dir)
     assert.is(down.code, 0, down.stderr)
     assert.ok(down.stdout.indexOf('DROP TRIGGER') < down.stdout.indexOf('DROP TABLE posts'))
     assert.match(down.stdout, `DELETE FROM "public"."sqlmig_version" WHERE revision = '${POSTS}';`)

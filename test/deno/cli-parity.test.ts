@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { type CliRun, exampleProject, runCli, tempProject } from '../helpers/cli.ts'
-import { newTarget, type Target, targetKinds } from '../helpers/targets.ts'
+import { newTarget, scratchTarget, type Target, targetKinds } from '../helpers/targets.ts'
 import { normalize } from '../pack/normalize.ts'
 import { denoAvailable, runDenoCli } from './deno.ts'
 
@@ -45,10 +45,14 @@ for (const kind of kinds) {
     try {
       const sides: Side[] = []
       for (const p of projects) {
+        // PGlite: the project's embedded default; the server: DATABASE_URL, as users configure it.
+        if (kind === 'pglite') {
+          sides.push({ dir: p.dir, env: {} })
+          continue
+        }
         const t = await newTarget(kind)
         targets.push(t)
-        // PGlite: the project's embedded default; the server: DATABASE_URL, as users configure it.
-        sides.push(kind === 'postgres' ? { dir: p.dir, url: t.url, env: { DATABASE_URL: t.url } } : { dir: p.dir, env: {} })
+        sides.push({ dir: p.dir, url: t.url, env: { DATABASE_URL: t.url } })
       }
       const [node, deno] = sides as [Side, Side]
       const both = (...args: string[]) => compare(args, node, deno)
@@ -108,25 +112,32 @@ for (const kind of kinds) {
 if (hasDeno) {
   test('init and create give identical files and output on Node and Deno', async () => {
     const projects = [tempProject(), tempProject()]
+    // The created files are applied to scratch databases (the server when there is one): the
+    // embedded default under both runtimes is the subject of the PGlite test above.
+    const targets = [await scratchTarget(), await scratchTarget()]
     try {
       const [node, deno] = projects.map((p) => ({ dir: p.dir, env: {} })) as [Side, Side]
+      const withDb = (side: Side, t: Target): Side => ({ dir: side.dir, url: t.url, env: { DATABASE_URL: t.url } })
+      const [nodeDb, denoDb] = [withDb(node, targets[0]!), withDb(deno, targets[1]!)]
       // Revision ids and creation times are random / the clock: mask them.
       const ids = (s: string) => s.replace(/\d{14}_/g, '<stamp>_').replace(/\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\dZ/g, '<created>').replace(/[0-9a-f]{12}/g, '<rev>')
       const both = (...args: string[]) => compare(args, node, deno, ids)
+      const bothDb = (...args: string[]) => compare(args, nodeDb, denoDb, ids)
       assert.is((await both('init')).code, 0)
       assert.is((await both('init', '--json')).code, 0)
       assert.is((await both('create', 'Add users table', '--no-autogenerate')).code, 0)
       assert.is((await both('create', 'Add posts', '--no-autogenerate', '--json')).code, 0)
       await both('heads')
-      await both('history')
-      assert.is((await both('upgrade')).code, 0)
-      assert.equal(JSON.parse((await both('current', '--json')).stdout).current.length, 1)
+      await bothDb('history')
+      assert.is((await bothDb('upgrade')).code, 0)
+      assert.equal(JSON.parse((await bothDb('current', '--json')).stdout).current.length, 1)
       const files = (dir: string) =>
         readdirSync(join(dir, 'migrations', 'versions')).sort().map((n) => ids(`${n}\n${readFileSync(join(dir, 'migrations', 'versions', n), 'utf8')}`))
       assert.equal(files(deno.dir), files(node.dir))
       assert.is(files(node.dir).length, 4)
       assert.is(readFileSync(join(deno.dir, 'sqlmig.json'), 'utf8'), readFileSync(join(node.dir, 'sqlmig.json'), 'utf8'))
     } finally {
+      for (const t of targets) await t.cleanup()
       for (const p of projects) p.cleanup()
     }
   })

@@ -4,11 +4,11 @@
  * is not usable from `deno task`, see README "Deno"). Without the binary the Deno tests print one
  * line and skip, except under CI=true, where a missing binary is a failure.
  */
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
-import { type CliRun, REPO } from '../helpers/cli.ts'
+import { REPO } from '../helpers/cli.ts'
+import { type CliRun, run } from '../helpers/process.ts'
 
 /** The Deno binary the tests use: SQLMIG_DENO, else the npm devDependency's binary. */
 export const DENO = process.env.SQLMIG_DENO ?? join(REPO, 'node_modules', 'deno', 'deno')
@@ -24,27 +24,12 @@ export function denoAvailable(): boolean {
   return false
 }
 
-/** Runs any program with DATABASE_URL cleared (unless given) and colours off. */
-export function run(command: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}, timeoutMs = 180_000): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const childEnv: Record<string, string> = {}
-    const all = { ...process.env, DATABASE_URL: undefined, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', ...env }
-    for (const [k, v] of Object.entries(all)) if (v !== undefined) childEnv[k] = v
-    const child = spawn(command, args, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code: code ?? -1, stdout, stderr })
-    })
-  })
+/** Runs `deno <args>` in `cwd` (DATABASE_URL cleared unless given, colours off). */
+export function runDeno(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<CliRun> {
+  return run(DENO, args, cwd, { env })
 }
 
 /** Runs `deno run -A <repo>/mod.ts <args>` in `cwd`. */
 export function runDenoCli(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<CliRun> {
-  return run(DENO, ['run', '-A', MOD, ...args], cwd, env)
+  return runDeno(['run', '-A', MOD, ...args], cwd, env)
 }

@@ -8,10 +8,10 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { exampleProject, REPO } from '../helpers/cli.ts'
 import { newTarget, targetKinds } from '../helpers/targets.ts'
-import { DENO, denoAvailable, MOD, run } from './deno.ts'
+import { denoAvailable, MOD, runDeno } from './deno.ts'
 
 const DENY = `--deny-read=${join(REPO, 'node_modules', '@electric-sql')}`
-const denied = (args: string[], cwd: string) => run(DENO, ['run', '-A', DENY, MOD, ...args], cwd)
+const denied = (args: string[], cwd: string) => runDeno(['run', '-A', DENY, MOD, ...args], cwd)
 
 if (denoAvailable()) {
   test('deno run mod.ts --help reads no PGlite file', async () => {

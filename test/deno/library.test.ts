@@ -8,7 +8,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { exampleProject, REPO } from '../helpers/cli.ts'
 import { newTarget, targetKinds } from '../helpers/targets.ts'
-import { DENO, denoAvailable, run } from './deno.ts'
+import { denoAvailable, runDeno } from './deno.ts'
 
 const HEAD = '3f2a9c1b7d4e'
 const ALL = ['1a2b3c4d5e6f', '7c8d9e0f1a2b', HEAD]
@@ -19,7 +19,7 @@ for (const kind of denoAvailable() ? await targetKinds() : []) {
     const p = exampleProject()
     const t = await newTarget(kind)
     try {
-      const start = () => run(DENO, ['run', '-A', SCRIPT, 'history'], p.dir, { DATABASE_URL: t.url })
+      const start = () => runDeno(['run', '-A', SCRIPT, 'history'], p.dir, { DATABASE_URL: t.url })
       let r = await start()
       assert.is(r.code, 0, r.stderr)
       assert.is(r.stderr, '')

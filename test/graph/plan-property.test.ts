@@ -12,18 +12,7 @@ import { planDowngrade, planUpgrade } from '../../src/graph/plan.ts'
 import type { Step } from '../../src/graph/plan.ts'
 import { RevisionGraph } from '../../src/graph/revision-graph.ts'
 import type { RevisionNode } from '../../src/graph/revision-graph.ts'
-
-/** mulberry32: a small seeded generator, so a failure names a reproducible seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { random } from '../helpers/random.ts'
 
 function randomGraph(next: () => number): RevisionGraph {
   const size = 1 + Math.floor(next() * 14)

@@ -2,12 +2,14 @@
  * Runs sqlmig as a user would: the built bin (dist/src/cli/bin.js) in a project folder of its
  * own, returning exit code, stdout and stderr.
  */
-import { spawn } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
+import { type CliRun, run } from './process.ts'
+
+export type { CliRun } from './process.ts'
 
 /** The repository root (works from dist/test/helpers and from test/helpers). */
 export const REPO = (() => {
@@ -17,29 +19,9 @@ export const REPO = (() => {
 
 export const BIN = join(REPO, 'dist', 'src', 'cli', 'bin.js')
 
-export interface CliRun {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-/** Runs `sqlmig <args>` in `cwd`. DATABASE_URL is cleared unless given in env. */
+/** Runs `sqlmig <args>` (the built bin under this Node) in `cwd`. DATABASE_URL is cleared unless given in env. */
 export function runCli(args: string[], cwd: string, env: Record<string, string | undefined> = {}, timeoutMs = 120_000): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const childEnv: Record<string, string> = {}
-    for (const [k, v] of Object.entries({ ...process.env, DATABASE_URL: undefined, NO_COLOR: '1', ...env })) if (v !== undefined) childEnv[k] = v
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code: code ?? -1, stdout, stderr })
-    })
-  })
+  return run(process.execPath, [BIN, ...args], cwd, { env, timeoutMs })
 }
 
 /** A temporary project folder; `files` maps relative paths to contents. */

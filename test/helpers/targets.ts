@@ -2,12 +2,19 @@
  * The databases tests run against: PGlite always, the PostgreSQL server when reachable.
  * Under CI=true an unreachable server is a failure, not a skip. Each target is a fresh database
  * with a unique name, dropped by `cleanup()`.
+ *
+ * A fresh PGlite target is a copy of one freshly initialised data directory (made once by PGlite
+ * itself, per test run): initdb is most of PGlite's start-up (~5 s of CPU of ~6), and every open
+ * of the copy (in the test or in a CLI child) is the cheap open of an existing directory. The
+ * creation of a new directory is exercised where the tests use the embedded default
+ * (`pglite:.sqlmig/pgdata`) and `pglite:memory`.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import process from 'node:process'
 import postgres from 'postgres'
+import { openDatabase } from '../../src/db/open.ts'
 
 export type TargetKind = 'pglite' | 'postgres'
 
@@ -74,10 +81,70 @@ export function serverUrlFor(database: string): string {
   return u.toString()
 }
 
+/**
+ * A fresh database for a test whose subject is not the database (argument parsing, graph
+ * behaviour, output shape): the server when reachable (0.2 s to start a CLI on it, against
+ * seconds for PGlite), else PGlite.
+ */
+export async function scratchTarget(): Promise<Target> {
+  return newTarget((await serverAvailable()) ? 'postgres' : 'pglite')
+}
+
+/**
+ * Scratch space shared by the files of one run: test/run.mjs sets SQLMIG_TEST_TMP and removes it
+ * at the end; a test file run on its own gets a folder of its own, removed when it exits.
+ */
+function runTmp(): string {
+  if (process.env.SQLMIG_TEST_TMP) return process.env.SQLMIG_TEST_TMP
+  const dir = mkdtempSync(join(tmpdir(), 'sqlmig-test-run-'))
+  process.env.SQLMIG_TEST_TMP = dir
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+let template: Promise<string> | undefined
+
+/** A PGlite data directory just initialised by PGlite (and closed), made once per run. */
+export function pgliteTemplate(): Promise<string> {
+  template ??= (async () => {
+    const tmp = runTmp()
+    const ready = join(tmp, 'pgdata-template')
+    if (existsSync(ready)) return ready
+    // Test files run in parallel: the first to take the lock builds the template, the others wait
+    // for it (and build one themselves if it does not come). Built in a folder of its own and
+    // renamed into place (atomic), so a template that exists is complete.
+    let building = false
+    try {
+      mkdirSync(join(tmp, 'pgdata-template.lock'))
+      building = true
+    } catch {
+      for (let waited = 0; !existsSync(ready) && waited < 120_000; waited += 100) await new Promise((r) => setTimeout(r, 100))
+      if (existsSync(ready)) return ready
+    }
+    const staging = mkdtempSync(join(tmp, 'pgdata-staging-'))
+    try {
+      const db = await openDatabase(`pglite:${join(staging, 'pgdata')}`, { kysely: false })
+      await db.close()
+      try {
+        renameSync(join(staging, 'pgdata'), ready)
+      } catch (error) {
+        if (!existsSync(ready)) throw error
+      }
+    } finally {
+      rmSync(staging, { recursive: true, force: true })
+      if (building) rmSync(join(tmp, 'pgdata-template.lock'), { recursive: true, force: true })
+    }
+    return ready
+  })()
+  return template
+}
+
 /** A fresh, empty database of the given kind. */
 export async function newTarget(kind: TargetKind): Promise<Target> {
   if (kind === 'pglite') {
+    const source = await pgliteTemplate()
     const dir = mkdtempSync(join(tmpdir(), 'sqlmig-pglite-'))
+    cpSync(source, join(dir, 'pgdata'), { recursive: true })
     return { kind, url: `pglite:${join(dir, 'pgdata')}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) }
   }
   const name = uniqueName()

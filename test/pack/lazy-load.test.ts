@@ -4,7 +4,6 @@
  * with its module), and `import('sqlmig')` loads neither cac nor a driver. A PGlite run shows
  * the hook does see PGlite.
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,7 +11,8 @@ import process from 'node:process'
 import { pathToFileURL } from 'node:url'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { BIN, type CliRun, exampleProject, REPO } from '../helpers/cli.ts'
+import { BIN, exampleProject, REPO } from '../helpers/cli.ts'
+import { type CliRun, run } from '../helpers/process.ts'
 import { newTarget, targetKinds } from '../helpers/targets.ts'
 
 const work = mkdtempSync(join(tmpdir(), 'sqlmig-loads-'))
@@ -26,20 +26,11 @@ writeFileSync(REGISTER, `import { register } from 'node:module'\nregister(${JSON
 let runs = 0
 
 /** Runs node with the recording hook; returns the run and the URLs of every module loaded. */
-function traced(args: string[], cwd: string): Promise<CliRun & { modules: string[] }> {
+async function traced(args: string[], cwd: string): Promise<CliRun & { modules: string[] }> {
   const log = join(work, `loads-${++runs}.txt`)
   writeFileSync(log, '')
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, SQLMIG_LOAD_LOG: log, NO_COLOR: '1' } as Record<string, string>
-    delete env.DATABASE_URL
-    const child = spawn(process.execPath, ['--import', pathToFileURL(REGISTER).href, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, modules: readFileSync(log, 'utf8').split('\n').filter(Boolean) }))
-  })
+  const r = await run(process.execPath, ['--import', pathToFileURL(REGISTER).href, ...args], cwd, { env: { SQLMIG_LOAD_LOG: log } })
+  return { ...r, modules: readFileSync(log, 'utf8').split('\n').filter(Boolean) }
 }
 
 const loaded = (modules: string[], pkg: string) => modules.some((u) => u.includes(`/node_modules/${pkg}/`))
@@ -68,13 +59,15 @@ test('import("sqlmig") loads no CLI library and no driver', async () => {
 
 test('sqlmig current on PGlite loads PGlite (the hook sees it)', async () => {
   const p = exampleProject()
+  const t = await newTarget('pglite')
   try {
-    const r = await traced([BIN, 'current', '--url', 'pglite:memory'], p.dir)
+    const r = await traced([BIN, 'current', '--url', t.url], p.dir)
     assert.is(r.code, 0, r.stderr)
     assert.ok(loaded(r.modules, '@electric-sql/pglite'))
     assert.not.ok(loaded(r.modules, 'postgres'), 'postgres.js loaded')
   } finally {
     p.cleanup()
+    await t.cleanup()
   }
 })
 

@@ -5,14 +5,14 @@
  * checked with tsc, then run) must work and match the repository's CLI. Dependencies come from
  * the npm registry (or npm's cache: --prefer-offline).
  */
-import { spawn } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import process from 'node:process'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { type CliRun, exampleProject, REPO, runCli } from '../helpers/cli.ts'
+import { exampleProject, REPO, runCli } from '../helpers/cli.ts'
+import { type CliRun, run } from '../helpers/process.ts'
 import { newTarget, targetKinds } from '../helpers/targets.ts'
 import { normalize } from './normalize.ts'
 
@@ -22,30 +22,9 @@ const TSC = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc')
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx'
 
-/** The environment of a user's shell: none of the npm variables `npm test` sets for the repository. */
-function userEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries({ ...process.env, DATABASE_URL: undefined, NO_COLOR: '1', ...extra })) {
-    if (v === undefined || /^npm_(package|lifecycle)_/i.test(k) || k === 'INIT_CWD') continue
-    env[k] = v
-  }
-  return env
-}
-
-function sh(command: string, args: string[], cwd: string, extra: Record<string, string | undefined> = {}, timeoutMs = 300_000): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: userEnv(extra), stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code: code ?? -1, stdout, stderr })
-    })
-  })
+/** Runs a command in the environment of a user's shell: none of the npm variables `npm test` sets for the repository. */
+function sh(command: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<CliRun> {
+  return run(command, args, cwd, { env, timeoutMs: 300_000, userShell: true })
 }
 
 const ok = (r: CliRun, what: string) => assert.is(r.code, 0, `${what} failed:\n${r.stdout}\n${r.stderr}`)

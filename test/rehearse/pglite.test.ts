@@ -1,12 +1,13 @@
 /** `sqlmig rehearse` and `sqlmig backup` on an embedded PGlite database (the copy lives in memory). */
 import { execFileSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { cpSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { openDatabase } from '../../src/db/open.ts'
 import { introspect } from '../../src/schema/introspect.ts'
 import { migrationFiles, runCli, tempProject } from '../helpers/cli.ts'
+import { pgliteTemplate } from '../helpers/targets.ts'
 import { expectedMigrations, normalise, SPECS } from './fixture.ts'
 
 const project = tempProject(migrationFiles(SPECS))
@@ -28,6 +29,9 @@ async function pgliteSnapshot(at: string) {
 let before: Awaited<ReturnType<typeof pgliteSnapshot>>
 
 test.before(async () => {
+  // A freshly initialised data directory (a copy of one PGlite made): rehearse and backup start
+  // from an existing database; creating one is covered where the tests use the embedded default.
+  cpSync(await pgliteTemplate(), join(project.dir, 'db'), { recursive: true })
   const r = await runCli(['upgrade', 'aaaaaaaaaaa0', '--url', url], project.dir)
   assert.is(r.code, 0, r.stderr)
   before = await pgliteSnapshot(url)

@@ -1,11 +1,11 @@
 /** `sqlmig rehearse` on the PostgreSQL server: measurements, gates, failures, Ctrl-C, the pg_dump path. */
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { BIN, chain, migrationFiles, runCli, tempProject } from '../helpers/cli.ts'
+import { start } from '../helpers/process.ts'
 import { adminExec, serverAvailable, serverUrlFor, uniqueName } from '../helpers/targets.ts'
 import { BASE, copiesOf, expectedMigrations, fakeTools, normalise, snapshot, SPECS } from './fixture.ts'
 
@@ -94,17 +94,16 @@ if (available) {
   test('Ctrl-C during the rehearsal drops the copy and exits 130', async () => {
     const p = tempProject(migrationFiles(chain([BASE, { revision: 'fffffffffff2', up: 'select pg_sleep(30);', down: 'select 1;' }])))
     try {
-      const child = spawn(process.execPath, [BIN, 'rehearse', '--url', url], { cwd: p.dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
-      let stderr = ''
-      child.stderr.on('data', (d) => (stderr += d))
-      const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+      const rehearsal = start(process.execPath, [BIN, 'rehearse', '--url', url], p.dir)
       const deadline = Date.now() + 30_000
-      while (!stderr.includes('Copied') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
-      assert.is((await copiesOf(admin, source)).length, 1, stderr)
+      while (!rehearsal.stderr().includes('Copied') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+      assert.is((await copiesOf(admin, source)).length, 1, rehearsal.stderr())
       await new Promise((r) => setTimeout(r, 500))
-      child.kill('SIGINT')
-      const code = await closed
-      assert.is(code, 130, stderr)
+      rehearsal.child.kill('SIGINT')
+      const r = await rehearsal.done
+      // The process itself exits 130 (it is not merely killed by the signal).
+      assert.is(r.signal, null, r.stderr)
+      assert.is(r.code, 130, r.stderr)
       await assertNoCopies()
     } finally {
       p.cleanup()

@@ -19,6 +19,7 @@ import { RevisionGraph, type RevisionNode } from '../../src/graph/revision-graph
 import { statementsOf } from '../../src/runner/execute-file.ts'
 import { splitStatementsWithOffsets } from '../../src/sql/split.ts'
 import { chain, migrationFiles, tempProject } from '../helpers/cli.ts'
+import { random } from '../helpers/random.ts'
 import { newTarget, serverAvailable } from '../helpers/targets.ts'
 import { connect, start } from './helpers.ts'
 
@@ -28,18 +29,7 @@ const SPLIT_CASES = 3500
 const PLAN_CASES = 3000
 const SLOW_CASE_MS = 5000
 
-/** mulberry32: small, seedable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-const next = rng(SEED)
+const next = random(SEED)
 const int = (n: number) => Math.floor(next() * n)
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!
 const chance = (p: number) => next() < p

@@ -2,40 +2,16 @@
  * Shared by the safety tests: spawning sqlmig processes that can be killed, and looking at a
  * server database from the outside (tables, version rows, other sessions).
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import process from 'node:process'
 import postgres from 'postgres'
-import { BIN, type CliRun } from '../helpers/cli.ts'
+import { BIN } from '../helpers/cli.ts'
+import { type Spawned, start as startProcess } from '../helpers/process.ts'
 
-export interface Spawned {
-  child: ChildProcess
-  /** Resolves when the process ends (code is 128+n for a signal n, like a shell). */
-  done: Promise<CliRun & { signal: NodeJS.Signals | null; ms: number }>
-  /** stderr so far. */
-  stderr(): string
-}
+export type { Spawned } from '../helpers/process.ts'
 
-const SIGNAL_CODES: Record<string, number> = { SIGINT: 130, SIGKILL: 137, SIGTERM: 143 }
-
-/** Starts `node <script> <args>` (default: the sqlmig bin) in cwd with a clean environment. */
+/** Starts `node <script> <args>` (default: the sqlmig bin) in cwd with a clean environment; it can be signalled. */
 export function start(args: string[], cwd: string, env: Record<string, string | undefined> = {}, script = BIN, timeoutMs = 120_000): Spawned {
-  const childEnv: Record<string, string> = {}
-  for (const [k, v] of Object.entries({ ...process.env, DATABASE_URL: undefined, NO_COLOR: '1', ...env })) if (v !== undefined) childEnv[k] = v
-  const started = Date.now()
-  const child = spawn(process.execPath, [script, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout!.on('data', (d) => (stdout += d))
-  child.stderr!.on('data', (d) => (stderr += d))
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-  const done = new Promise<CliRun & { signal: NodeJS.Signals | null; ms: number }>((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code: code ?? SIGNAL_CODES[signal ?? ''] ?? -1, signal, stdout, stderr, ms: Date.now() - started })
-    })
-  })
-  return { child, done, stderr: () => stderr }
+  return startProcess(process.execPath, [script, ...args], cwd, { env, timeoutMs })
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -13,7 +13,7 @@ import { introspect } from '../../src/schema/introspect.ts'
 import type { SchemaModel } from '../../src/schema/model.ts'
 import { planMigration, type MigrationPlan } from '../../src/schema/render.ts'
 import { splitStatements } from '../../src/sql/split.ts'
-import { adminExec, newTarget, serverUrlFor, uniqueName, type TargetKind } from '../helpers/targets.ts'
+import { adminExec, serverUrlFor, uniqueName, type TargetKind } from '../helpers/targets.ts'
 
 export interface CorpusCase {
   name: string
@@ -81,17 +81,8 @@ async function ensureRoles(bench: Bench, roles: string[]): Promise<void> {
 
 export async function openBench(kind: TargetKind): Promise<Bench> {
   if (kind === 'pglite') {
-    // Fresh data directories (copies of one initialised by PGlite): no initdb per bench.
-    const targets = await Promise.all([newTarget('pglite'), newTarget('pglite')])
-    const [a, b] = await Promise.all(targets.map((t) => openDatabase(t.url)))
-    return {
-      kind, a: a!, b: b!, names: undefined, roles: new Set(),
-      close: async () => {
-        await a!.close()
-        await b!.close()
-        for (const t of targets) await t.cleanup()
-      },
-    }
+    const [a, b] = await Promise.all([openDatabase('pglite:memory'), openDatabase('pglite:memory')])
+    return { kind, a, b, names: undefined, roles: new Set(), close: async () => { await a.close(); await b.close() } }
   }
   const names: [string, string] = [uniqueName('sqlmig_schema'), uniqueName('sqlmig_schema')]
   for (const n of names) await adminExec(`create database "${n}"`)

@@ -1,4 +1,5 @@
-import { emptyState, edit, prng, render } from './property.ts'
+import { random } from '../helpers/random.ts'
+import { emptyState, edit, render } from './property.ts'
 import { roundTrip, type Bench } from './harness.ts'
 
 /**
@@ -8,7 +9,7 @@ import { roundTrip, type Bench } from './harness.ts'
 export async function checkRandomEdits(bench: Bench, seeds: number[], steps: number): Promise<string[]> {
   const failures: string[] = []
   for (const seed of seeds) {
-    const r = prng(seed)
+    const r = random(seed)
     const s = emptyState()
     for (let i = 0; i < 4; i++) edit(s, r)
     let before = render(s)

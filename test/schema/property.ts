@@ -2,22 +2,11 @@
  * Random schemas for the property test: a small state (tables, columns, indexes, foreign keys,
  * an enum, views), random edits on it (seeded), rendered as declared-schema SQL.
  */
+import { pick } from '../helpers/random.ts'
 
 export interface Col { name: string; type: string; notNull: boolean; def: string | null }
 export interface Tab { name: string; cols: Col[]; pk: boolean; indexes: { name: string; cols: string[]; unique: boolean }[]; fk: string | null; check: string | null }
 export interface State { tables: Tab[]; mood: string[]; views: { name: string; table: string; cols: string[] }[]; seq: number }
-
-/** mulberry32: a tiny seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const TYPES = ['integer', 'bigint', 'text', 'varchar(20)', 'numeric(10,2)', 'boolean', 'mood', 'timestamptz', 'jsonb']
 const DEFAULTS: Record<string, string[]> = {
@@ -29,9 +18,6 @@ export function emptyState(): State {
   return { tables: [], mood: ['ok', 'sad'], views: [], seq: 0 }
 }
 
-function pick<T>(r: () => number, xs: T[]): T {
-  return xs[Math.floor(r() * xs.length)]!
-}
 
 /** One random edit (mutates and returns the state). */
 export function edit(s: State, r: () => number): State {

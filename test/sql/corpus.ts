@@ -1,7 +1,8 @@
 /**
  * Valid PostgreSQL statements that stress the splitter's lexing rules, the separators put
- * between them, and a small deterministic random number generator for the generated tests.
+ * between them, and random files made of both (seeded: see ../helpers/random.ts).
  */
+import { pick } from '../helpers/random.ts'
 
 /** Each entry is one complete, valid statement without its semicolon. */
 export const STATEMENTS: readonly string[] = [
@@ -54,23 +55,6 @@ export const SEPARATORS: readonly string[] = [
   ';', ';\n', ';\r\n', ' ;\n\n', ';\t', ';;\n', '; ;', '\n;\n', ';\n-- c; \'$$\n', ';/* c; */',
   ';\n/* a /* b; */ ' + '*/\n', '; -- c\r', ';\r\n\r\n-- trailer\r\n',
 ]
-
-/** Mulberry32: a small, deterministic 32-bit generator, so failures can be replayed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-/** A random element of `items`. */
-export function pick<T>(next: () => number, items: readonly T[]): T {
-  return items[Math.floor(next() * items.length)] as T
-}
 
 /** A file of 1-8 random statements joined by random separators; some end without ";". */
 export function randomFile(next: () => number): string {

@@ -5,7 +5,8 @@ import * as assert from 'uvu/assert'
 import { SqlSyntaxError } from '../../src/errors.ts'
 import { lineColumnAt } from '../../src/sql/position.ts'
 import { splitStatementsWithOffsets } from '../../src/sql/split.ts'
-import { pick, random, randomFile } from './corpus.ts'
+import { pick, random } from '../helpers/random.ts'
+import { randomFile } from './corpus.ts'
 
 /** Fragments that open, close or confuse quotes, comments and bodies. */
 const STRAY: readonly string[] = [

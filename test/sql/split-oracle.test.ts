@@ -5,7 +5,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { loadModule, parseSync } from 'libpg-query'
 import { splitStatementsWithOffsets } from '../../src/sql/split.ts'
-import { randomFile, random, SEPARATORS, STATEMENTS } from './corpus.ts'
+import { random } from '../helpers/random.ts'
+import { randomFile, SEPARATORS, STATEMENTS } from './corpus.ts'
 
 interface Span { start: number; end: number }
 

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert'
 import { current, downgrade, history, SqlmigError, upgrade } from '../../mod.ts'
 import { openDatabase } from '../../src/db/open.ts'
 import { migrationFiles, type MigrationSpec, runCli, tempProject } from '../helpers/cli.ts'
-import { newTarget, targetKinds } from '../helpers/targets.ts'
+import { newTarget, scratchTarget, targetKinds } from '../helpers/targets.ts'
 
 const t = (rev: string, parents: string[], extra: Partial<MigrationSpec> = {}): MigrationSpec => ({
   revision: rev,
@@ -83,7 +83,9 @@ for (const kind of await targetKinds()) {
 
 test('upgrade with two heads refuses, merge joins them, upgrade heads applies every branch', async () => {
   const p = tempProject(migrationFiles([t('root', []), t('aaaa1111', ['root']), t('bbbb2222', ['root'])]))
-  const target = await newTarget('pglite')
+  // Graph behaviour and output through the CLI: a scratch database (the server when there is one);
+  // the same operations on PGlite run through the library in the first test.
+  const target = await scratchTarget()
   const cli = (...a: string[]) => runCli([...a, '--url', target.url], p.dir)
   try {
     let r = await cli('heads', '--json')
