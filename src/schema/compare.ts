@@ -23,7 +23,7 @@ function show(v: unknown): string {
 function fields(kind: string, name: string, a: Record<string, unknown>, b: Record<string, unknown>, out: Difference[], nested: Record<string, string> = {}): void {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)])
   for (const k of keys) {
-    if (IGNORED.has(k) && !((kind === 'table' || kind === 'owner and privileges') && k === 'columns')) continue
+    if (IGNORED.has(k) && !((kind === 'table' || kind === 'owner and privileges' || kind === 'foreign table') && k === 'columns')) continue
     if (nested[k]) {
       records(nested[k]!, name, (a[k] ?? {}) as Record<string, Record<string, unknown>>, (b[k] ?? {}) as Record<string, Record<string, unknown>>, out)
       continue
@@ -60,6 +60,15 @@ export function compareModels(a: SchemaModel, b: SchemaModel): Difference[] {
   records('collation', '', (a.collations ?? {}) as never, (b.collations ?? {}) as never, out)
   records('rule', '', (a.rules ?? {}) as never, (b.rules ?? {}) as never, out)
   records('event trigger', '', (a.eventTriggers ?? {}) as never, (b.eventTriggers ?? {}) as never, out)
+  records('publication', '', (a.publications ?? {}) as never, (b.publications ?? {}) as never, out)
+  records('foreign data wrapper', '', (a.foreignDataWrappers ?? {}) as never, (b.foreignDataWrappers ?? {}) as never, out)
+  records('foreign server', '', (a.foreignServers ?? {}) as never, (b.foreignServers ?? {}) as never, out)
+  records('user mapping', '', (a.userMappings ?? {}) as never, (b.userMappings ?? {}) as never, out)
+  records('foreign table', '', (a.foreignTables ?? {}) as never, (b.foreignTables ?? {}) as never, out)
+  records('text search dictionary', '', (a.tsDictionaries ?? {}) as never, (b.tsDictionaries ?? {}) as never, out)
+  records('text search configuration', '', (a.tsConfigurations ?? {}) as never, (b.tsConfigurations ?? {}) as never, out)
+  records('cast', '', (a.casts ?? {}) as never, (b.casts ?? {}) as never, out)
+  records('operator', '', (a.operators ?? {}) as never, (b.operators ?? {}) as never, out)
   records('owner and privileges', '', (a.security ?? {}) as never, (b.security ?? {}) as never, out)
   records('default privileges', '', (a.defaultPrivileges ?? {}) as never, (b.defaultPrivileges ?? {}) as never, out)
   records('view', '', a.views as never, b.views as never, out, { indexes: 'index', triggers: 'trigger' })

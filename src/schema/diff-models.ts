@@ -4,6 +4,7 @@
  */
 import { diffAggregates } from './diff/aggregates.ts'
 import type { Change } from './diff/change.ts'
+import { diffCasts } from './diff/casts.ts'
 import { diffCollations } from './diff/collations.ts'
 import { diffColumns } from './diff/columns.ts'
 import { diffComposites } from './diff/composites.ts'
@@ -11,14 +12,19 @@ import { diffConstraintsAndIndexes } from './diff/constraints.ts'
 import { buildContext } from './diff/context.ts'
 import { diffDefaultPrivileges } from './diff/default-privileges.ts'
 import { diffEventTriggers } from './diff/event-triggers.ts'
+import { diffForeignServers } from './diff/foreign-servers.ts'
+import { diffForeignTables } from './diff/foreign-tables.ts'
 import { diffFunctions } from './diff/functions.ts'
 import { diffInheritance, withoutInheritedColumns } from './diff/inheritance.ts'
+import { diffOperators } from './diff/operators.ts'
 import { diffPrivileges } from './diff/privileges.ts'
+import { diffPublications } from './diff/publications.ts'
 import { diffExtensions, diffSchemas } from './diff/schemas.ts'
 import { diffRanges } from './diff/ranges.ts'
 import { dropRecreatedTables, tablesToRecreate, withoutTables } from './diff/recreate-tables.ts'
 import { diffRules } from './diff/rules.ts'
 import { diffSequences } from './diff/sequences.ts'
+import { diffTextSearch } from './diff/text-search.ts'
 import { diffTables } from './diff/tables.ts'
 import { diffTriggersAndPolicies } from './diff/triggers.ts'
 import { diffDomains, diffEnums } from './diff/types.ts'
@@ -38,6 +44,7 @@ export function diffModels(from: SchemaModel, to: SchemaModel): Change[] {
     ...diffSchemas(ctx),
     ...diffExtensions(ctx),
     ...diffCollations(ctx),
+    ...diffTextSearch(ctx),
     ...diffEnums(ctx),
     ...diffDomains(ctx),
     ...diffComposites(ctx),
@@ -45,7 +52,11 @@ export function diffModels(from: SchemaModel, to: SchemaModel): Change[] {
     ...diffSequences(ctx),
     ...diffFunctions(ctx),
     ...diffAggregates(ctx),
+    ...diffCasts(ctx),
+    ...diffOperators(ctx),
+    ...diffForeignServers(ctx),
     ...diffTables(ctx),
+    ...diffForeignTables(ctx),
     ...diffInheritance(ctx),
     ...diffColumns(ctx),
     ...diffConstraintsAndIndexes(ctx),
@@ -53,6 +64,7 @@ export function diffModels(from: SchemaModel, to: SchemaModel): Change[] {
     ...diffTriggersAndPolicies(ctx),
     ...diffRules(ctx),
     ...diffEventTriggers(ctx),
+    ...diffPublications(ctx),
     ...diffPrivileges(ctx),
     ...diffDefaultPrivileges(ctx),
   ]

@@ -10,6 +10,11 @@ import * as Q from './catalog-queries.ts'
 import { AGGREGATES_SQL } from './catalog-aggregates.ts'
 import { COLLATIONS_SQL } from './catalog-collations.ts'
 import { RANGES_SQL } from './catalog-ranges.ts'
+import { FOREIGN_DATA_WRAPPERS_SQL, FOREIGN_SERVERS_SQL, FOREIGN_TABLES_SQL, USER_MAPPINGS_SQL } from './catalog-foreign.ts'
+import { TS_CONFIGURATIONS_SQL, TS_DICTIONARIES_SQL } from './catalog-text-search.ts'
+import { CASTS_SQL } from './catalog-casts.ts'
+import { OPERATORS_SQL } from './catalog-operators.ts'
+import { publicationsSql } from './catalog-publications.ts'
 import { EVENT_TRIGGERS_SQL, RULES_SQL } from './catalog-rules.ts'
 import { ACL_BASELINES_SQL, DEFAULT_PRIVILEGES_SQL, SECURITY_SQL } from './catalog-security.ts'
 import { emptyModel, type ColumnInfo, type ConstraintInfo, type IndexInfo, type PolicyInfo, type SchemaModel, type TriggerInfo } from './model.ts'
@@ -41,8 +46,11 @@ const QUERIES = {
   constraints: Q.CONSTRAINTS_SQL, indexes: Q.INDEXES_SQL, triggers: Q.TRIGGERS_SQL, policies: Q.POLICIES_SQL,
   functions: Q.FUNCTIONS_SQL, security: SECURITY_SQL, aclBaselines: ACL_BASELINES_SQL, defaultPrivileges: DEFAULT_PRIVILEGES_SQL,
   ranges: RANGES_SQL, aggregates: AGGREGATES_SQL, collations: COLLATIONS_SQL,
-  rules: RULES_SQL, eventTriggers: EVENT_TRIGGERS_SQL,
-}
+  rules: RULES_SQL, eventTriggers: EVENT_TRIGGERS_SQL, publications: publicationsSql,
+  foreignDataWrappers: FOREIGN_DATA_WRAPPERS_SQL, foreignServers: FOREIGN_SERVERS_SQL, userMappings: USER_MAPPINGS_SQL, foreignTables: FOREIGN_TABLES_SQL,
+  tsDictionaries: TS_DICTIONARIES_SQL, tsConfigurations: TS_CONFIGURATIONS_SQL,
+  casts: CASTS_SQL, operators: OPERATORS_SQL,
+} satisfies Record<string, string | ((version: number) => string)>
 
 type Rows = Record<keyof typeof QUERIES, Row[]>
 
@@ -50,9 +58,13 @@ type Rows = Record<keyof typeof QUERIES, Row[]>
  * Runs every catalog query as one statement (one round trip; on PGlite it also halves the CPU
  * time) and returns each result as plain JSON rows (the same shape on every driver).
  */
-async function readCatalog(db: Database, options: IntrospectOptions): Promise<Rows> {
+async function readCatalog(db: Database, options: IntrospectOptions, version: number): Promise<Rows> {
   const names = Object.keys(QUERIES) as (keyof typeof QUERIES)[]
-  const parts = names.map((k) => `(select coalesce(json_agg(x), '[]')::text from (${prepare(QUERIES[k], options)}) x) as "${k}"`)
+  const text = (k: keyof typeof QUERIES): string => {
+    const q: string | ((version: number) => string) = QUERIES[k]
+    return typeof q === 'string' ? q : q(version)
+  }
+  const parts = names.map((k) => `(select coalesce(json_agg(x), '[]')::text from (${prepare(text(k), options)}) x) as "${k}"`)
   const [row] = await db.query<Record<string, string>>(`select ${parts.join(',\n')}`)
   return Object.fromEntries(names.map((k) => [k, JSON.parse(row?.[k] ?? '[]') as Row[]])) as Rows
 }
@@ -61,10 +73,10 @@ async function readCatalog(db: Database, options: IntrospectOptions): Promise<Ro
 export async function introspect(db: Database, options: IntrospectOptions = {}): Promise<SchemaModel> {
   // JIT off: the one big catalog statement's cost estimate crosses jit_above_cost, and compiling
   // it takes far longer than running it.
-  const [saved] = await db.query<{ p: string; j: string }>(
-    `select current_setting('search_path') as p, current_setting('jit') as j, set_config('search_path', '', false) as s, set_config('jit', 'off', false) as k`)
+  const [saved] = await db.query<{ p: string; j: string; v: string }>(
+    `select current_setting('search_path') as p, current_setting('jit') as j, current_setting('server_version_num') as v, set_config('search_path', '', false) as s, set_config('jit', 'off', false) as k`)
   try {
-    return readModel(await readCatalog(db, options))
+    return readModel(await readCatalog(db, options, Number(saved?.v ?? 0)))
   } finally {
     await db.query(`select set_config('search_path', $1, false), set_config('jit', $2, false)`, [saved?.p ?? '', saved?.j ?? 'on'])
   }
@@ -172,6 +184,24 @@ function readModel(rows: Rows): SchemaModel {
   for (const r of rows.rules) rules[`${r.rel}.${r.name}`] = { table: r.rel, name: r.name, definition: r.definition, enabled: r.enabled, comment: r.comment }
   const eventTriggers: NonNullable<SchemaModel['eventTriggers']> = (m.eventTriggers = {})
   for (const r of rows.eventTriggers) eventTriggers[r.name] = r as never
+  const publications: NonNullable<SchemaModel['publications']> = (m.publications = {})
+  for (const r of rows.publications) publications[r.name] = r as never
+  const fdws: NonNullable<SchemaModel['foreignDataWrappers']> = (m.foreignDataWrappers = {})
+  for (const r of rows.foreignDataWrappers) fdws[r.name] = r as never
+  const servers: NonNullable<SchemaModel['foreignServers']> = (m.foreignServers = {})
+  for (const r of rows.foreignServers) servers[r.name] = r as never
+  const mappings: NonNullable<SchemaModel['userMappings']> = (m.userMappings = {})
+  for (const r of rows.userMappings) mappings[`${r.user} ${r.server}`] = r as never
+  const foreignTables: NonNullable<SchemaModel['foreignTables']> = (m.foreignTables = {})
+  for (const r of rows.foreignTables) foreignTables[`${r.schema}.${r.name}`] = r as never
+  const dictionaries: NonNullable<SchemaModel['tsDictionaries']> = (m.tsDictionaries = {})
+  for (const r of rows.tsDictionaries) dictionaries[`${r.schema}.${r.name}`] = r as never
+  const configurations: NonNullable<SchemaModel['tsConfigurations']> = (m.tsConfigurations = {})
+  for (const r of rows.tsConfigurations) configurations[`${r.schema}.${r.name}`] = r as never
+  const casts: NonNullable<SchemaModel['casts']> = (m.casts = {})
+  for (const r of rows.casts) casts[`(${r.source} AS ${r.target})`] = r as never
+  const operators: NonNullable<SchemaModel['operators']> = (m.operators = {})
+  for (const { key, ...r } of rows.operators) operators[key] = r as never
   const security: NonNullable<SchemaModel['security']> = (m.security = {})
   const defaults: NonNullable<SchemaModel['defaultPrivileges']> = (m.defaultPrivileges = {})
   const baselines = new Map<string, string[]>(rows.aclBaselines.map((r) => [r.kind, r.baseline]))

@@ -8,6 +8,10 @@
  * functions the key adds the identity arguments (`public.f(integer, text)`).
  */
 
+import type { PublicationTable, PublicationInfo, CastInfo, OperatorInfo, TsDictionaryInfo, TsConfigurationInfo, GenericOption, ForeignDataWrapperInfo, ForeignServerInfo, UserMappingInfo, ForeignColumnInfo, ForeignTableInfo } from './model-objects.ts'
+
+export type { PublicationTable, PublicationInfo, CastInfo, OperatorInfo, TsDictionaryInfo, TsConfigurationInfo, GenericOption, ForeignDataWrapperInfo, ForeignServerInfo, UserMappingInfo, ForeignColumnInfo, ForeignTableInfo } from './model-objects.ts'
+
 export interface SchemaModel {
   schemas: Record<string, SchemaInfo>
   extensions: Record<string, ExtensionInfo>
@@ -24,6 +28,24 @@ export interface SchemaModel {
   rules?: Record<string, RuleInfo>
   /** Event triggers (database-wide), keyed by quoted name. */
   eventTriggers?: Record<string, EventTriggerInfo>
+  /** Publications (database-wide), keyed by quoted name. */
+  publications?: Record<string, PublicationInfo>
+  /** Foreign data wrappers not made by an extension, keyed by quoted name. */
+  foreignDataWrappers?: Record<string, ForeignDataWrapperInfo>
+  /** Foreign servers, keyed by quoted name. */
+  foreignServers?: Record<string, ForeignServerInfo>
+  /** User mappings, keyed `user server` (user PUBLIC, CURRENT_USER or a quoted role). */
+  userMappings?: Record<string, UserMappingInfo>
+  /** Foreign tables, keyed like tables. */
+  foreignTables?: Record<string, ForeignTableInfo>
+  /** Text search dictionaries, keyed `schema.name`. */
+  tsDictionaries?: Record<string, TsDictionaryInfo>
+  /** Text search configurations, keyed `schema.name`. */
+  tsConfigurations?: Record<string, TsConfigurationInfo>
+  /** User-defined casts, keyed `(source AS target)`. */
+  casts?: Record<string, CastInfo>
+  /** Operators, keyed `schema.op(left, right)` (NONE for a prefix operator's left). */
+  operators?: Record<string, OperatorInfo>
   /** Aggregates, keyed like functions: `schema.name(argument types)`. */
   aggregates?: Record<string, AggregateInfo>
   /** Owner and privileges of every object above that has them, keyed `TABLE public.t`, `SCHEMA app`... */

@@ -18,7 +18,8 @@ export function omitVersionTable(model: SchemaModel, name: { schema: string; tab
   delete m.tables[key]
   delete m.security![`TABLE ${key}`]
   const inSchema = (r: Record<string, { schema: string }>) => Object.values(r).some((o) => o.schema === schema)
-  const used = [m.tables, m.views, m.sequences, m.functions, m.enums, m.domains, m.composites].some((r) => inSchema(r as Record<string, { schema: string }>))
+  const kinds = [m.tables, m.views, m.sequences, m.functions, m.enums, m.domains, m.composites, m.ranges, m.collations, m.aggregates, m.foreignTables, m.tsDictionaries, m.tsConfigurations, m.operators]
+  const used = kinds.some((r) => inSchema((r ?? {}) as Record<string, { schema: string }>))
   if (!declared.schemas[schema] && !used) {
     delete m.schemas[schema]
     delete m.security![`SCHEMA ${schema}`]

@@ -47,6 +47,9 @@ DO $$ DECLARE r record; BEGIN
     EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s GRANT ALL ON TYPES TO %s, PUBLIC', r.role, r.role);
     EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s GRANT ALL ON SCHEMAS TO %s', r.role, r.role);
   END LOOP;
+  -- Publications and foreign data wrappers are not in a schema.
+  FOR r IN SELECT pubname FROM pg_publication LOOP EXECUTE format('DROP PUBLICATION %I', r.pubname); END LOOP;
+  FOR r IN SELECT fdwname FROM pg_foreign_data_wrapper LOOP EXECUTE format('DROP FOREIGN DATA WRAPPER %I CASCADE', r.fdwname); END LOOP;
   FOR r IN SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
     EXECUTE format('DROP SCHEMA %I CASCADE', r.nspname);
   END LOOP;

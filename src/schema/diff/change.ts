@@ -9,6 +9,8 @@ export type ObjectKind =
   | 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table' | 'column' | 'constraint'
   | 'index' | 'view' | 'materialized view' | 'function' | 'procedure' | 'trigger' | 'policy'
   | 'row security' | 'comment' | 'composite type' | 'privileges' | 'default privileges' | 'range type' | 'aggregate' | 'collation' | 'rule' | 'event trigger'
+  | 'publication' | 'foreign data wrapper' | 'foreign server' | 'user mapping' | 'foreign table'
+  | 'text search dictionary' | 'text search configuration' | 'cast' | 'operator'
 
 export type ChangeAction = 'add' | 'remove' | 'change'
 

@@ -3,7 +3,8 @@
  * their dependents, which enums are rebuilt, which functions must be dropped and re-created,
  * and (as a closure) which views must be dropped and re-created around all that.
  */
-import type { ColumnInfo, FunctionInfo, SchemaModel, ViewInfo } from '../model.ts'
+import type { ColumnInfo, FunctionInfo, OperatorInfo, SchemaModel, ViewInfo } from '../model.ts'
+import { foreignTablesGone } from './foreign-tables.ts'
 
 export interface DiffContext {
   from: SchemaModel
@@ -61,6 +62,15 @@ export function mentions(text: string | null | undefined, name: string): boolean
     at = text.indexOf(name, at + 1)
   }
   return false
+}
+
+/**
+ * True when a table that goes away uses the operator (a check or an index deparses it as
+ * `OPERATOR(schema.op)`): the operator, and its function, must then outlive the table.
+ */
+export function operatorOutlivesTable(ctx: DiffContext, o: OperatorInfo): boolean {
+  const text = `OPERATOR(${o.schema}.${o.name})`
+  return [...ctx.droppedTables].some((t) => JSON.stringify(ctx.from.tables[t]).includes(text))
 }
 
 function newValueUsed(to: SchemaModel, key: string, added: string[]): boolean {
@@ -161,6 +171,7 @@ function viewsToRecreate(ctx: DiffContext): Set<string> {
   for (const k of ctx.changedColumns.keys()) gone.add(k)
   for (const k of ctx.droppedTables) gone.add(k)
   for (const k of ctx.recreatedTables) gone.add(k)
+  for (const k of foreignTablesGone(from, to)) gone.add(k)
   // Closure: a view over something dropped or changed goes too.
   let grew = true
   while (grew) {

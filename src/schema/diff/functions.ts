@@ -6,7 +6,7 @@
  */
 import type { FunctionInfo } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
-import { functionCallText, type DiffContext } from './context.ts'
+import { functionCallText, operatorOutlivesTable, type DiffContext } from './context.ts'
 import { commentOn, pairs } from './sql-text.ts'
 
 function word(f: FunctionInfo): 'FUNCTION' | 'PROCEDURE' {
@@ -17,7 +17,8 @@ function kindOf(f: FunctionInfo): 'function' | 'procedure' {
   return f.kind === 'p' ? 'procedure' : 'function'
 }
 
-function createPhase(ctx: DiffContext, f: FunctionInfo): number {
+/** When a function is created: with the functions, or after the tables or views its signature uses. */
+export function createPhase(ctx: DiffContext, f: FunctionInfo): number {
   if (f.usesTypes.some((t) => ctx.to.views[t])) return PHASE.createView + 5
   if (f.usesTypes.length > 0) return PHASE.createLateFunction
   return PHASE.createFunction
@@ -39,7 +40,8 @@ export function diffFunctions(ctx: DiffContext): Change[] {
     const call = functionCallText(f)
     const late = [...ctx.droppedTables].some((t) => JSON.stringify(ctx.from.tables[t]).includes(call)) ||
       Object.values(ctx.from.domains).some((d) => JSON.stringify(d).includes(call)) ||
-      Object.values(ctx.from.ranges ?? {}).some((r) => [r.subtypeDiff, r.canonical].includes(`${f.schema}.${f.name}`))
+      Object.values(ctx.from.ranges ?? {}).some((r) => [r.subtypeDiff, r.canonical].includes(`${f.schema}.${f.name}`)) ||
+      Object.values(ctx.from.operators ?? {}).some((o) => o.function === `${f.schema}.${f.name}` && !ctx.to.operators?.[`${o.schema}.${o.name}(${o.left ?? 'NONE'}, ${o.right})`] && operatorOutlivesTable(ctx, o))
     out.push({ kind: kindOf(f), action: 'remove', name: key, detected: detectedLine('remove', kindOf(f), key), sql: [`DROP ${word(f)} ${key}`], phase: late ? PHASE.dropFunction : PHASE.dropChangedFunction })
   }
   for (const [key, a, b] of both) {
