@@ -1,5 +1,6 @@
 /** `sqlmig downgrade <target>`: undo migrations down to a revision (it stays applied), base, or -N. */
 import { planDowngrade } from '../graph/plan.ts'
+import { parseTarget, resolveTarget } from '../graph/resolve.ts'
 import { migrate, type MigrateOptions, type MigrateResult, migrateScript, type ScriptOptions } from './migrate.ts'
 import { appliedUpTo } from './upgrade.ts'
 
@@ -10,7 +11,11 @@ export interface DowngradeOptions extends MigrateOptions {
 
 /** Undoes applied migrations down to the target, in the reverse of the order they were applied. */
 export async function downgrade(options: DowngradeOptions): Promise<MigrateResult> {
-  return await migrate({ options, planSteps: (project, applied) => planDowngrade(project.graph, applied, options.revision) })
+  return await migrate({
+    options,
+    planSteps: (project, applied) => planDowngrade(project.graph, applied, options.revision),
+    precheck: (project) => void resolveTarget(project.graph, parseTarget(options.revision, 'down')),
+  })
 }
 
 /** The SQL `downgrade` would run (`--sql`); with `from`, no database is contacted. */

@@ -63,6 +63,8 @@ export function afterSteps(project: Project, before: AppliedRecord[], steps: Run
 export interface MigrateRequest {
   options: MigrateOptions
   planSteps: (project: Project, applied: GraphApplied[]) => RunStep[]
+  /** Checks of the request against the files alone (e.g. that the target exists), made before the database is opened. */
+  precheck?: (project: Project) => void
   recordOnly?: boolean
   checkFiles?: boolean
 }
@@ -110,7 +112,7 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
       dryRun: result.dryRun,
       database: db.description,
     }
-  })
+  }, {}, req.precheck)
 }
 
 /**

@@ -70,13 +70,20 @@ export async function withDatabase<T>(
 /**
  * openProject, then withDatabase, with the two overlapped on a server: the connection is
  * opened while the files are read (its round trips would otherwise be idle time). On PGlite
- * the files come first, so that invalid files never create or load an embedded database.
- * File problems win over connection problems, as when done one after the other.
+ * the files come first, so that invalid files (or a target no file defines) never create or
+ * load an embedded database. File problems win over connection problems.
  */
-export async function withProjectDatabase<T>(options: CommonOptions, fn: (project: Project, db: Database) => Promise<T>, open: OpenOptions = {}): Promise<T> {
+export async function withProjectDatabase<T>(
+  options: CommonOptions,
+  fn: (project: Project, db: Database) => Promise<T>,
+  open: OpenOptions = {},
+  /** Checks that need only the files (a target that names no revision): they fail before the database is used. */
+  precheck?: (project: Project) => void,
+): Promise<T> {
   const config = loadConfig(options)
   if (isPgliteUrl(config.url)) {
     const project = projectOf(config, loadScripts(nodeFileSource, config.dir))
+    precheck?.(project)
     return await withDatabase(config, options, (db) => fn(project, db), open)
   }
   const opening = openDatabase(config.url, { kysely: false, arrays: false, ...open })
@@ -85,6 +92,7 @@ export async function withProjectDatabase<T>(options: CommonOptions, fn: (projec
   let project: Project
   try {
     project = projectOf(config, await loadScriptsInterleaved(nodeFileSource, config.dir))
+    precheck?.(project)
   } catch (error) {
     opening.then((db) => db.close(), () => {})
     throw error

@@ -1,6 +1,6 @@
 /** `sqlmig upgrade [target]`: apply migrations up to head, a revision, heads, or +N. */
 import { planUpgrade } from '../graph/plan.ts'
-import { resolveRevision } from '../graph/resolve.ts'
+import { parseTarget, resolveRevision, resolveTarget } from '../graph/resolve.ts'
 import type { BackupResult } from './backup.ts'
 import { migrate, type MigrateOptions, type MigrateResult, migrateScript, type ScriptOptions } from './migrate.ts'
 import type { Project } from './project.ts'
@@ -24,7 +24,11 @@ export async function upgrade(options: UpgradeOptions = {}): Promise<UpgradeResu
   const saved = options.backup !== undefined && !options.dryRun
     ? await (await import('./backup.ts')).backupIfPending({ ...options, folder: options.backup, revision: target })
     : undefined
-  const result = await migrate({ options, planSteps: (project, applied) => planUpgrade(project.graph, applied, target) })
+  const result = await migrate({
+    options,
+    planSteps: (project, applied) => planUpgrade(project.graph, applied, target),
+    precheck: (project) => void resolveTarget(project.graph, parseTarget(target, 'up')),
+  })
   return saved ? { ...result, backup: saved } : result
 }
 

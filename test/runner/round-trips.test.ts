@@ -5,7 +5,10 @@
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { current, SqlmigError, upgrade } from '../../mod.ts'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { current, downgrade, SqlmigError, upgrade } from '../../mod.ts'
+import { RevisionError } from '../../src/errors.ts'
 import { openDatabase } from '../../src/db/open.ts'
 import { lockKey } from '../../src/runner/lock.ts'
 import { chain, migrationFiles, tempProject } from '../helpers/cli.ts'
@@ -74,6 +77,22 @@ for (const kind of kinds) {
     })
   }
 }
+
+test('a target no file defines is refused before the database is opened (the embedded one is not even created)', async () => {
+  const p = tempProject(migrationFiles(ABC))
+  try {
+    const url = `pglite:${join(p.dir, 'never')}`
+    const up = await rejection(upgrade({ url, cwd: p.dir, revision: 'nope' }))
+    assert.instance(up, RevisionError)
+    assert.is((up as RevisionError).code, 'UNKNOWN_REVISION')
+    const down = await rejection(downgrade({ url, cwd: p.dir, revision: 'aaaaaaaaaaa1+7' }))
+    assert.instance(down, RevisionError)
+    assert.is((down as RevisionError).code, 'RELATIVE_OUT_OF_RANGE')
+    assert.not.ok(existsSync(join(p.dir, 'never')), 'no PGlite data directory was created')
+  } finally {
+    p.cleanup()
+  }
+})
 
 if (kinds.includes('postgres')) {
   test('postgres: with nothing pending, upgrade() returns without waiting for a held lock; with something pending it waits', async () => {
