@@ -33,6 +33,8 @@ if (await serverAvailable()) {
       run.child.kill('SIGINT')
       const r = await run.done
       assert.is(r.code, 130, r.stderr)
+      // Exited by itself with that code after handling the signal, not killed by it.
+      assert.is(r.signal, null)
       assert.ok(r.ms < 50_000, 'did not wait for the 60 s statement')
       assert.match(r.stderr, 'Received SIGINT: cancelling the running statement and rolling back')
       assert.match(r.stderr, /error: \S+0002_g0000000002\.up\.sql:\d+:1: Interrupted by SIGINT: the unfinished transaction was rolled back and the migration lock released/)
@@ -58,6 +60,8 @@ if (await serverAvailable()) {
       run.child.kill('SIGTERM')
       const r = await run.done
       assert.is(r.code, 143, r.stderr)
+      // Exited by itself with that code after handling the signal, not killed by it.
+      assert.is(r.signal, null)
       assert.match(r.stderr, 'Interrupted by SIGTERM: the unfinished transaction was rolled back and the migration lock released')
       assert.match(r.stderr, 'Committed before the interruption and still applied: g0000000001 (up)')
       await waitAlone(sql)
@@ -85,6 +89,8 @@ if (await serverAvailable()) {
       run.child.kill('SIGTERM')
       const r = await run.done
       assert.is(r.code, 143, r.stderr)
+      // Exited by itself with that code after handling the signal, not killed by it.
+      assert.is(r.signal, null)
       assert.match(r.stderr, 'Interrupted by SIGTERM')
       assert.match(r.stderr, /Statements that ran and stay applied \(1\):\n\s+line 6: create table x \(id int\)/)
       assert.match(r.stderr, 'Statement that failed: line 7: select pg_sleep(60)')
@@ -114,6 +120,8 @@ test('pglite: SIGINT stops after the current statement, rolls back and exits 130
     run.child.kill('SIGINT')
     const r = await run.done
     assert.is(r.code, 130, r.stderr)
+    // Exited by itself with that code after handling the signal, not killed by it.
+    assert.is(r.signal, null)
     assert.match(r.stderr, 'Interrupted by SIGINT: the unfinished transaction was rolled back')
     assert.equal((await current({ url: t.url, cwd: p.dir })).current, [])
   } finally {
