@@ -8,7 +8,7 @@
  * functions the key adds the identity arguments (`public.f(integer, text)`).
  */
 
-import type { PublicationTable, PublicationInfo, CastInfo, OperatorInfo, TsDictionaryInfo, TsConfigurationInfo, GenericOption, ForeignDataWrapperInfo, ForeignServerInfo, UserMappingInfo, ForeignColumnInfo, ForeignTableInfo } from './model-objects.ts'
+import type { PublicationInfo, CastInfo, OperatorInfo, TsDictionaryInfo, TsConfigurationInfo, ForeignDataWrapperInfo, ForeignServerInfo, UserMappingInfo, ForeignTableInfo } from './model-objects.ts'
 
 export type { PublicationTable, PublicationInfo, CastInfo, OperatorInfo, TsDictionaryInfo, TsConfigurationInfo, GenericOption, ForeignDataWrapperInfo, ForeignServerInfo, UserMappingInfo, ForeignColumnInfo, ForeignTableInfo } from './model-objects.ts'
 
