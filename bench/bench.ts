@@ -108,7 +108,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       for (let run = 1; run <= o.runs; run++) {
         for (const target of o.targets) {
           o.log(`${target} N=${n} run ${run}/${o.runs}`)
-          if (target === 'server') runServer(o, project, hasPsql, peers, (...a) => add('server', n, ...a))
+          if (target === 'server') runServer(o, project, hasPsql, peers, run, (...a) => add('server', n, ...a))
           else runPglite(project, template, join(root, `pglite-${n}-${run}`), (...a) => add('pglite', n, ...a))
         }
       }
@@ -147,10 +147,13 @@ function expectCurrent(out: RunOutput, n: number): void {
   if (current.length !== 1 || current[0] !== revisionOf(n)) throw new Error(`expected current ${revisionOf(n)}, got ${JSON.stringify(current)}`)
 }
 
-function runServer(o: BenchOptions, p: BenchProject, hasPsql: boolean, peers: Peers | undefined, add: Add): void {
+function runServer(o: BenchOptions, p: BenchProject, hasPsql: boolean, peers: Peers | undefined, run: number, add: Add): void {
   const withDb = (fn: (url: string) => void) => {
     const name = `sqlmig_bench_${process.pid}_${Date.now().toString(36)}`
     admin(o.serverUrl, `create database ${name}`)
+    // Start every cell from a clean checkpoint: the WAL of the previous cell (thousands of new
+    // tables) would otherwise be flushed in the middle of this one, by whichever tool runs next.
+    settle(o.serverUrl)
     try {
       fn(urlFor(o.serverUrl, name))
     } finally {
@@ -160,27 +163,34 @@ function runServer(o: BenchOptions, p: BenchProject, hasPsql: boolean, peers: Pe
   const psql = (url: string, args: string[]) => runMeasured('psql', ['-X', '-q', '-o', '/dev/null', '-v', 'ON_ERROR_STOP=1', ...args, url])
   const up1 = fitsOneTransaction(p.n, 'up')
   const down1 = fitsOneTransaction(p.n, 'down')
+  // Each cell is a fresh database; the cells run in a different order each run (rotated by the
+  // run number), so that no tool always follows the same one: the server's background work
+  // after a cell (a dropped database with thousands of files) must not weigh on one tool only.
+  const cells: Array<() => void> = []
   if (hasPsql) {
     if (up1) {
-      withDb((url) => {
+      cells.push(() => withDb((url) => {
         add('upgrade', LABELS.psqlOne, sample(psql(url, ['-1', '-f', p.allUp])))
+        settle(o.serverUrl)
         if (down1) add('downgrade', LABELS.psqlDown, sample(psql(url, ['-1', '-f', p.allDown])))
-      })
+      }))
     }
     if (!o.quick || !up1) {
-      withDb((url) => {
+      cells.push(() => withDb((url) => {
         add('upgrade', LABELS.psqlEach, sample(psql(url, ['-f', p.commitEach])))
+        settle(o.serverUrl)
         add('downgrade', LABELS.psqlDownEach, sample(psql(url, ['-f', p.downCommitEach])))
-      })
+      }))
     }
   }
   if (!o.quick || !up1) {
-    withDb((url) => {
+    cells.push(() => withDb((url) => {
       add('upgrade', LABELS.upgradeEach, sample(sqlmig(['upgrade', '--transaction', 'per-migration', '--url', url], p.sqlmig)), LABELS.psqlEach)
+      settle(o.serverUrl)
       add('downgrade', LABELS.downgradeEach, sample(sqlmig(['downgrade', 'base', '--transaction', 'per-migration', '--url', url], p.sqlmig)), LABELS.psqlDownEach)
-    })
+    }))
   }
-  withDb((url) => {
+  cells.push(() => withDb((url) => {
     add('upgrade', up1 ? LABELS.upgrade : LABELS.upgradeEach, sample(sqlmig(['upgrade', ...(up1 ? [] : ['--transaction', 'per-migration']), '--url', url], p.sqlmig)), up1 ? LABELS.psqlOne : LABELS.psqlEach)
     add('read', LABELS.nodeFloor, sample(runMeasured(NODE, ['-e', '0'])), LABELS.queryFloor)
     add('read', LABELS.queryFloor, sample(runMeasured(NODE, [ONE_QUERY_CHILD, url])))
@@ -189,20 +199,23 @@ function runServer(o: BenchOptions, p: BenchProject, hasPsql: boolean, peers: Pe
     add('read', LABELS.current, sample(cur), LABELS.queryFloor)
     add('read', LABELS.history, sample(sqlmig(['history', '--url', url], p.sqlmig)), LABELS.queryFloor)
     library(url, p, add)
+    settle(o.serverUrl)
     if (down1) add('downgrade', LABELS.downgrade, sample(sqlmig(['downgrade', 'base', '--url', url], p.sqlmig)), LABELS.psqlDown)
-  })
+  }))
   if (peers) {
-    withDb((url) => {
+    cells.push(() => withDb((url) => {
       const dbmate = (cmd: string) => runMeasured(peers.dbmate, ['--url', `${url}?sslmode=disable`, '--migrations-dir', p.dbmate, '--no-dump-schema', cmd])
       add('upgrade', LABELS.dbmate, sample(dbmate('up')), up1 ? LABELS.psqlOne : LABELS.psqlEach)
       add('read', LABELS.dbmateStatus, sample(dbmate('status')), LABELS.queryFloor)
-    })
-    withDb((url) => {
+    }))
+    cells.push(() => withDb((url) => {
       // node-pg-migrate runs everything in one transaction by default; per migration when that cannot fit.
       const r = runMeasured(peers.nodePgMigrate, ['up', '-m', p.pgm, '--no-verbose', ...(up1 ? [] : ['--no-single-transaction'])], { env: { DATABASE_URL: url } })
       add('upgrade', up1 ? LABELS.pgm : `${LABELS.pgm} --no-single-transaction`, sample(r), up1 ? LABELS.psqlOne : LABELS.psqlEach)
-    })
+    }))
   }
+  const shift = (run - 1) % cells.length
+  for (const cell of [...cells.slice(shift), ...cells.slice(0, shift)]) cell()
 }
 
 function runPglite(p: BenchProject, template: string, dir: string, add: Add): void {
@@ -238,6 +251,11 @@ function library(url: string, p: BenchProject, add: Add): void {
   add('library', LABELS.libImport, { ms: t.importMs, rssKb: undefined })
   add('library', LABELS.libFirst, { ms: t.firstMs, rssKb: r.rssKb }, undefined, 'in-process; RSS is the whole process')
   add('library', LABELS.libSecond, { ms: t.secondMs, rssKb: undefined })
+}
+
+/** CHECKPOINT (needs superuser or pg_checkpoint; skipped quietly without). */
+function settle(url: string): void {
+  spawnSync('psql', ['-X', '-q', '-c', 'checkpoint', url], { encoding: 'utf8' })
 }
 
 function admin(url: string, sql: string): void {
