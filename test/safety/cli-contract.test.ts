@@ -7,6 +7,7 @@
  *  - version table and schema names with quotes, spaces and mixed case work, and messages with
  *    quotes and non-ASCII text are stored and shown intact.
  */
+import process from 'node:process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'uvu'
@@ -19,7 +20,8 @@ import { connect, quoteIdent } from './helpers.ts'
 
 const PASSWORD = 'S3cr3t-Pa55'
 const ODD_PASSWORD = 'Sp3c!al@p#ss/w:rd'
-const ROLE = 'sqlmig_secret_user'
+// One role per process, dropped at the end: the server is shared by parallel runs, and tests leave nothing behind.
+const ROLE = `sqlmig_secret_user_${process.pid}`
 
 const MESSAGE = `It's "quoted" — naïve café ✓ 日本語`
 const SPECS = chain([
@@ -112,6 +114,7 @@ if (await serverAvailable()) {
       await holder.end()
       for (const p of [good, bad, invalid, configured, empty]) p.cleanup()
       await t.cleanup()
+      await adminExec(`drop role if exists ${ROLE}`)
     }
   })
 
