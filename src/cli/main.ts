@@ -13,35 +13,29 @@ import { createInterrupts } from './interrupts.ts'
 import { VERSION } from '../version.ts'
 import { errorJson, renderCurrent, renderError, renderEvent, renderHeads, renderHistory, renderMigrate, renderShow } from './render-text.ts'
 
-/**
- * Every command module loads when its command runs: Node 20 pays ~1.5 ms per ES module at start,
- * so `sqlmig current` loads the ~20 it needs, not the ~50 of all commands, and the schema
- * differ, pg_dump/pg_restore and the verifier load only for the commands that use them.
- */
-function lazy<A extends unknown[], R>(load: () => Promise<(...args: A) => R>): (...args: A) => Promise<Awaited<R>> {
-  return async (...args: A): Promise<Awaited<R>> => await (await load())(...args)
-}
-const branches = lazy(async () => (await import('../commands/branches.ts')).branches)
-const current = lazy(async () => (await import('../commands/current.ts')).current)
-const downgrade = lazy(async () => (await import('../commands/downgrade.ts')).downgrade)
-const downgradeSql = lazy(async () => (await import('../commands/downgrade.ts')).downgradeSql)
-const heads = lazy(async () => (await import('../commands/heads.ts')).heads)
-const history = lazy(async () => (await import('../commands/history.ts')).history)
-const init = lazy(async () => (await import('../commands/init.ts')).init)
-const merge = lazy(async () => (await import('../commands/merge.ts')).merge)
-const show = lazy(async () => (await import('../commands/show.ts')).show)
-const stamp = lazy(async () => (await import('../commands/stamp.ts')).stamp)
-const upgrade = lazy(async () => (await import('../commands/upgrade.ts')).upgrade)
-const upgradeSql = lazy(async () => (await import('../commands/upgrade.ts')).upgradeSql)
-const check = lazy(async () => (await import('../commands/autogen.ts')).check)
-const diff = lazy(async () => (await import('../commands/autogen.ts')).diff)
-const create = lazy(async () => (await import('../commands/create.ts')).create)
-const backup = lazy(async () => (await import('../commands/backup.ts')).backup)
-const rehearse = lazy(async () => (await import('../commands/rehearse.ts')).rehearse)
-const verify = lazy(async () => (await import('../commands/verify.ts')).verify)
-const team = async () => await import('./render-team.ts')
-const autogenText = async () => await import('./render-autogen.ts')
-const rehearseText = async () => await import('./render-rehearse.ts')
+import {
+  branches,
+  current,
+  downgrade,
+  downgradeSql,
+  heads,
+  history,
+  init,
+  merge,
+  show,
+  stamp,
+  upgrade,
+  upgradeSql,
+  check,
+  diff,
+  create,
+  backup,
+  rehearse,
+  verify,
+  team,
+  autogenText,
+  rehearseText,
+} from './lazy-commands.ts'
 
 /** Where the CLI writes; tests may pass their own. */
 export interface CliIO {

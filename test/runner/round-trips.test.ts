@@ -12,6 +12,7 @@ import { RevisionError } from '../../src/errors.ts'
 import { openDatabase } from '../../src/db/open.ts'
 import { lockKey } from '../../src/runner/lock.ts'
 import { chain, migrationFiles, tempProject } from '../helpers/cli.ts'
+import { rejection } from '../helpers/rejection.ts'
 import { newTarget, targetKinds } from '../helpers/targets.ts'
 
 const ABC = chain([
@@ -37,15 +38,6 @@ async function exec(url: string, sql: string): Promise<void> {
   } finally {
     await db.close()
   }
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p
-  } catch (e) {
-    return e
-  }
-  throw new Error('expected a rejection')
 }
 
 const kinds = await targetKinds()

@@ -5,6 +5,7 @@ import { current, downgrade, history, MigrationFailedError, upgrade } from '../.
 import { openDatabase } from '../../src/db/open.ts'
 import { InvalidMigrationError, RevisionError, StateError } from '../../src/errors.ts'
 import { chain, migrationFiles, tempProject } from '../helpers/cli.ts'
+import { rejection as thrown } from '../helpers/rejection.ts'
 import { newTarget, scratchTarget, targetKinds } from '../helpers/targets.ts'
 
 async function relations(url: string): Promise<string[]> {
@@ -15,15 +16,6 @@ async function relations(url: string): Promise<string[]> {
   } finally {
     await db.close()
   }
-}
-
-async function thrown(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p
-  } catch (e) {
-    return e
-  }
-  throw new Error('expected a rejection')
 }
 
 const THREE = chain([
