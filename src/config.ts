@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, join, normalize } from 'node:path'
 import process from 'node:process'
-import { DEFAULT_URL } from './db/open.ts'
+import { DEFAULT_URL, pgliteLocation } from './db/open.ts'
 import { UsageError } from './errors.ts'
 
 export const CONFIG_FILE = 'sqlmig.json'
@@ -119,7 +119,7 @@ export function loadConfig(options: ConfigOptions = {}): Config {
 /** A relative pglite: directory is relative to the working directory (where sqlmig.json lives). */
 function resolvePgliteUrl(url: string, cwd: string): string {
   if (!url.startsWith('pglite:')) return url
-  const rest = url.slice('pglite:'.length)
-  if (rest === 'memory' || rest === '' || rest.startsWith('/')) return url
+  const rest = pgliteLocation(url)
+  if (rest === 'memory' || rest.startsWith('/')) return `pglite:${rest}`
   return `pglite:${join(cwd, rest)}`
 }

@@ -27,6 +27,22 @@ export function isPgliteUrl(url: string): boolean {
   return url.startsWith('pglite:')
 }
 
+/**
+ * Where a `pglite:` URL points: `memory` for `pglite:memory`, else the data directory
+ * (`pglite://` and `pglite:///abs` spellings included). An empty path is refused: it is what
+ * `--url "pglite:$DIR"` becomes when the variable is unset, and treating it as an in-memory
+ * database would report a successful upgrade of which nothing is kept.
+ */
+export function pgliteLocation(url: string): string {
+  const rest = url.slice('pglite:'.length).replace(/^\/\//, '')
+  if (rest.trim() === '') {
+    throw new UsageError(`Cannot use database URL "${redactUrl(url)}": it names no data directory`, {
+      hint: 'Use pglite:<directory> for a database kept on disk, or pglite:memory for one that is discarded at exit',
+    })
+  }
+  return rest
+}
+
 /** Opens one session on the database a URL names: postgres://, postgresql://, pglite:<dir>, pglite:memory. */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   if (/^postgres(ql)?:\/\//i.test(url)) {
@@ -35,7 +51,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   }
   if (isPgliteUrl(url)) {
     const { openPglite } = await import('./pglite.ts')
-    return await openPglite(url.slice('pglite:'.length).replace(/^\/\//, ''), { kysely: options.kysely })
+    return await openPglite(pgliteLocation(url), { kysely: options.kysely })
   }
   throw new UsageError(`Cannot use database URL "${redactUrl(url)}": unknown scheme`, {
     hint: 'Use postgres://user@host:port/db, postgresql://..., pglite:<directory> or pglite:memory',

@@ -11,7 +11,7 @@ import type { Kysely } from 'kysely'
 /** Opens an embedded database: `memory` keeps it in memory, anything else is a data directory. */
 export async function openPglite(location: string, options: { loadDataDir?: Blob; kysely?: boolean | undefined } = {}): Promise<Database> {
   const makeKysely = options.kysely === false ? undefined : (await import('./session-dialect.ts')).sessionKysely
-  const inMemory = location === 'memory' || location === ':memory:' || location === ''
+  const inMemory = location === 'memory'
   let pg: PGlite
   try {
     if (!inMemory) mkdirSync(location, { recursive: true })
