@@ -49,6 +49,6 @@ export { type Statement, splitStatements } from './src/sql/split.ts'
 export { VERSION } from './src/version.ts'
 
 if ((import.meta as { main?: boolean }).main) {
-  const { main } = await import('./src/cli/main.ts')
-  process.exitCode = await main(process.argv.slice(2))
+  const { runProcess } = await import('./src/cli/main.ts')
+  await runProcess(process.argv.slice(2))
 }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, join, normalize } from 'node:path'
 import process from 'node:process'
 import { DEFAULT_URL, pgliteLocation } from './db/open.ts'
+import { parseConnectTimeout, urlConnectTimeout } from './db/pg-url.ts'
 import { UsageError } from './errors.ts'
 
 export const CONFIG_FILE = 'sqlmig.json'
@@ -29,6 +30,12 @@ export interface Config {
   pgLockTimeout: string | undefined
   pgStatementTimeout: string | undefined
   transaction: TransactionMode
+  /**
+   * Seconds to wait for a server to accept a connection, when set by --connect-timeout or
+   * PGCONNECT_TIMEOUT (0: forever). undefined: the URL's connect_timeout, else 10 s. Order as
+   * libpq's: the flag, then the URL, then the environment.
+   */
+  connectTimeout: number | undefined
   cwd: string
 }
 
@@ -44,6 +51,8 @@ export interface ConfigOptions {
   /** PostgreSQL statement_timeout for each migration (sqlmig.json "statement_timeout"). */
   pgStatementTimeout?: string | undefined
   transaction?: TransactionMode | undefined
+  /** Seconds, or a duration such as "5s" (CLI --connect-timeout). */
+  connectTimeout?: string | number | undefined
   cwd?: string | undefined
 }
 
@@ -112,8 +121,18 @@ export function loadConfig(options: ConfigOptions = {}): Config {
     pgLockTimeout: options.pgLockTimeout ?? file.lock_timeout,
     pgStatementTimeout: options.pgStatementTimeout ?? file.statement_timeout,
     transaction: checkTransaction(options.transaction ?? file.transaction) ?? 'all',
+    connectTimeout: connectTimeoutOf(options.connectTimeout, url),
     cwd,
   }
+}
+
+function connectTimeoutOf(option: string | number | undefined, url: string): number | undefined {
+  if (typeof option === 'number') return option
+  if (option !== undefined) return parseConnectTimeout(option, '--connect-timeout')
+  // The URL's own connect_timeout wins over the environment, as in libpq.
+  if (urlConnectTimeout(url) !== undefined) return undefined
+  const env = process.env.PGCONNECT_TIMEOUT
+  return env === undefined || env === '' ? undefined : parseConnectTimeout(env, 'PGCONNECT_TIMEOUT')
 }
 
 /** A relative pglite: directory is relative to the working directory (where sqlmig.json lives). */

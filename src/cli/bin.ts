@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The npm bin: `npx sqlmig ...`.
 import process from 'node:process'
-import { main } from './main.ts'
+import { runProcess } from './main.ts'
 
-process.exitCode = await main(process.argv.slice(2))
+await runProcess(process.argv.slice(2))

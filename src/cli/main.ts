@@ -61,6 +61,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     dir: str(o.dir),
     versionTable: str(o.versionTable),
     versionSchema: str(o.versionSchema),
+    connectTimeout: str(o.connectTimeout),
     onInfo: json ? undefined : (line) => err(line),
     onEvent: (e) => {
       const line = renderEvent(e)
@@ -91,6 +92,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   cli.option('--json', 'Print machine-readable JSON on stdout')
   cli.option('--version-table <name>', 'Version table name (default: sqlmig_version)', STRING)
   cli.option('--version-schema <name>', 'Schema of the version table (default: public)', STRING)
+  cli.option('--connect-timeout <seconds>', 'Give up connecting to a server that does not answer after this long, e.g. 5 or 5s; 0 waits forever (default: connect_timeout in the URL, PGCONNECT_TIMEOUT, 10)', STRING)
 
   cli.command('init', 'Create migrations/versions/, sqlmig.json and a .gitignore entry')
     .example('sqlmig init')
@@ -318,4 +320,16 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   } finally {
     interrupts.uninstall()
   }
+}
+
+/**
+ * The process entry (bin and `deno run mod.ts`): runs the CLI and sets the exit code. A socket
+ * the driver could not close (a server that accepted the connection and never answered keeps a
+ * half-closed socket open) must not keep the process alive after the command has ended: if
+ * anything still holds the event loop a second later, the process exits anyway.
+ */
+export async function runProcess(argv: string[]): Promise<void> {
+  const code = await main(argv)
+  process.exitCode = code
+  setTimeout(() => process.exit(code), 1000).unref()
 }

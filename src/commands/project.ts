@@ -6,6 +6,7 @@ import { type Config, type ConfigOptions, loadConfig } from '../config.ts'
 import { type Database, serverErrorFields } from '../db/database.ts'
 import { isPgliteUrl, openDatabase, type OpenOptions } from '../db/open.ts'
 import { SqlmigError } from '../errors.ts'
+import { redactUrl } from '../redact.ts'
 import { nodeFileSource } from '../files/file-source.ts'
 import type { Script } from '../files/script.ts'
 import { loadScripts, loadScriptsInterleaved } from '../files/script-directory.ts'
@@ -44,6 +45,15 @@ function projectOf(config: Config, list: Script[]): Project {
   }
 }
 
+/** "Using database <url> (from --url)": printed before connecting, by every command that opens one. */
+export function usingDatabaseLine(url: string, source: Config['urlSource']): string {
+  return `Using database ${redactUrl(url)}${source === 'default' ? ' (the embedded default)' : ` (from ${source === 'option' ? '--url' : source})`}`
+}
+
+function openOptions(config: Config, open: OpenOptions): OpenOptions {
+  return { kysely: false, arrays: false, connectTimeoutSeconds: config.connectTimeout, ...open }
+}
+
 /**
  * Opens the configured database, runs `fn`, closes it. By default the session is lean: no
  * Kysely (every query a command runs is plain SQL, see version-table.ts, and loading Kysely
@@ -56,8 +66,8 @@ export async function withDatabase<T>(
   fn: (db: Database) => Promise<T>,
   open: OpenOptions & { opened?: Promise<Database> } = {},
 ): Promise<T> {
-  const db = await (open.opened ?? openDatabase(config.url, { kysely: false, arrays: false, ...open }))
-  options.onInfo?.(`Using database ${db.description}${config.urlSource === 'default' ? ' (the embedded default)' : ` (from ${config.urlSource === 'option' ? '--url' : config.urlSource})`}`)
+  if (!open.opened) options.onInfo?.(usingDatabaseLine(config.url, config.urlSource))
+  const db = await (open.opened ?? openDatabase(config.url, openOptions(config, open)))
   try {
     return await fn(db)
   } catch (error) {
@@ -86,7 +96,9 @@ export async function withProjectDatabase<T>(
     precheck?.(project)
     return await withDatabase(config, options, (db) => fn(project, db), open)
   }
-  const opening = openDatabase(config.url, { kysely: false, arrays: false, ...open })
+  // Said before connecting: a host that does not answer must not look like a silent hang.
+  options.onInfo?.(usingDatabaseLine(config.url, config.urlSource))
+  const opening = openDatabase(config.url, openOptions(config, open))
   // Handled here so that a connection error raised while the files are read is not "unhandled"; awaited below.
   opening.catch(() => {})
   let project: Project

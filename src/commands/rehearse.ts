@@ -12,7 +12,6 @@ import type { Database } from '../db/database.ts'
 import { type DatabaseCopy, prepareCopy } from '../db/copy.ts'
 import { isPgliteUrl } from '../db/open.ts'
 import { EXIT, SqlmigError, UsageError } from '../errors.ts'
-import { redactUrl } from '../redact.ts'
 import type { Script } from '../files/script.ts'
 import { currentHeads, toGraphApplied } from '../graph/applied-revision.ts'
 import { planUpgrade } from '../graph/plan.ts'
@@ -21,7 +20,7 @@ import { ensureVersionTable, readApplied } from '../runner/version-table.ts'
 import { compareModels } from '../schema/compare.ts'
 import { introspect } from '../schema/introspect.ts'
 import type { SchemaModel } from '../schema/model.ts'
-import { type CommonOptions, openProject } from './project.ts'
+import { type CommonOptions, openProject, usingDatabaseLine } from './project.ts'
 import { type Flag, type LockHeld, type MeasureContext, measureUp, type Rewrite, runFile } from './rehearse-measure.ts'
 import { assertAppliedKnown, assertUnchanged } from './state-checks.ts'
 
@@ -91,7 +90,7 @@ export async function rehearse(options: RehearseOptions = {}): Promise<RehearseR
     throw new UsageError('Cannot keep the rehearsal copy of an embedded (pglite:) database: it lives in memory', { hint: 'Leave out --keep' })
   }
   const from = project.config.urlSource
-  options.onInfo?.(`Using database ${redactUrl(url)}${from === 'default' ? ' (the embedded default)' : ` (from ${from === 'option' ? '--url' : from})`}`)
+  options.onInfo?.(usingDatabaseLine(url, from))
   const copy = await prepareCopy(url, { scratchUrl: options.scratchUrl })
   // Ctrl-C: cancel what runs on the copy; the error unwinds to the finally below, which closes
   // our sessions and drops the copy (dropping under a live session would kill it mid-write).

@@ -11,6 +11,7 @@ import { UsageError } from '../errors.ts'
 import { type Database, serverErrorFields } from './database.ts'
 import { isPgliteUrl, openDatabase } from './open.ts'
 import { dumpAndRestore, pgConnection, requireTools } from './pg-tools.ts'
+import { withDatabaseName } from './pg-url.ts'
 
 export type CopyMethod = 'template' | 'pg_dump' | 'pglite'
 
@@ -49,12 +50,6 @@ export function copyName(source: string, stamp: string, suffix = ''): string {
 }
 
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`
-
-function withDatabaseName(url: string, database: string): string {
-  const u = new URL(url)
-  u.pathname = `/${encodeURIComponent(database)}`
-  return u.toString()
-}
 
 /** Prepares a copy of the database at `sourceUrl` (connects to a maintenance database; copies nothing yet). */
 export async function prepareCopy(sourceUrl: string, options: { scratchUrl?: string | undefined } = {}): Promise<DatabaseCopy> {

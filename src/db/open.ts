@@ -5,6 +5,7 @@
 import { UsageError } from '../errors.ts'
 import { redactUrl } from '../redact.ts'
 import type { Database } from './database.ts'
+import { isPostgresUrl } from './pg-url.ts'
 
 /** The embedded database used when nothing else is configured. */
 export const DEFAULT_URL = 'pglite:.sqlmig/pgdata'
@@ -20,6 +21,11 @@ export interface OpenOptions {
    * arrive in PostgreSQL's text form ('{a,b}'). The runner's own queries need no arrays.
    */
   arrays?: boolean
+  /**
+   * Seconds to wait for a server to accept the connection (0: forever). Default: the URL's
+   * connect_timeout, else 10.
+   */
+  connectTimeoutSeconds?: number | undefined
 }
 
 /** True for URLs that name an embedded PGlite database. */
@@ -45,7 +51,7 @@ export function pgliteLocation(url: string): string {
 
 /** Opens one session on the database a URL names: postgres://, postgresql://, pglite:<dir>, pglite:memory. */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
-  if (/^postgres(ql)?:\/\//i.test(url)) {
+  if (isPostgresUrl(url)) {
     const { openPostgres } = await import('./postgres.ts')
     return await openPostgres(url, options)
   }

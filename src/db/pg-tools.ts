@@ -8,6 +8,7 @@ import { rename, rm, stat } from 'node:fs/promises'
 import process from 'node:process'
 import { EXIT, SqlmigError } from '../errors.ts'
 import { redact, registerSecret } from '../redact.ts'
+import { parsePgUrl } from './pg-url.ts'
 
 export type PgTool = 'pg_dump' | 'pg_restore'
 
@@ -19,23 +20,18 @@ export interface PgConnection {
   database: string
 }
 
-/** Query parameters libpq understands (it rejects the URL on any other). */
-const LIBPQ_PARAMS = new Set([
-  'sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'sslcrl', 'sslpassword', 'sslcompression', 'sslsni', 'requiressl',
-  'connect_timeout', 'application_name', 'options', 'target_session_attrs', 'host', 'hostaddr', 'port', 'channel_binding',
-  'gssencmode', 'krbsrvname', 'keepalives', 'keepalives_idle', 'passfile', 'service',
-])
-
 /** Splits a postgres:// URL into what a child may see (conninfo) and what it must not (password). */
 export function pgConnection(url: string): PgConnection {
-  const u = new URL(url)
-  const password = u.password === '' ? undefined : decodeURIComponent(u.password)
-  registerSecret(password)
-  u.password = ''
-  for (const key of [...u.searchParams.keys()]) if (!LIBPQ_PARAMS.has(key)) u.searchParams.delete(key)
-  u.protocol = 'postgresql:'
-  const database = decodeURIComponent(u.pathname.replace(/^\//, '')) || decodeURIComponent(u.username) || 'postgres'
-  return { conninfo: u.toString(), password, database }
+  const u = parsePgUrl(url)
+  registerSecret(u.password)
+  const database = u.database ?? u.user ?? 'postgres'
+  // Socket directories go in ?host= (libpq's form for them); TCP hosts in the authority.
+  const socket = u.hosts.some((h) => h.startsWith('/'))
+  const tcp = socket ? '' : u.hosts.map((h, i) => `${h.includes(':') ? `[${h}]` : encodeURIComponent(h)}:${u.ports[i]}`).join(',')
+  const params = { ...(socket ? { host: u.hosts.join(','), port: u.ports.join(',') } : {}), ...u.params }
+  const query = Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')
+  const conninfo = `postgresql://${u.user !== undefined ? `${encodeURIComponent(u.user)}@` : ''}${tcp}/${encodeURIComponent(database)}${query ? `?${query}` : ''}`
+  return { conninfo, password: u.password, database }
 }
 
 /** The environment of a child: ours, plus PGPASSWORD when the URL carried a password. */

@@ -3,11 +3,18 @@
  * lock, transactions and version-table writes share it. `prepare: false` keeps every statement
  * unnamed, so a transaction-mode pooler (PgBouncer) in front of the server works.
  */
+import { readFileSync } from 'node:fs'
+import { userInfo } from 'node:os'
+import process from 'node:process'
 import postgres from 'postgres'
-import { ConnectionError } from '../errors.ts'
+import { ConnectionError, UsageError } from '../errors.ts'
+import { parsePgUrl, type PgUrl, urlConnectTimeout } from './pg-url.ts'
 import { redactUrl, registerSecret } from '../redact.ts'
 import type { Database } from './database.ts'
 import type { Kysely } from 'kysely'
+
+/** Seconds to wait for a server to answer a connect (libpq has no default; psql users expect a bound). */
+export const DEFAULT_CONNECT_TIMEOUT = 10
 
 export interface PostgresTarget {
   host: string
@@ -18,49 +25,97 @@ export interface PostgresTarget {
 
 /** Host, port, database and user named by a postgres:// URL (for messages; never the password). */
 export function describeUrl(url: string): PostgresTarget {
-  let u: URL
-  try {
-    u = new URL(url)
-  } catch {
-    return { host: '?', port: 5432, database: '?', user: '?' }
-  }
-  registerSecret(decodeURIComponent(u.password))
-  const database = decodeURIComponent(u.pathname.replace(/^\//, '')) || u.searchParams.get('dbname') || decodeURIComponent(u.username) || 'postgres'
+  const u = parsePgUrl(url)
+  registerSecret(u.password)
+  const user = u.user ?? process.env.PGUSER ?? userInfo().username
   return {
-    host: u.hostname || u.searchParams.get('host') || 'localhost',
-    port: Number(u.port || 5432),
-    database,
-    user: decodeURIComponent(u.username) || 'postgres',
+    host: u.hosts.join(',') || process.env.PGHOST || 'localhost',
+    port: u.ports[0] ?? Number(process.env.PGPORT || 5432),
+    database: u.database ?? process.env.PGDATABASE ?? user,
+    user,
+  }
+}
+
+/** What postgres.js needs to connect where libpq would, for the URL's parameters. */
+function driverOptions(u: PgUrl, target: PostgresTarget, applicationName: string) {
+  const p = u.params
+  const socket = u.hosts.length === 1 && u.hosts[0]!.startsWith('/')
+  const connection: Record<string, string> = { application_name: p.application_name ?? applicationName }
+  if (p.options !== undefined) connection.options = p.options
+  return {
+    ...(u.hosts.length ? { host: u.hosts, port: u.ports } : {}),
+    ...(socket ? { path: `${u.hosts[0]}/.s.PGSQL.${u.ports[0]}` } : {}),
+    database: target.database,
+    user: target.user,
+    ...(u.password !== undefined ? { pass: u.password } : {}),
+    ...(p.sslmode !== undefined || p.sslrootcert !== undefined ? { ssl: sslOption(p) } : {}),
+    ...(p.target_session_attrs !== undefined ? { target_session_attrs: p.target_session_attrs as 'read-write' } : {}),
+    connection,
+  }
+}
+
+/** libpq's sslmode (and root certificate) as postgres.js's `ssl` option. */
+function sslOption(p: Record<string, string>): boolean | 'prefer' | 'require' | 'allow' | 'verify-full' | object {
+  const mode = p.sslmode ?? (p.sslrootcert ? 'verify-full' : 'prefer')
+  if (p.sslrootcert === 'system') return 'verify-full'
+  const ca = p.sslrootcert ? { ca: readFileSync(p.sslrootcert, 'utf8') } : {}
+  switch (mode) {
+    case 'disable':
+      return false
+    case 'allow':
+    case 'prefer':
+    case 'require':
+      return p.sslrootcert ? { ...ca, rejectUnauthorized: true } : mode
+    case 'verify-ca':
+      return { ...ca, rejectUnauthorized: true, checkServerIdentity: () => undefined }
+    case 'verify-full':
+      return { ...ca, rejectUnauthorized: true }
+    default:
+      throw new UsageError(`Invalid sslmode "${mode}" in the database URL`, { hint: 'Use disable, allow, prefer, require, verify-ca or verify-full' })
   }
 }
 
 /** Opens one session on a PostgreSQL server. */
 export async function openPostgres(
   url: string,
-  options: { applicationName?: string; connectTimeoutSeconds?: number; kysely?: boolean | undefined; arrays?: boolean | undefined } = {},
+  options: { applicationName?: string; connectTimeoutSeconds?: number | undefined; kysely?: boolean | undefined; arrays?: boolean | undefined } = {},
 ): Promise<Database> {
   const makeKysely = options.kysely === false ? undefined : (await import('./session-dialect.ts')).sessionKysely
+  const parsed = parsePgUrl(url)
   const target = describeUrl(url)
-  const sql = postgres(url, {
+  const timeout = options.connectTimeoutSeconds ?? urlConnectTimeout(url) ?? DEFAULT_CONNECT_TIMEOUT
+  const sql = postgres({
+    ...driverOptions(parsed, target, options.applicationName ?? 'sqlmig'),
     max: 1,
     prepare: false,
     onnotice: () => {},
-    connect_timeout: options.connectTimeoutSeconds ?? 10,
-    connection: { application_name: options.applicationName ?? 'sqlmig' },
+    // The driver retries a timed-out connect for as long as a query waits (and its timer can
+    // keep the process alive after sqlmig gave up): sqlmig's own timer below ends the attempt.
+    connect_timeout: 0,
     // Reading the type catalog at connect costs a round trip; without it arrays arrive as text.
     fetch_types: options.arrays !== false,
     // Keep values as the server sends them where drivers would disagree (int8 as string).
     types: {},
-  })
+  } as postgres.Options<Record<string, never>>)
   let reserved: postgres.ReservedSql
+  let timer: ReturnType<typeof setTimeout> | undefined
   try {
     // Connect with a first query, then reserve that (now idle) connection: reserve() on a pool
     // that has not connected yet never resolves when fetch_types is off (postgres.js 3.4).
-    await sql.unsafe('select 1')
-    reserved = await sql.reserve()
+    const connecting = (async () => {
+      await sql.unsafe('select 1')
+      return await sql.reserve()
+    })()
+    const timedOut = new Promise<never>((_, reject) => {
+      if (timeout > 0) timer = setTimeout(() => reject(Object.assign(new Error('connect timeout'), { code: 'SQLMIG_CONNECT_TIMEOUT' })), Math.max(timeout, 2) * 1000)
+    })
+    connecting.catch(() => {})
+    reserved = await Promise.race([connecting, timedOut])
   } catch (error) {
     await sql.end({ timeout: 0 }).catch(() => {})
-    throw connectionError(target, error)
+    throw connectionError(target, error, timeout, parsed.params.sslmode)
+  } finally {
+    clearTimeout(timer)
   }
   const session = reserved
   let closed = false
@@ -129,16 +184,26 @@ export async function openPostgres(
   return db
 }
 
-function connectionError(t: PostgresTarget, error: unknown): ConnectionError {
+function connectionError(t: PostgresTarget, error: unknown, timeout: number, sslmode: string | undefined): ConnectionError {
   const e = error as { code?: string; message?: string }
+  if (e?.code === 'SQLMIG_CONNECT_TIMEOUT' || e?.code === 'CONNECT_TIMEOUT') {
+    return new ConnectionError(`Cannot connect to PostgreSQL at ${t.host}:${t.port}, database "${t.database}": no answer within ${Math.max(timeout, 2)} s (connect timeout)`, {
+      hint: 'Check that the host and port are right and reachable from here (a firewall drops packets silently); to wait longer, use --connect-timeout, connect_timeout in the URL or PGCONNECT_TIMEOUT',
+      cause: error,
+    })
+  }
   const reason = e?.code === 'ECONNREFUSED'
     ? 'connection refused (is the server running and listening there?)'
     : e?.code === '3D000'
     ? `database "${t.database}" does not exist`
     : e?.code === '28P01' || e?.code === '28000'
     ? `authentication failed for user "${t.user}"`
-    : e?.code === 'CONNECT_TIMEOUT'
-    ? 'timed out while connecting'
+    : e?.code === 'ENOENT' && t.host.startsWith('/')
+    ? `no server socket in ${t.host} (is the server running, and is that its socket directory?)`
+    : sslmode && /\b(TLS|SSL)\b/.test(String(e?.message))
+    ? `the SSL connection that sslmode=${sslmode} asks for failed (${e?.message}); a server without SSL needs sslmode=prefer or disable`
+    : e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN'
+    ? `host "${t.host}" not found`
     : String(e?.message ?? error)
   return new ConnectionError(`Cannot connect to PostgreSQL at ${t.host}:${t.port}, database "${t.database}": ${reason}`, {
     hint: e?.code === '3D000' ? `Create it ("createdb ${t.database}") or fix the URL` : 'Check --url, DATABASE_URL or "url" in sqlmig.json',

@@ -9,6 +9,7 @@
 import process from 'node:process'
 import type { Database } from '../db/database.ts'
 import { serverErrorFields } from '../db/database.ts'
+import { withDatabaseName } from '../db/pg-url.ts'
 import { SqlmigError } from '../errors.ts'
 import { splitStatements, type Statement } from '../sql/split.ts'
 
@@ -42,11 +43,7 @@ function scratchName(): string {
   return `sqlmig_shadow_${process.pid}_${Date.now().toString(36)}_${counter}`
 }
 
-function urlFor(serverUrl: string, database: string): string {
-  const u = new URL(serverUrl)
-  u.pathname = `/${encodeURIComponent(database)}`
-  return u.toString()
-}
+
 
 /**
  * Opens two empty databases (or one, shared by both fields, when count is 1): in-memory
@@ -70,7 +67,7 @@ export async function openShadowPair(open: OpenDatabase, shadowUrl?: string, cou
       const n = scratchName()
       await admin.exec(`CREATE DATABASE "${n}"`)
       names.push(n)
-      opened.push(await open(urlFor(shadowUrl, n)))
+      opened.push(await open(withDatabaseName(shadowUrl, n)))
     }
   } catch (error) {
     await dispose()

@@ -8,7 +8,7 @@ import { pgConnection, shellQuote } from '../../src/db/pg-tools.ts'
 import { UsageError } from '../../src/errors.ts'
 import { redact } from '../../src/redact.ts'
 
-test('pgConnection() keeps the password out of the conninfo children get, and drops parameters libpq rejects', () => {
+test('pgConnection() keeps the password out of the conninfo children get, and drops the driver options libpq rejects', () => {
   const c = pgConnection('postgres://app:p%40ss-W0rd@db.example.com:6543/shop?sslmode=require&max=5&application_name=x')
   assert.is(c.conninfo, 'postgresql://app@db.example.com:6543/shop?sslmode=require&application_name=x')
   assert.is(c.password, 'p@ss-W0rd')
