@@ -84,6 +84,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     to: r.to,
     steps: r.steps,
     dry_run: r.dryRun,
+    not_run: r.notRun,
   })
 
   const cli = cac('sqlmig')

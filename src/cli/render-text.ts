@@ -16,9 +16,20 @@ export function renderMigrate(verb: 'upgrade' | 'downgrade' | 'stamp', r: Migrat
   const at = r.to.length ? r.to.join(', ') : 'base'
   if (r.steps.length === 0) return verb === 'upgrade' ? `Already up to date at ${at}` : `Nothing to do: the database is at ${at}`
   const n = `${r.steps.length} migration${r.steps.length === 1 ? '' : 's'}`
-  if (r.dryRun) return `Dry run: ${n} would be ${verb === 'downgrade' ? 'undone' : 'applied'} (${at} afterwards); everything was rolled back`
+  if (r.dryRun) return [`Dry run: ${n} would be ${verb === 'downgrade' ? 'undone' : 'applied'} (${at} afterwards); everything was rolled back`, ...renderNotRun(r)].join('\n')
   if (verb === 'stamp') return `Stamped ${at} (${n} recorded without running SQL)`
   return `${verb === 'upgrade' ? 'Upgraded' : 'Downgraded'} to ${at} (${n} in ${seconds(total)})`
+}
+
+/** The pending migrations a dry run stopped before: the `transaction: false` one and those after it. */
+function renderNotRun(r: MigrateResult): string[] {
+  if (r.notRun.length === 0) return []
+  const [first, ...after] = r.notRun
+  return [
+    pc.yellow(`Not run: ${r.notRun.length} more pending migration${r.notRun.length === 1 ? '' : 's'}, from ${first!.revision} on: ${first!.revision} runs outside a transaction (transaction: false), so a dry run cannot roll it back${after.length ? `, and the rest come after it` : ''}:`),
+    ...r.notRun.map((s) => `  ${s.revision} ${s.message}${s.reason === 'transaction-false' ? ' (transaction: false)' : ''}`),
+    'Rehearse them on a copy of the database ("sqlmig rehearse") or run them for real',
+  ]
 }
 
 export function renderEvent(e: RunEvent): string | undefined {

@@ -36,6 +36,15 @@ export interface MigrationStep {
   ms: number
 }
 
+/** A pending migration a dry run did not run. */
+export interface NotRunStep {
+  revision: string
+  direction: Direction
+  message: string
+  /** `transaction-false`: it runs outside a transaction, so a dry run cannot roll it back; `after`: it comes after one. */
+  reason: 'transaction-false' | 'after'
+}
+
 /** What upgrade, downgrade and stamp report. */
 export interface MigrateResult {
   /** Current revisions (heads of the applied set) before the run. */
@@ -44,6 +53,11 @@ export interface MigrateResult {
   to: string[]
   steps: MigrationStep[]
   dryRun: boolean
+  /**
+   * Dry run only: the pending migrations it stopped before (at the first `transaction: false`
+   * one, which cannot be rolled back, and everything after it). Empty otherwise.
+   */
+  notRun: NotRunStep[]
   /** The database used, password masked. */
   database: string
 }
@@ -110,6 +124,12 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
       to: afterSteps(project, result.before, done),
       steps: result.steps.map((s) => ({ revision: s.revision, direction: s.direction, message: s.message, ms: Math.round(s.ms * 10) / 10 })),
       dryRun: result.dryRun,
+      notRun: result.skipped.map((s, i) => ({
+        revision: s.revision,
+        direction: s.direction,
+        message: project.scripts.get(s.revision)!.message,
+        reason: i === 0 ? 'transaction-false' as const : 'after' as const,
+      })),
       database: db.description,
     }
   }, {}, req.precheck)
@@ -133,7 +153,7 @@ async function nothingToDo(req: MigrateRequest, project: Project, db: Database):
     return undefined
   }
   const heads = currentHeads(project.graph, toGraphApplied(applied))
-  return { from: heads, to: heads, steps: [], dryRun: req.options.dryRun === true, database: db.description }
+  return { from: heads, to: heads, steps: [], dryRun: req.options.dryRun === true, notRun: [], database: db.description }
 }
 
 export interface ScriptOptions extends CommonOptions {

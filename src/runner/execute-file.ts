@@ -12,21 +12,41 @@
  */
 import { setImmediate } from 'node:timers'
 import { type Database, serverErrorFields } from '../db/database.ts'
-import { MigrationFailedError, type SqlmigError } from '../errors.ts'
+import { InvalidMigrationError, MigrationFailedError, SqlmigError } from '../errors.ts'
 import type { ScriptFile } from '../files/script.ts'
 import { caretExcerpt, lineColumnAt, offsetOfServerPosition } from '../sql/position.ts'
 import { type SplitStatement, splitStatementsWithOffsets } from '../sql/split.ts'
+import { transactionControl } from '../sql/transaction-control.ts'
 
 const splitCache = new WeakMap<ScriptFile, SplitStatement[]>()
 
-/** Statements of a file (split once per file object); splitting errors carry the file's location. */
+/**
+ * Statements of a file (split once per file object); splitting errors carry the file's location.
+ * A file that runs in sqlmig's transaction may not control the transaction itself: its COMMIT
+ * would commit the run so far with no version row (and make a dry run real). Every command
+ * that runs, prints or rehearses a file gets its statements here, before anything runs.
+ * @throws InvalidMigrationError (exit 5) at the first BEGIN, COMMIT, ROLLBACK, SAVEPOINT... of a transactional file
+ */
 export function statementsOf(file: ScriptFile): SplitStatement[] {
   let statements = splitCache.get(file)
   if (statements === undefined) {
     statements = splitStatementsWithOffsets(file.text, file.path)
+    if (file.transaction) refuseTransactionControl(file, statements)
     splitCache.set(file, statements)
   }
   return statements
+}
+
+function refuseTransactionControl(file: ScriptFile, statements: SplitStatement[]): void {
+  for (const s of statements) {
+    const command = transactionControl(s.text)
+    if (command === undefined) continue
+    throw new InvalidMigrationError('TRANSACTION_CONTROL', `${command} in a migration that runs inside sqlmig's transaction`, {
+      location: { file: file.path, line: s.line, column: s.column },
+      detail: `${caretExcerpt(file.text, s.start)}\nsqlmig runs each migration in its transaction (all pending ones in one, by default); ${command} here would end or split it, committing work the version table does not record`,
+      hint: 'Remove the BEGIN/COMMIT lines (sqlmig wraps the file in a transaction), or mark the file "-- transaction: false" to run it outside one, as written',
+    })
+  }
 }
 
 /**
@@ -37,7 +57,7 @@ export function statementsOf(file: ScriptFile): SplitStatement[] {
 const TRANSACTION_CONTROL = /^(begin|start|commit|end|rollback|abort|savepoint|release|prepare|set\s+(session\s+)?(characteristics|transaction))\b/i
 
 function canPipeline(statements: SplitStatement[]): boolean {
-  return statements.length > 1 && !statements.some((s) => TRANSACTION_CONTROL.test(s.text))
+  return !statements.some((s) => TRANSACTION_CONTROL.test(s.text))
 }
 
 export interface ExecuteOptions {
@@ -53,13 +73,32 @@ export interface ExecuteOptions {
    * the server refuses the rest (25P02): the statements may then be pipelined.
    */
   inTransactionBlock?: boolean | undefined
+  /**
+   * With inTransactionBlock: what is committed if the file turns out to have ended the
+   * transaction (the run's earlier steps in it), for the error that then stops the run.
+   */
+  lostTransactionNote?: string | undefined
 }
+
+/**
+ * Marks the run's transaction (SET LOCAL: gone when that transaction ends, by its COMMIT or
+ * ROLLBACK or by a file's). Sent once after the transaction begins.
+ */
+export const MARK_TRANSACTION = "set local sqlmig.in_run = 'on'"
+
+/**
+ * Fails (22012, division by zero) unless the session is still in the transaction that
+ * MARK_TRANSACTION marked: run after each file, in the same round trip as its statements, it is
+ * the runner's own check that no statement ended the transaction it is recording in.
+ */
+const CHECK_TRANSACTION = "select 1 / coalesce((pg_catalog.current_setting('sqlmig.in_run', true) = 'on')::int, 0)"
 
 /** Runs every statement of `file`; throws MigrationFailedError on the first failure. */
 export async function executeFile(db: Database, file: ScriptFile, statements: SplitStatement[], options: ExecuteOptions): Promise<void> {
   if (options.inTransactionBlock && db.execPipelined && canPipeline(statements)) {
     if (options.signal?.aborted) throw failure(file, statements, 0, options.signal.reason, options)
-    const failed = await db.execPipelined(statements.map((s) => s.text))
+    const failed = await db.execPipelined([...statements.map((s) => s.text), CHECK_TRANSACTION])
+    if (failed?.index === statements.length) throw transactionLost(file, options, failed.error)
     if (failed) throw failure(file, statements, failed.index, failed.error, options)
     return
   }
@@ -78,6 +117,29 @@ export async function executeFile(db: Database, file: ScriptFile, statements: Sp
       throw failure(file, statements, i, error, options)
     }
   }
+  if (options.inTransactionBlock) {
+    try {
+      await db.exec(CHECK_TRANSACTION)
+    } catch (error) {
+      throw transactionLost(file, options, error)
+    }
+  }
+}
+
+/** The file ended the run's transaction (a COMMIT or ROLLBACK the load-time check did not see). */
+function transactionLost(file: ScriptFile, options: ExecuteOptions, error: unknown): SqlmigError {
+  if (serverErrorFields(error)?.sqlState !== '22012') {
+    return new MigrationFailedError(options.revision, `Cannot apply revision "${options.revision}": ${(error as Error)?.message ?? error}`, { location: { file: file.path }, detail: options.rolledBackNote, cause: error })
+  }
+  return new MigrationFailedError(options.revision, `Cannot apply revision "${options.revision}": it ended sqlmig's transaction (a COMMIT or ROLLBACK ran inside it)`, {
+    location: { file: file.path, line: 1, column: 1 },
+    detail: [
+      `Committed and NOT recorded in the version table: ${options.lostTransactionNote ?? 'nothing before this file'}, and whatever this file did before its COMMIT.`,
+      'What ran after that point was committed statement by statement, or rolled back now. Check the database against the version table before running again.',
+    ].join('\n'),
+    hint: 'Remove the transaction control from the file, or mark it "-- transaction: false"',
+    cause: error,
+  })
 }
 
 /**

@@ -12,7 +12,7 @@ import type { Database } from '../db/database.ts'
 import { EXIT, MigrationFailedError, SqlmigError, UsageError } from '../errors.ts'
 import type { Script, ScriptFile } from '../files/script.ts'
 import type { Direction, RunListener } from './events.ts'
-import { executeFile, statementsOf } from './execute-file.ts'
+import { executeFile, MARK_TRANSACTION, statementsOf } from './execute-file.ts'
 import { beginLocked, lockSession } from './lock.ts'
 import {
   type AppliedRecord,
@@ -126,6 +126,7 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
       const next = pending?.[at]
       const nextApplied = await beginLocked(db, name, lockOptions, next ? () => isApplied(db, name, next.revision) : undefined)
       inTransaction = true
+      if (!req.recordOnly) await db.exec(MARK_TRANSACTION)
       if (pending === undefined) {
         await ensureVersionTable(db, name)
         const applied = await readApplied(db, name)
@@ -165,8 +166,9 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
       }
       let previousHadSettings = false
       const writes: VersionWrite[] = []
+      const groupStart = completed.length
       for (const step of group) {
-        previousHadSettings = await runStep(req, step, true, previousHadSettings, completed, writes)
+        previousHadSettings = await runStep(req, step, true, previousHadSettings, completed, writes, completed.slice(groupStart))
       }
       at += group.length
       if (req.dryRun) {
@@ -245,7 +247,11 @@ function checkRunnable(req: RunRequest, steps: RunStep[]): void {
  * transaction the version row goes to `writes` (written before COMMIT, in one statement for the
  * group); outside one it is written at once.
  */
-async function runStep(req: RunRequest, step: RunStep, inTransaction: boolean, previousHadSettings: boolean, out: CompletedStep[], writes: VersionWrite[] = []): Promise<boolean> {
+async function runStep(
+  req: RunRequest, step: RunStep, inTransaction: boolean, previousHadSettings: boolean, out: CompletedStep[], writes: VersionWrite[] = [],
+  /** The steps run earlier in this same transaction. */
+  earlier: CompletedStep[] = [],
+): Promise<boolean> {
   const { db, versionTable: name } = req
   const script = req.scripts.get(step.revision)!
   const file = fileOf(script, step.direction)
@@ -262,6 +268,7 @@ async function runStep(req: RunRequest, step: RunStep, inTransaction: boolean, p
       revision: step.revision,
       listProgress: !inTransaction,
       inTransactionBlock: inTransaction,
+      lostTransactionNote: earlier.length ? `the changes of ${earlier.map((s) => `${s.revision} (${s.direction})`).join(', ')}` : 'nothing from earlier migrations of this run',
       signal: req.signal,
       rolledBackNote: inTransaction
         ? req.mode === 'all' ? 'All changes of this run were rolled back; the version table is unchanged' : `Revision "${step.revision}" was rolled back; earlier revisions stay applied`
