@@ -4,7 +4,7 @@
  */
 import type { TransactionMode } from '../config.ts'
 import type { Database } from '../db/database.ts'
-import { SqlmigError, UsageError } from '../errors.ts'
+import { SqlmigError } from '../errors.ts'
 import type { AppliedRevision as GraphApplied } from '../graph/applied-revision.ts'
 import { currentHeads, toGraphApplied } from '../graph/applied-revision.ts'
 import type { Direction } from '../runner/events.ts'
