@@ -115,11 +115,11 @@ function tryCreate(path: string, holder: PgliteLockHolder): boolean {
 }
 
 /**
- * Removes a stale lock, once: under a second lock file (`<lock>.break`, created with "wx") the
+ * Removes a stale lock, once (false: another waiter is at it): under a second lock file (`<lock>.break`, created with "wx") the
  * lock is read again and moved away only if it is still the stale one, so that two waiters
  * breaking it at once never remove the lock the quicker one has just taken.
  */
-function breakStale(path: string, stale: PgliteLockHolder | undefined): void {
+function breakStale(path: string, stale: PgliteLockHolder | undefined): boolean {
   const guard = `${path}.break`
   if (!tryCreate(guard, { pid: process.pid, host: hostname(), started: new Date().toISOString() })) {
     // Another waiter is breaking it; a guard left by a breaker that died is removed after a while.
@@ -128,16 +128,18 @@ function breakStale(path: string, stale: PgliteLockHolder | undefined): void {
     } catch {
       // Gone already.
     }
-    return
+    return false
   }
   try {
     const now = readHolder(path)
-    if (now === 'missing') return
+    if (now === 'missing') return true
     const same = now === undefined ? stale === undefined : stale !== undefined && now.pid === stale.pid && now.host === stale.host && now.started === stale.started
-    if (!same) return
+    // An unreadable file is judged again by its age: it may be a new holder's, not yet written.
+    if (!same || !isStale(path, now)) return true
     const aside = `${path}.stale-${process.pid}-${Date.now()}`
     renameSync(path, aside)
     unlinkSync(aside)
+    return true
   } finally {
     try {
       unlinkSync(guard)
@@ -175,11 +177,10 @@ export async function lockPgliteDir(dataDir: string, options: PgliteLockOptions 
     if (tryCreate(path, me)) break
     const holder = readHolder(path)
     if (holder === 'missing') continue
-    if (isStale(path, holder)) {
-      breakStale(path, holder)
-      continue
-    }
-    if (!reported && (holder !== undefined || Date.now() - began > 1_000)) {
+    // Broken (or found changed): try again at once; another waiter breaking it: wait a poll.
+    const stale = isStale(path, holder)
+    if (stale && breakStale(path, holder)) continue
+    if (!reported && !stale && (holder !== undefined || Date.now() - began > 1_000)) {
       reported = true
       options.onWait?.(holder)
     }

@@ -4,16 +4,19 @@
  * time. Concurrent upgrades wait for each other (each migration applied once, nothing lost), a
  * lock left by a killed process is taken over, and --lock-timeout gives up with exit 4.
  */
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { hostname, tmpdir } from 'node:os'
+import process from 'node:process'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { openDatabase } from '../../src/db/open.ts'
-import { pgliteLockPath } from '../../src/db/pglite-lock.ts'
+import { lockPgliteDir, pgliteLockPath } from '../../src/db/pglite-lock.ts'
 import { exampleProject, REPO } from '../helpers/cli.ts'
 import { pgliteTemplate } from '../helpers/targets.ts'
-import { type Spawned, start, waitFor } from './helpers.ts'
+import { sleep, type Spawned, start, waitFor } from './helpers.ts'
 
 const N = 12
 const REVISIONS = ['1a2b3c4d5e6f', '7c8d9e0f1a2b', '3f2a9c1b7d4e']
@@ -121,6 +124,32 @@ test('a holder killed with SIGKILL leaves a stale lock: the next "sqlmig upgrade
     holder.child.kill('SIGKILL')
     await holder.done
     p.cleanup()
+  }
+})
+
+test('a stale lock (its pid gone) and 8 waiters at once: it is broken once and they take the directory in turn, never two together', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'sqlmig-lock-'))
+  try {
+    const dataDir = join(tmp, 'pgdata')
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' })
+    const deadPid = Number(gone.stdout)
+    writeFileSync(pgliteLockPath(dataDir), JSON.stringify({ pid: deadPid, host: hostname(), started: '2026-01-01T00:00:00.000Z' }))
+    let inside = 0
+    let most = 0
+    const waitedFor: (number | undefined)[] = []
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      const lock = await lockPgliteDir(dataDir, { pollMs: 10, timeoutMs: 20_000, onWait: (h) => waitedFor.push(h?.pid) })
+      inside += 1
+      most = Math.max(most, inside)
+      await sleep(20)
+      inside -= 1
+      lock.release()
+    }))
+    assert.is(most, 1, 'one holder at a time')
+    assert.not.ok(waitedFor.includes(deadPid), 'nobody waited for the dead pid')
+    assert.not.ok(existsSync(pgliteLockPath(dataDir)), 'the last holder removed the lock')
+  } finally {
+    rmSync(tmp, { recursive: true, force: true })
   }
 })
 
