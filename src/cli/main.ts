@@ -62,10 +62,11 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     versionTable: str(o.versionTable),
     versionSchema: str(o.versionSchema),
     connectTimeout: str(o.connectTimeout),
+    lockTimeout: str(o.lockTimeout),
     onInfo: json ? undefined : (line) => err(line),
     onEvent: (e) => {
       const line = renderEvent(e)
-      if (line !== undefined && (!json || e.type === 'lock-wait')) err(line)
+      if (line !== undefined && (!json || e.type === 'lock-wait' || e.type === 'database-wait')) err(line)
     },
   })
   const print = (data: unknown, text: () => string) => (json ? out(JSON.stringify(data, null, 2)) : out(text()))
@@ -133,6 +134,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 
   cli.command('diff', 'Print the SQL that would bring the live database (--url) to the declared schema; writes nothing')
     .option('--shadow-url <url>', 'Load the declared schema on this PostgreSQL server instead of embedded PGlite', STRING)
+    .option('--lock-timeout <duration>', 'Give up waiting for another process holding the pglite: data directory after this long, e.g. 30s (default: wait)', STRING)
     .example('sqlmig diff --url postgres://localhost/app')
     .action(async (o) => {
       const r = await diff({ ...common(o), shadowUrl: str(o.shadowUrl) })
@@ -182,6 +184,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 
   cli.command('current', 'Show the revision(s) the database is at')
     .option('--check-pending', 'Exit with code 3 when migrations are pending')
+    .option('--lock-timeout <duration>', 'Give up waiting for another process holding the pglite: data directory after this long, e.g. 30s (default: wait)', STRING)
     .example('sqlmig current --json')
     .action(async (o) => {
       const r = await current(common(o))
@@ -192,6 +195,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 
   cli.command('history', 'List revisions, newest first; * marks applied ones')
     .option('--offline', 'Do not connect to the database (nothing is marked applied)')
+    .option('--lock-timeout <duration>', 'Give up waiting for another process holding the pglite: data directory after this long, e.g. 30s (default: wait)', STRING)
     .option('--graph', 'Draw the revision graph like "git log --graph"')
     .option('-r, --rev-range <range>', 'Only revisions in a range from:to, e.g. a1b2c3:head, base:current, a1b2c3:', STRING)
     .example('sqlmig history')
@@ -281,6 +285,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     })
 
   cli.command('backup <dir>', 'Write a restorable backup (pg_dump custom format, or PGlite .tar.gz) into a folder')
+    .option('--lock-timeout <duration>', 'Give up waiting for another process holding the pglite: data directory after this long, e.g. 30s (default: wait)', STRING)
     .example('sqlmig backup backups/')
     .example('sqlmig backup backups/ --url "$PROD_URL" --json')
     .action(async (dir, o) => {

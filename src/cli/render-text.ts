@@ -36,6 +36,8 @@ export function renderEvent(e: RunEvent): string | undefined {
   switch (e.type) {
     case 'lock-wait':
       return pc.yellow(`Waiting for the migration lock held by ${e.holderPid !== undefined ? `pid ${e.holderPid}` : 'another session'}${e.holderApplication ? ` (application_name "${e.holderApplication}")` : ''}`)
+    case 'database-wait':
+      return pc.yellow(`Waiting for the embedded database held by ${e.holderPid !== undefined ? `pid ${e.holderPid}` : 'another process'}${e.holderHost !== undefined ? ` (host "${e.holderHost}", since ${e.holderStarted})` : ''}`)
     case 'lock-acquired':
       return `Got the migration lock after ${seconds(e.waitedMs)}`
     case 'step-start':

@@ -12,7 +12,7 @@ import { isPgliteUrl } from '../db/open.ts'
 import { dumpToFile, pgConnection, requireTools, shellQuote } from '../db/pg-tools.ts'
 import { planUpgrade } from '../graph/plan.ts'
 import { readApplied, type VersionTableName } from '../runner/version-table.ts'
-import { type CommonOptions, openProject, withDatabase } from './project.ts'
+import { type CommonOptions, openProject, pgliteLockOptions, withDatabase } from './project.ts'
 import { loadConfig } from '../config.ts'
 
 export interface BackupOptions extends CommonOptions {
@@ -54,7 +54,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     const location = config.url.slice('pglite:'.length).replace(/^\/\//, '')
     const file = join(folder, `${stem}.tar.gz`)
     const { dumpPgliteDir } = await import('../db/pglite-dump.ts')
-    const archive = await dumpPgliteDir(location, 'gzip')
+    const archive = await dumpPgliteDir(location, 'gzip', pgliteLockOptions(options))
     writeFileSync(`${file}.partial`, new Uint8Array(await archive.arrayBuffer()))
     renameSync(`${file}.partial`, file)
     const restored = `${database}-restored`

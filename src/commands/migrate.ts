@@ -4,14 +4,14 @@
  */
 import type { TransactionMode } from '../config.ts'
 import type { Database } from '../db/database.ts'
-import { SqlmigError, UsageError } from '../errors.ts'
+import { SqlmigError } from '../errors.ts'
 import type { AppliedRevision as GraphApplied } from '../graph/applied-revision.ts'
 import { currentHeads, toGraphApplied } from '../graph/applied-revision.ts'
 import type { Direction } from '../runner/events.ts'
 import { renderRunScript } from '../runner/render-script.ts'
 import { type RunStep, runPlan } from '../runner/run-plan.ts'
 import { type AppliedRecord, peekApplied, readApplied } from '../runner/version-table.ts'
-import { type CommonOptions, openProject, parseDuration, type Project, withDatabase, withProjectDatabase } from './project.ts'
+import { type CommonOptions, lockTimeoutMs, openProject, type Project, withDatabase, withProjectDatabase } from './project.ts'
 import { assertAppliedKnown, assertUnchanged } from './state-checks.ts'
 
 export interface MigrateOptions extends CommonOptions {
@@ -19,8 +19,6 @@ export interface MigrateOptions extends CommonOptions {
   transaction?: TransactionMode | undefined
   /** Execute, then roll back: report what would be applied. */
   dryRun?: boolean | undefined
-  /** Give up waiting for another run's lock after this long ("30s", "500ms", or seconds as a number). */
-  lockTimeout?: string | number | undefined
   /** Run even though applied migration files were edited. */
   allowChanged?: boolean | undefined
   /** Abort the run: the running statement is cancelled, the open transaction rolled back, the lock released. */
@@ -86,10 +84,7 @@ export interface MigrateRequest {
 /** Runs a migration plan against the configured database. */
 export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
   const { options } = req
-  const lockTimeoutMs = parseDuration(options.lockTimeout)
-  if (lockTimeoutMs !== undefined && !(lockTimeoutMs >= 0)) {
-    throw new UsageError(`Cannot read --lock-timeout "${options.lockTimeout}"`, { hint: 'Give seconds ("30"), or a duration like "30s", "500ms", "2m"' })
-  }
+  const timeoutMs = lockTimeoutMs(options)
   return await withProjectDatabase(options, async (project, db) => {
     const idle = await nothingToDo(req, project, db)
     if (idle) return idle
@@ -105,7 +100,7 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
       mode: options.transaction ?? project.config.transaction,
       dryRun: options.dryRun === true,
       recordOnly: req.recordOnly === true,
-      lockTimeoutMs,
+      lockTimeoutMs: timeoutMs,
       settings: { lockTimeout: project.config.pgLockTimeout, statementTimeout: project.config.pgStatementTimeout },
       onEvent: options.onEvent,
       signal: options.signal,

@@ -5,7 +5,8 @@
 import { type Config, type ConfigOptions, loadConfig } from '../config.ts'
 import { type Database, serverErrorFields } from '../db/database.ts'
 import { isPgliteUrl, openDatabase, type OpenOptions } from '../db/open.ts'
-import { SqlmigError } from '../errors.ts'
+import type { PgliteLockOptions } from '../db/pglite-lock.ts'
+import { SqlmigError, UsageError } from '../errors.ts'
 import { redactUrl } from '../redact.ts'
 import { nodeFileSource } from '../files/file-source.ts'
 import type { Script } from '../files/script.ts'
@@ -20,6 +21,13 @@ export interface CommonOptions extends ConfigOptions {
   onInfo?: ((line: string) => void) | undefined
   /** Progress of a run (lock waits, each migration). */
   onEvent?: RunListener | undefined
+  /**
+   * Give up waiting for another run's lock after this long ("30s", "500ms", or seconds as a
+   * number): the migration lock on a server, the data directory of a `pglite:<dir>` database.
+   */
+  lockTimeout?: string | number | undefined
+  /** Abort: a wait for a lock ends (and a run is cancelled and rolled back). */
+  signal?: AbortSignal | undefined
 }
 
 export interface Project {
@@ -50,8 +58,8 @@ export function usingDatabaseLine(url: string, source: Config['urlSource']): str
   return `Using database ${redactUrl(url)}${source === 'default' ? ' (the embedded default)' : ` (from ${source === 'option' ? '--url' : source})`}`
 }
 
-function openOptions(config: Config, open: OpenOptions): OpenOptions {
-  return { kysely: false, arrays: false, connectTimeoutSeconds: config.connectTimeout, ...open }
+function openOptions(config: Config, options: CommonOptions, open: OpenOptions): OpenOptions {
+  return { kysely: false, arrays: false, connectTimeoutSeconds: config.connectTimeout, ...lockOptions(options), ...open }
 }
 
 /**
@@ -67,7 +75,7 @@ export async function withDatabase<T>(
   open: OpenOptions & { opened?: Promise<Database> } = {},
 ): Promise<T> {
   if (!open.opened) options.onInfo?.(usingDatabaseLine(config.url, config.urlSource))
-  const db = await (open.opened ?? openDatabase(config.url, openOptions(config, open)))
+  const db = await (open.opened ?? openDatabase(config.url, openOptions(config, options, open)))
   try {
     return await fn(db)
   } catch (error) {
@@ -98,7 +106,7 @@ export async function withProjectDatabase<T>(
   }
   // Said before connecting: a host that does not answer must not look like a silent hang.
   options.onInfo?.(usingDatabaseLine(config.url, config.urlSource))
-  const opening = openDatabase(config.url, openOptions(config, open))
+  const opening = openDatabase(config.url, openOptions(config, options, open))
   // Handled here so that a connection error raised while the files are read is not "unhandled"; awaited below.
   opening.catch(() => {})
   let project: Project
@@ -110,6 +118,29 @@ export async function withProjectDatabase<T>(
     throw error
   }
   return await withDatabase(config, options, (db) => fn(project, db), { ...open, opened: opening })
+}
+
+/** --lock-timeout in milliseconds (undefined waits forever); a value that is no duration is a UsageError. */
+export function lockTimeoutMs(options: CommonOptions): number | undefined {
+  const ms = parseDuration(options.lockTimeout)
+  if (ms !== undefined && !(ms >= 0)) {
+    throw new UsageError(`Cannot read --lock-timeout "${options.lockTimeout}"`, { hint: 'Give seconds ("30"), or a duration like "30s", "500ms", "2m"' })
+  }
+  return ms
+}
+
+/** How a command waits for a `pglite:<dir>` data directory another process holds: --lock-timeout, a "database-wait" event, the abort signal. */
+export function pgliteLockOptions(options: CommonOptions): PgliteLockOptions {
+  return {
+    timeoutMs: lockTimeoutMs(options),
+    onWait: (holder) => options.onEvent?.({ type: 'database-wait', holderPid: holder?.pid, holderHost: holder?.host, holderStarted: holder?.started }),
+    signal: options.signal,
+  }
+}
+
+function lockOptions(options: CommonOptions): OpenOptions {
+  const lock = pgliteLockOptions(options)
+  return { lockTimeoutMs: lock.timeoutMs, onLockWait: lock.onWait, signal: lock.signal }
 }
 
 /** A server error outside a migration (e.g. out of shared memory) still reaches the user as a typed error, not a stack trace. */

@@ -20,7 +20,7 @@ import { ensureVersionTable, readApplied } from '../runner/version-table.ts'
 import { compareModels } from '../schema/compare.ts'
 import { introspect } from '../schema/introspect.ts'
 import type { SchemaModel } from '../schema/model.ts'
-import { type CommonOptions, openProject, usingDatabaseLine } from './project.ts'
+import { type CommonOptions, openProject, pgliteLockOptions, usingDatabaseLine } from './project.ts'
 import { type Flag, type LockHeld, type MeasureContext, measureUp, type Rewrite, runFile } from './rehearse-measure.ts'
 import { assertAppliedKnown, assertUnchanged } from './state-checks.ts'
 
@@ -91,7 +91,7 @@ export async function rehearse(options: RehearseOptions = {}): Promise<RehearseR
   }
   const from = project.config.urlSource
   options.onInfo?.(usingDatabaseLine(url, from))
-  const copy = await prepareCopy(url, { scratchUrl: options.scratchUrl })
+  const copy = await prepareCopy(url, { scratchUrl: options.scratchUrl, lock: pgliteLockOptions(options) })
   // Ctrl-C: cancel what runs on the copy; the error unwinds to the finally below, which closes
   // our sessions and drops the copy (dropping under a live session would kill it mid-write).
   const own = options.signal ? undefined : new AbortController()

@@ -10,6 +10,7 @@ import { basename } from 'node:path'
 import { UsageError } from '../errors.ts'
 import { type Database, serverErrorFields } from './database.ts'
 import { isPgliteUrl, openDatabase } from './open.ts'
+import type { PgliteLockOptions } from './pglite-lock.ts'
 import { dumpAndRestore, pgConnection, requireTools } from './pg-tools.ts'
 import { withDatabaseName } from './pg-url.ts'
 
@@ -52,15 +53,15 @@ export function copyName(source: string, stamp: string, suffix = ''): string {
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`
 
 /** Prepares a copy of the database at `sourceUrl` (connects to a maintenance database; copies nothing yet). */
-export async function prepareCopy(sourceUrl: string, options: { scratchUrl?: string | undefined } = {}): Promise<DatabaseCopy> {
+export async function prepareCopy(sourceUrl: string, options: { scratchUrl?: string | undefined; lock?: PgliteLockOptions | undefined } = {}): Promise<DatabaseCopy> {
   if (isPgliteUrl(sourceUrl)) {
     if (options.scratchUrl) throw new UsageError('Cannot use --scratch-url with an embedded (pglite:) database', { hint: 'Its copy is made in memory; leave out --scratch-url' })
-    return pgliteCopy(sourceUrl)
+    return pgliteCopy(sourceUrl, options.lock)
   }
   return await serverCopy(sourceUrl, options.scratchUrl)
 }
 
-function pgliteCopy(sourceUrl: string): DatabaseCopy {
+function pgliteCopy(sourceUrl: string, lock: PgliteLockOptions | undefined): DatabaseCopy {
   const location = sourceUrl.slice('pglite:'.length).replace(/^\/\//, '')
   const source = basename(location)
   let archive: Blob | undefined
@@ -72,7 +73,7 @@ function pgliteCopy(sourceUrl: string): DatabaseCopy {
     description: 'pglite:memory',
     async create() {
       const { dumpPgliteDir } = await import('./pglite-dump.ts')
-      archive = await dumpPgliteDir(location, 'none')
+      archive = await dumpPgliteDir(location, 'none', lock)
       copy.method = 'pglite'
     },
     async open() {

@@ -6,6 +6,9 @@ import { UsageError } from '../errors.ts'
 import { redactUrl } from '../redact.ts'
 import type { Database } from './database.ts'
 import { isPostgresUrl } from './pg-url.ts'
+import type { PgliteLockHolder } from './pglite-lock.ts'
+
+export type { PgliteLockHolder } from './pglite-lock.ts'
 
 /** The embedded database used when nothing else is configured. */
 export const DEFAULT_URL = 'pglite:.sqlmig/pgdata'
@@ -26,6 +29,15 @@ export interface OpenOptions {
    * connect_timeout, else 10.
    */
   connectTimeoutSeconds?: number | undefined
+  /**
+   * A `pglite:<dir>` data directory is opened by one process at a time: give up waiting for
+   * another process's hold after this many milliseconds (undefined waits forever).
+   */
+  lockTimeoutMs?: number | undefined
+  /** Called once when a `pglite:<dir>` data directory is held by another process (undefined: holder unreadable). */
+  onLockWait?: ((holder: PgliteLockHolder | undefined) => void) | undefined
+  /** Stops waiting for a held data directory (rejects with the abort reason). */
+  signal?: AbortSignal | undefined
 }
 
 /** True for URLs that name an embedded PGlite database. */
@@ -57,7 +69,10 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   }
   if (isPgliteUrl(url)) {
     const { openPglite } = await import('./pglite.ts')
-    return await openPglite(pgliteLocation(url), { kysely: options.kysely })
+    return await openPglite(pgliteLocation(url), {
+      kysely: options.kysely,
+      lock: { timeoutMs: options.lockTimeoutMs, onWait: options.onLockWait, signal: options.signal },
+    })
   }
   throw new UsageError(`Cannot use database URL "${redactUrl(url)}": unknown scheme`, {
     hint: 'Use postgres://user@host:port/db, postgresql://..., pglite:<directory> or pglite:memory',

@@ -6,17 +6,31 @@ import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import { ConnectionError } from '../errors.ts'
 import type { Database } from './database.ts'
+import { lockPgliteDir, type PgliteLock, type PgliteLockOptions } from './pglite-lock.ts'
 import type { Kysely } from 'kysely'
 
-/** Opens an embedded database: `memory` keeps it in memory, anything else is a data directory. */
-export async function openPglite(location: string, options: { loadDataDir?: Blob; kysely?: boolean | undefined } = {}): Promise<Database> {
+export interface PgliteOpenOptions {
+  loadDataDir?: Blob
+  kysely?: boolean | undefined
+  /** The data directory's lock (see pglite-lock.ts): how long to wait, whom to tell. `memory` takes none. */
+  lock?: PgliteLockOptions | undefined
+}
+
+/**
+ * Opens an embedded database: `memory` keeps it in memory, anything else is a data directory,
+ * which one process at a time may open: the directory's lock is taken first (waiting while
+ * another process holds it) and released when the session closes.
+ */
+export async function openPglite(location: string, options: PgliteOpenOptions = {}): Promise<Database> {
   const makeKysely = options.kysely === false ? undefined : (await import('./session-dialect.ts')).sessionKysely
   const inMemory = location === 'memory'
+  const lock: PgliteLock | undefined = inMemory ? undefined : await lockPgliteDir(location, options.lock)
   let pg: PGlite
   try {
     if (!inMemory) mkdirSync(location, { recursive: true })
     pg = inMemory ? await PGlite.create(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) : await PGlite.create(location)
   } catch (error) {
+    lock?.release()
     throw new ConnectionError(`Cannot open the embedded database at "${location}": ${(error as Error)?.message ?? error}`, {
       hint: 'Check that the directory is writable and was created by PGlite, or use "pglite:memory"',
       cause: error,
@@ -48,7 +62,11 @@ export async function openPglite(location: string, options: { loadDataDir?: Blob
     async close() {
       if (closed) return
       closed = true
-      await pg.close()
+      try {
+        await pg.close()
+      } finally {
+        lock?.release()
+      }
     },
   }
 }

@@ -4,6 +4,8 @@ export type Direction = 'up' | 'down'
 export type RunEvent =
   | { type: 'lock-wait'; holderPid: number | undefined; holderApplication: string | undefined }
   | { type: 'lock-acquired'; waitedMs: number }
+  /** A `pglite:<dir>` data directory is open in another process (what its lock file names; undefined while unreadable). */
+  | { type: 'database-wait'; holderPid: number | undefined; holderHost: string | undefined; holderStarted: string | undefined }
   | { type: 'step-start'; revision: string; direction: Direction; message: string; file: string }
   | { type: 'step-done'; revision: string; direction: Direction; ms: number }
   | { type: 'commit'; revisions: string[] }

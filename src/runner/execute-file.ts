@@ -12,7 +12,7 @@
  */
 import { setImmediate } from 'node:timers'
 import { type Database, serverErrorFields } from '../db/database.ts'
-import { InvalidMigrationError, MigrationFailedError, SqlmigError } from '../errors.ts'
+import { InvalidMigrationError, MigrationFailedError, type SqlmigError } from '../errors.ts'
 import type { ScriptFile } from '../files/script.ts'
 import { caretExcerpt, lineColumnAt, offsetOfServerPosition } from '../sql/position.ts'
 import { type SplitStatement, splitStatementsWithOffsets } from '../sql/split.ts'

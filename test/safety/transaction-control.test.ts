@@ -7,7 +7,7 @@
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { type Database } from '../../src/db/database.ts'
+import type { Database } from '../../src/db/database.ts'
 import { openDatabase } from '../../src/db/open.ts'
 import { MigrationFailedError } from '../../src/errors.ts'
 import { executeFile, MARK_TRANSACTION } from '../../src/runner/execute-file.ts'
