@@ -335,6 +335,10 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
  * anything still holds the event loop a second later, the process exits anyway.
  */
 export async function runProcess(argv: string[]): Promise<void> {
+  // `sqlmig upgrade --sql | head`: a reader that stops early is not a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  })
   const code = await main(argv)
   process.exitCode = code
   setTimeout(() => process.exit(code), 1000).unref()

@@ -6,6 +6,7 @@
  * through the same connection, so `SET`, transactions and session locks mean what they say.
  */
 import type { Kysely } from 'kysely'
+import { UsageError } from '../errors.ts'
 
 export type DatabaseKind = 'postgres' | 'pglite'
 
@@ -34,6 +35,12 @@ export interface Database {
   readonly kysely: Kysely<any>
   /** Runs SQL text through the simple query protocol: no parameters, may hold several statements. */
   exec(sql: string): Promise<void>
+  /**
+   * Runs `COPY ... FROM STDIN` with `data` as its rows (text format as pg_dump writes it, or
+   * whatever the statement's options say), through the COPY protocol. exec() refuses such a
+   * statement: it would wait for data that never comes.
+   */
+  copyFrom(statement: string, data: string): Promise<void>
   /** Runs one parameterised statement (extended protocol) and returns its rows. */
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>
   /**
@@ -53,6 +60,19 @@ export interface Database {
   cancel(): Promise<void>
   /** Closes the session (and, for PGlite, the embedded database). Safe to call twice. */
   close(): Promise<void>
+}
+
+/** Runs one statement of a file; a COPY FROM STDIN gets the rows that followed it (`copyData`, from the splitter). */
+export async function runStatement(db: Database, statement: { text: string; copyData?: string | undefined }): Promise<void> {
+  if (statement.copyData !== undefined) await db.copyFrom(statement.text, statement.copyData)
+  else await db.exec(statement.text)
+}
+
+/** What exec() throws for a COPY FROM STDIN: without its data the server (or PGlite) would wait for ever. */
+export function copyWithoutData(): UsageError {
+  return new UsageError('COPY ... FROM STDIN needs its rows, and none were given', {
+    hint: 'In a migration file, put the rows on the lines after the statement and end them with a line holding only \\. (as pg_dump writes them)',
+  })
 }
 
 /** Reads the server fields off whatever a driver threw; undefined if it is not a server error. */

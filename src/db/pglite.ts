@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import { ConnectionError } from '../errors.ts'
-import type { Database } from './database.ts'
+import { copyWithoutData, type Database } from './database.ts'
+import { isCopyFromStdin } from '../sql/copy-data.ts'
 import { lockPgliteDir, type PgliteLock, type PgliteLockOptions } from './pglite-lock.ts'
 import type { Kysely } from 'kysely'
 
@@ -51,7 +52,13 @@ export async function openPglite(location: string, options: PgliteOpenOptions = 
       return (kysely ??= makeKysely(query))
     },
     async exec(text: string) {
+      // PGlite would spin for ever waiting for rows that never come (and ignore signals).
+      if (isCopyFromStdin(text)) throw copyWithoutData()
       await pg.exec(text)
+    },
+    async copyFrom(text: string, data: string) {
+      // PGlite reads COPY data from a blob it is given as the file /dev/blob.
+      await pg.query(text.replace(/\bstdin\b(?![\s\S]*\bstdin\b)/i, "'/dev/blob'"), [], { blob: new Blob([data]) })
     },
     async query<R>(text: string, params: readonly unknown[] = []) {
       return (await query(text, params)).rows as R[]

@@ -10,7 +10,8 @@ import postgres from 'postgres'
 import { ConnectionError, UsageError } from '../errors.ts'
 import { parsePgUrl, type PgUrl, urlConnectTimeout } from './pg-url.ts'
 import { redactUrl, registerSecret } from '../redact.ts'
-import type { Database } from './database.ts'
+import { copyWithoutData, type Database } from './database.ts'
+import { isCopyFromStdin } from '../sql/copy-data.ts'
 import type { Kysely } from 'kysely'
 
 /** Seconds to wait for a server to answer a connect (libpq has no default; psql users expect a bound). */
@@ -144,8 +145,23 @@ export async function openPostgres(
       return (kysely ??= makeKysely(query))
     },
     async exec(text: string) {
+      if (isCopyFromStdin(text)) throw copyWithoutData()
       // No parameters: postgres.js sends it with the simple query protocol, several statements allowed.
       await track(session.unsafe(text).simple(), () => undefined)
+    },
+    async copyFrom(text: string, data: string) {
+      const pending = session.unsafe(text)
+      running = pending
+      try {
+        const stream = await pending.writable()
+        await new Promise<void>((resolve, reject) => {
+          stream.on('error', reject)
+          stream.on('finish', resolve)
+          stream.end(data)
+        })
+      } finally {
+        if (running === pending) running = undefined
+      }
     },
     async query<R>(text: string, params: readonly unknown[] = []) {
       return (await query(text, params)).rows as R[]

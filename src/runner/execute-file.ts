@@ -11,7 +11,7 @@
  * file, and a subtransaction per migration overflows the 64-entry subxid cache of a long run.
  */
 import { setImmediate } from 'node:timers'
-import { type Database, serverErrorFields } from '../db/database.ts'
+import { type Database, runStatement, serverErrorFields } from '../db/database.ts'
 import { InvalidMigrationError, MigrationFailedError, type SqlmigError } from '../errors.ts'
 import type { ScriptFile } from '../files/script.ts'
 import { caretExcerpt, lineColumnAt, offsetOfServerPosition } from '../sql/position.ts'
@@ -57,7 +57,7 @@ function refuseTransactionControl(file: ScriptFile, statements: SplitStatement[]
 const TRANSACTION_CONTROL = /^(begin|start|commit|end|rollback|abort|savepoint|release|prepare|set\s+(session\s+)?(characteristics|transaction))\b/i
 
 function canPipeline(statements: SplitStatement[]): boolean {
-  return !statements.some((s) => TRANSACTION_CONTROL.test(s.text))
+  return !statements.some((s) => s.copyData !== undefined || TRANSACTION_CONTROL.test(s.text))
 }
 
 export interface ExecuteOptions {
@@ -112,7 +112,7 @@ export async function executeFile(db: Database, file: ScriptFile, statements: Sp
       throw failure(file, statements, i, options.signal.reason, options)
     }
     try {
-      await db.exec(statement.text)
+      await runStatement(db, statement)
     } catch (error) {
       throw failure(file, statements, i, error, options)
     }

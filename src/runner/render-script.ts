@@ -51,7 +51,8 @@ export function renderRunScript(req: ScriptRequest): string {
       begin()
     } else begin()
     out.push(`-- Running ${step.direction === 'up' ? 'upgrade' : 'downgrade'} ${step.revision}${script.message ? `: ${script.message}` : ''}`, `-- ${file.path}`)
-    for (const s of statementsOf(file)) out.push(`${s.text};`)
+    // A COPY FROM STDIN is followed by its rows and the \. line, as psql reads them.
+    for (const s of statementsOf(file)) out.push(s.copyData === undefined ? `${s.text};` : `${s.text};\n${s.copyData}\\.`)
     if (step.direction === 'up') {
       const parents = `{${script.parents.join(',')}}`
       out.push(`INSERT INTO ${table} (revision, down_revision, message, checksum) VALUES (${quoteLiteral(script.id)}, ${quoteLiteral(parents)}, ${quoteLiteral(script.message)}, ${quoteLiteral(script.checksum)});`)

@@ -8,7 +8,7 @@
  */
 import process from 'node:process'
 import type { Database } from '../db/database.ts'
-import { serverErrorFields } from '../db/database.ts'
+import { runStatement, serverErrorFields } from '../db/database.ts'
 import { withDatabaseName } from '../db/pg-url.ts'
 import { SqlmigError } from '../errors.ts'
 import { splitStatements, type Statement } from '../sql/split.ts'
@@ -94,7 +94,7 @@ export async function loadTexts(db: Database, texts: SqlText[], what: 'migration
       let ok = true
       for (const s of statements) {
         try {
-          await db.exec(s.text)
+          await runStatement(db, s)
         } catch {
           ok = false
           break
@@ -109,7 +109,7 @@ export async function loadTexts(db: Database, texts: SqlText[], what: 'migration
 
 async function runOne(db: Database, t: SqlText, s: Statement, what: 'migration' | 'declared schema'): Promise<void> {
   try {
-    await db.exec(s.text)
+    await runStatement(db, s)
   } catch (error) {
     const f = serverErrorFields(error)
     const message = f?.message ?? (error as Error)?.message ?? String(error)

@@ -70,6 +70,12 @@ export class Scanner {
     this.file = file
   }
 
+  /** Continues scanning at `offset`, the start of a line (after the inline data of a COPY). */
+  skipTo(offset: number): void {
+    this.end = offset
+    this.atLineStart = true
+  }
+
   private fail(code: SqlSyntaxCode, message: string, offset: number, hint: string): never {
     throw sqlSyntaxError(this.sql, this.file, code, message, offset, hint)
   }

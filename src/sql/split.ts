@@ -6,6 +6,7 @@
  * of a CREATE FUNCTION or CREATE PROCEDURE (SQL-standard bodies, PostgreSQL 14+). The server's
  * own parser agrees on every valid file; the tests check that against libpg-query.
  */
+import { inlineCopyData, isCopyFromStdin } from './copy-data.ts'
 import { positionCursor } from './position.ts'
 import { Scanner, sqlSyntaxError } from './scan.ts'
 
@@ -21,6 +22,11 @@ export interface Statement {
   line: number
   /** The 1-based column (in characters) where `text` starts. */
   column: number
+  /**
+   * For `COPY ... FROM STDIN`: the rows that follow it in the file, up to the `\.` line (what
+   * psql would send as the COPY data), each with its line ending. Absent for other statements.
+   */
+  copyData?: string
 }
 
 /** A statement with the offsets of `text` in the input: input.slice(start, end) === text. */
@@ -107,7 +113,15 @@ export function splitStatementsWithOffsets(sql: string, file?: string): SplitSta
   const flush = (): void => {
     if (start < 0) return
     const { line, column } = at(start)
-    statements.push({ text: sql.slice(start, end), line, column, start, end })
+    const text = sql.slice(start, end)
+    const statement: SplitStatement = { text, line, column, start, end }
+    if (isCopyFromStdin(text)) {
+      // Its rows follow, up to "\.": they are data, not SQL.
+      const { data, resume } = inlineCopyData(sql, scanner.end)
+      statement.copyData = data
+      scanner.skipTo(resume)
+    }
+    statements.push(statement)
     start = -1
   }
   while (scanner.next()) {
@@ -144,5 +158,5 @@ export function splitStatementsWithOffsets(sql: string, file?: string): SplitSta
  * //  { text: 'insert into t values (1)', line: 2, column: 1 }]
  */
 export function splitStatements(sql: string, file?: string): Statement[] {
-  return splitStatementsWithOffsets(sql, file).map(({ text, line, column }) => ({ text, line, column }))
+  return splitStatementsWithOffsets(sql, file).map(({ text, line, column, copyData }) => (copyData === undefined ? { text, line, column } : { text, line, column, copyData }))
 }
