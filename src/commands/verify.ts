@@ -6,7 +6,8 @@
  */
 import type { Database } from '../db/database.ts'
 import { openDatabase } from '../db/open.ts'
-import { SqlmigError } from '../errors.ts'
+import { SqlmigError, UsageError } from '../errors.ts'
+import { redactUrl } from '../redact.ts'
 import type { Script, ScriptFile } from '../files/script.ts'
 import { executeFile, statementsOf } from '../runner/execute-file.ts'
 import { compareModels, type Difference } from '../schema/compare.ts'
@@ -62,6 +63,52 @@ function failed(kind: FindingKind, script: Script, error: unknown): VerifyFindin
   }
 }
 
+/** Objects in schemas users create things in (not the catalogs, not extension members). */
+const USER_OBJECTS = `
+  with user_ns as (
+    select oid, nspname from pg_catalog.pg_namespace
+     where nspname not in ('pg_catalog', 'information_schema') and nspname !~ '^pg_(toast|temp_|toast_temp_)'
+  ), ext_members as (
+    select objid from pg_catalog.pg_depend where deptype = 'e'
+  )
+  select kind, name from (
+    select 'schema' as kind, nspname as name from user_ns where nspname <> 'public'
+    union all
+    select case c.relkind when 'r' then 'table' when 'p' then 'table' when 'v' then 'view' when 'm' then 'materialized view'
+                          when 'S' then 'sequence' when 'f' then 'foreign table' else 'relation' end,
+           n.nspname || '.' || c.relname
+      from pg_catalog.pg_class c join user_ns n on n.oid = c.relnamespace
+     where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and c.oid not in (select objid from ext_members)
+    union all
+    select case p.prokind when 'p' then 'procedure' else 'function' end, n.nspname || '.' || p.proname
+      from pg_catalog.pg_proc p join user_ns n on n.oid = p.pronamespace
+     where p.oid not in (select objid from ext_members)
+    union all
+    select 'type', n.nspname || '.' || t.typname
+      from pg_catalog.pg_type t join user_ns n on n.oid = t.typnamespace
+     where t.typtype in ('e', 'd', 'r', 'c', 'm') and (t.typtype <> 'c' or (select relkind from pg_catalog.pg_class where oid = t.typrelid) = 'c')
+       and t.oid not in (select objid from ext_members)
+    union all
+    select 'extension', extname from pg_catalog.pg_extension where extname <> 'plpgsql'
+  ) o order by 1, 2`
+
+/**
+ * verify runs every down, and at the end undoes what it applied: on a database holding anything
+ * of its own that would drop a user's objects and leave it half restored. So --url must name an
+ * empty scratch database, checked before anything is run.
+ */
+async function assertScratch(db: Database, versionTable: string): Promise<void> {
+  const found = await db.query<{ kind: string; name: string }>(USER_OBJECTS)
+  if (found.length === 0) return
+  const counts = new Map<string, number>()
+  for (const f of found) counts.set(f.kind, (counts.get(f.kind) ?? 0) + 1)
+  const hasVersionTable = found.some((f) => f.kind === 'table' && f.name.endsWith(`.${versionTable}`))
+  const summary = [...counts].map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ')
+  throw new UsageError(`Cannot verify on ${db.description}: it is not an empty scratch database (it holds ${summary}${hasVersionTable ? ', including a sqlmig version table' : ''}: ${found.slice(0, 5).map((f) => f.name).join(', ')}${found.length > 5 ? ', ...' : ''})`, {
+    hint: 'verify runs every migration up and down and drops what it creates: give --url an empty database ("createdb sqlmig_verify"), or leave out --url to verify on an embedded in-memory database',
+  })
+}
+
 /** Runs the stairway test over every revision. */
 export async function verify(options: VerifyOptions = {}): Promise<VerifyResult> {
   const project = openProject(options)
@@ -71,8 +118,16 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
     findings.push({ kind: 'multiple-heads', revision: null, message: `There are ${heads.length} heads (${heads.join(', ')}): merge them with "sqlmig merge ${heads.join(' ')} -m ..."`, differences: [], location: null })
   }
   const url = options.url ?? 'pglite:memory'
+  options.onInfo?.(`Verifying on ${redactUrl(url)}`)
   const db = await openDatabase(url)
-  options.onInfo?.(`Verifying on ${db.description}`)
+  if (options.url !== undefined) {
+    try {
+      await assertScratch(db, project.versionTable.table)
+    } catch (error) {
+      await db.close()
+      throw error
+    }
+  }
   const applied: Script[] = []
   let checked = 0
   try {
