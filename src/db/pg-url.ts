@@ -38,6 +38,12 @@ const LIBPQ_PARAMS = new Set([
  */
 const DRIVER_PARAMS = new Set(['ssl', 'max', 'idle_timeout', 'max_lifetime', 'max_pipeline', 'backoff', 'keep_alive', 'prepare', 'fetch_types', 'debug', 'publications'])
 
+/**
+ * libpq parameters sqlmig cannot honour: connecting without them would reach another server or
+ * skip a security setting, so they are refused rather than ignored.
+ */
+const UNSUPPORTED_PARAMS = new Set(['service', 'passfile', 'sslcrl', 'sslpassword', 'krbsrvname', 'gsslib', 'gssdelegation', 'requirepeer', 'require_auth', 'replication', 'sslcertmode', 'ssl_min_protocol_version', 'ssl_max_protocol_version'])
+
 const URL_SHAPE = /^(postgres(?:ql)?):\/\/([^/?#]*)(\/[^?#]*)?(?:\?([^#]*))?(?:#.*)?$/i
 
 function invalid(url: string, reason: string, hint = 'Use postgres://user:password@host:port/database?param=value (percent-encode @ : / # ? in the password)'): UsageError {
@@ -95,6 +101,9 @@ export function parsePgUrl(url: string): PgUrl {
     }
     if (!LIBPQ_PARAMS.has(key)) {
       throw invalid(url, `"${key}" is not a connection parameter`, 'Use a libpq parameter (sslmode, connect_timeout, application_name, options, ...); set server settings with options=-c%20name%3Dvalue')
+    }
+    if (UNSUPPORTED_PARAMS.has(key) || (key === 'gssencmode' && value === 'require')) {
+      throw invalid(url, `sqlmig does not support the connection parameter "${key}"`, 'Give the connection in the URL itself (host, port, user, password, dbname, sslmode, sslrootcert, sslcert, sslkey)')
     }
     if (key === 'host' || key === 'hostaddr') {
       hosts.splice(0, hosts.length, ...value.split(','))

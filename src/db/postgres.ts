@@ -49,28 +49,43 @@ function driverOptions(u: PgUrl, target: PostgresTarget, applicationName: string
     database: target.database,
     user: target.user,
     ...(u.password !== undefined ? { pass: u.password } : {}),
-    ...(p.sslmode !== undefined || p.sslrootcert !== undefined ? { ssl: sslOption(p) } : {}),
+    ...(p.sslmode !== undefined || p.sslrootcert !== undefined || p.sslcert !== undefined ? { ssl: sslOption(p) } : {}),
     ...(p.target_session_attrs !== undefined ? { target_session_attrs: p.target_session_attrs as 'read-write' } : {}),
     connection,
   }
 }
 
-/** libpq's sslmode (and root certificate) as postgres.js's `ssl` option. */
+/** A certificate or key file named in the URL (sslrootcert, sslcert, sslkey). */
+function readSslFile(param: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new UsageError(`Cannot read ${param}=${path} from the database URL: ${(error as Error).message}`, { hint: `Check the path given as ${param}` })
+  }
+}
+
+/** libpq's sslmode (with root certificate and client certificate) as postgres.js's `ssl` option. */
 function sslOption(p: Record<string, string>): boolean | 'prefer' | 'require' | 'allow' | 'verify-full' | object {
   const mode = p.sslmode ?? (p.sslrootcert ? 'verify-full' : 'prefer')
-  if (p.sslrootcert === 'system') return 'verify-full'
-  const ca = p.sslrootcert ? { ca: readFileSync(p.sslrootcert, 'utf8') } : {}
+  if (p.sslrootcert === 'system' && !p.sslcert) return 'verify-full'
+  const files = {
+    ...(p.sslrootcert && p.sslrootcert !== 'system' ? { ca: readSslFile('sslrootcert', p.sslrootcert) } : {}),
+    ...(p.sslcert ? { cert: readSslFile('sslcert', p.sslcert) } : {}),
+    ...(p.sslkey ? { key: readSslFile('sslkey', p.sslkey) } : {}),
+  }
+  const custom = Object.keys(files).length > 0
   switch (mode) {
     case 'disable':
       return false
     case 'allow':
     case 'prefer':
     case 'require':
-      return p.sslrootcert ? { ...ca, rejectUnauthorized: true } : mode
+      // libpq: require with a root certificate verifies the chain, as verify-ca does.
+      return custom ? { ...files, rejectUnauthorized: files.ca !== undefined, checkServerIdentity: () => undefined } : mode
     case 'verify-ca':
-      return { ...ca, rejectUnauthorized: true, checkServerIdentity: () => undefined }
+      return { ...files, rejectUnauthorized: true, checkServerIdentity: () => undefined }
     case 'verify-full':
-      return { ...ca, rejectUnauthorized: true }
+      return { ...files, rejectUnauthorized: true }
     default:
       throw new UsageError(`Invalid sslmode "${mode}" in the database URL`, { hint: 'Use disable, allow, prefer, require, verify-ca or verify-full' })
   }

@@ -141,6 +141,8 @@ test('URLs libpq would refuse, and sslmode=require on a server without SSL, are 
       ['postgres://postgres@127.0.0.1:notaport/app', '"notaport" is not a port number'],
       ['postgres://postgres@127.0.0.1/app?sslmode=sometimes', 'Invalid sslmode "sometimes"'],
       ['postgres://postgres:%zz@127.0.0.1/app', 'is not valid percent-encoding'],
+      ['postgres://postgres@127.0.0.1/app?service=prod', 'sqlmig does not support the connection parameter "service"'],
+      ['postgres://postgres@127.0.0.1/app?sslmode=verify-full&sslrootcert=/nonexistent/root.crt', 'Cannot read sslrootcert=/nonexistent/root.crt from the database URL'],
     ]
     for (const [url, message] of refused) {
       const r = await runCli(['current', '--url', url], p.dir)
