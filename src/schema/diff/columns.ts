@@ -7,7 +7,7 @@
  */
 import type { ColumnInfo } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
-import { columnNeedsRecreate, functionCallText, mentions, type DiffContext } from './context.ts'
+import { functionCallText, mentions, type DiffContext } from './context.ts'
 import { columnSpec, commentOn, sequenceOptions } from './sql-text.ts'
 
 const WIDENING: Record<string, string[]> = {
