@@ -7,7 +7,7 @@
  */
 import type { ColumnInfo } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
-import { functionCallText, mentions, type DiffContext } from './context.ts'
+import { columnNeedsRecreate, functionCallText, mentions, type DiffContext } from './context.ts'
 import { columnSpec, commentOn, sequenceOptions } from './sql-text.ts'
 
 const WIDENING: Record<string, string[]> = {
@@ -102,7 +102,7 @@ export function diffColumns(ctx: DiffContext): Change[] {
         out.push({ kind: 'column', action: 'change', name: full, detected: '', sql: [`ALTER TABLE ${key} DROP COLUMN ${ca.name}`], phase: PHASE.alterColumn, order: -1 })
       }
       out.push({
-        kind: 'column', action: 'change', name: full, detected: detectedLine('change', 'column', full, 'generated expression'), sql: recreateColumn(ctx, key, ca, cb),
+        kind: 'column', action: 'change', name: full, detected: detectedLine('change', 'column', full, columnNeedsRecreate(ca, cb) ? 'generated expression' : 'generated column re-created: a column it reads changes type'), sql: recreateColumn(ctx, key, ca, cb),
         phase: PHASE.alterColumn, order: 3, destructive: ca.type !== cb.type && !isWidening(ca.type, cb.type),
         notes: ['the column is dropped and added again (at the end of the table): this rewrites the table'],
       })
