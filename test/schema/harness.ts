@@ -146,6 +146,16 @@ export async function dumpSchema(database: string): Promise<string> {
   return stdout.split('\n')
     .filter((l) => l.trim() !== '' && !l.startsWith('--') && !l.startsWith('SET ') && !l.startsWith('SELECT pg_catalog.set_config') && !l.startsWith('\\'))
     .join('\n')
+    .replace(/^(CREATE (?:UNLOGGED )?TABLE [^\n]* \(|CREATE TYPE [^\n]* AS \()\n((?: {4}[^\n]*\n)+)(?=\))/gm, (_, head: string, body: string) => `${head}\n${sortedLines(body)}\n`)
+}
+
+/**
+ * A table's (or composite type's) column lines in name order: column order is not a schema
+ * difference (issue 13, case 1), so ADD COLUMN appending a column declared in the middle is
+ * the same schema. Foreign tables and views keep their order.
+ */
+function sortedLines(body: string): string {
+  return body.trimEnd().split('\n').map((l) => l.replace(/,$/, '')).sort().join(',\n')
 }
 
 export interface RoundTrip {

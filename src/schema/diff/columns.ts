@@ -2,12 +2,13 @@
  * Columns of tables present on both sides. A change is split in two steps inside its phase:
  * order 0 drops the old default, changes the type (USING a cast), drops identity and sets
  * nullability; order 2 adds identity and sets the new default. Sequences that trade names with
- * an identity sequence are created or dropped at order 1, in between.
+ * an identity sequence are created or dropped at order 1, in between. Column order is not a
+ * schema difference: new columns are appended with ADD COLUMN, existing ones stay where they are.
  */
-import { literal, type ColumnInfo } from '../model.ts'
+import type { ColumnInfo } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
 import { columnNeedsRecreate, functionCallText, mentions, type DiffContext } from './context.ts'
-import { columnSpec, commentOn, quoted, sequenceOptions, unquote } from './sql-text.ts'
+import { columnSpec, commentOn, sequenceOptions } from './sql-text.ts'
 
 const WIDENING: Record<string, string[]> = {
   smallint: ['integer', 'bigint', 'numeric', 'real', 'double precision', 'text'],
@@ -60,28 +61,17 @@ function castTo(ctx: DiffContext, a: ColumnInfo, b: ColumnInfo): string {
 }
 
 /**
- * Rebuilds an existing column at the end of the table (to reach the declared column order, or
- * because its generated expression changed): add under a temporary name, copy, drop, rename.
+ * Re-creates a column whose generated expression changes (or that becomes, or stops being,
+ * generated): nothing to copy, so drop it (an old generated column was dropped early, as it may
+ * block a type change) and add it again at the end of the table. Never used to reach a column
+ * order: column order is not a schema difference.
  */
-function moveColumn(ctx: DiffContext, key: string, a: ColumnInfo, b: ColumnInfo): string[] {
-  const tmp = quoted(`${unquote(b.name)}__sqlmig_tmp`)
+function recreateColumn(ctx: DiffContext, key: string, a: ColumnInfo, b: ColumnInfo): string[] {
   const owner = `${key}.${a.name}`
   const owned = Object.entries(ctx.from.sequences).filter(([k, s]) => s.ownedBy === owner && ctx.to.sequences[k]).map(([k]) => k)
   const sql = owned.map((k) => `ALTER SEQUENCE ${k} OWNED BY NONE`)
-  if (a.generated !== null || b.generated !== null) {
-    // Nothing to copy. An old generated column was dropped early (it may block a type change).
-    if (a.generated === null) sql.push(`ALTER TABLE ${key} DROP COLUMN ${a.name}`)
-    sql.push(`ALTER TABLE ${key} ADD COLUMN ${columnSpec(b)}`)
-  } else {
-    sql.push(`ALTER TABLE ${key} ADD COLUMN ${tmp} ${b.type}${b.collation ? ` COLLATE ${b.collation}` : ''}${b.default !== null ? ` DEFAULT ${b.default}` : ''}`)
-    sql.push(`UPDATE ${key} SET ${tmp} = ${castTo(ctx, a, b)}`)
-    sql.push(`ALTER TABLE ${key} DROP COLUMN ${a.name}`, `ALTER TABLE ${key} RENAME COLUMN ${tmp} TO ${b.name}`)
-    if (b.notNull) sql.push(`ALTER TABLE ${key} ALTER COLUMN ${b.name} SET NOT NULL`)
-    if (b.identity) {
-      sql.push(...identitySql(key, { ...b, identity: null }, b))
-      sql.push(`SELECT setval(${literal(b.identity.sequence)}, max(${b.name})) FROM ${key}`)
-    }
-  }
+  if (a.generated === null) sql.push(`ALTER TABLE ${key} DROP COLUMN ${a.name}`)
+  sql.push(`ALTER TABLE ${key} ADD COLUMN ${columnSpec(b)}`)
   for (const [k, s] of Object.entries(ctx.to.sequences)) if (s.ownedBy === `${key}.${b.name}`) sql.push(`ALTER SEQUENCE ${k} OWNED BY ${key}.${b.name}`)
   if (b.comment !== null) sql.push(commentOn(`COLUMN ${key}.${b.name}`, b.comment))
   return sql
@@ -100,30 +90,21 @@ export function diffColumns(ctx: DiffContext): Change[] {
     const added = b.columns.filter((c) => !a.columns.some((d) => d.name === c.name))
     const removed = a.columns.filter((c) => !b.columns.some((d) => d.name === c.name))
     for (const c of added) {
-      if (tail.includes(c.name)) continue
       const sql = [`ALTER TABLE ${key} ADD COLUMN ${columnSpec(c)}`]
       if (c.comment !== null) sql.push(commentOn(`COLUMN ${key}.${c.name}`, c.comment))
       out.push({ kind: 'column', action: 'add', name: `${key}.${c.name}`, detected: detectedLine('add', 'column', `${key}.${c.name}`), sql, phase: PHASE.addColumn })
     }
     for (const name of tail) {
       const cb = b.columns.find((c) => c.name === name)!
-      const ca = a.columns.find((c) => c.name === name)
+      const ca = a.columns.find((c) => c.name === name)!
       const full = `${key}.${name}`
-      if (!ca) {
-        const sql = [`ALTER TABLE ${key} ADD COLUMN ${columnSpec(cb)}`]
-        if (cb.comment !== null) sql.push(commentOn(`COLUMN ${full}`, cb.comment))
-        out.push({ kind: 'column', action: 'add', name: full, detected: detectedLine('add', 'column', full), sql, phase: PHASE.alterColumn, order: 3 })
-        continue
-      }
-      const generatedChange = columnNeedsRecreate(ca, cb)
-      const what = generatedChange ? 'generated expression' : JSON.stringify({ ...ca, comment: null }) === JSON.stringify({ ...cb, comment: null }) ? 'moved to keep the declared column order' : 'rebuilt to keep the declared column order'
       if (ca.generated !== null) {
         out.push({ kind: 'column', action: 'change', name: full, detected: '', sql: [`ALTER TABLE ${key} DROP COLUMN ${ca.name}`], phase: PHASE.alterColumn, order: -1 })
       }
       out.push({
-        kind: 'column', action: 'change', name: full, detected: detectedLine('change', 'column', full, what), sql: moveColumn(ctx, key, ca, cb),
+        kind: 'column', action: 'change', name: full, detected: detectedLine('change', 'column', full, columnNeedsRecreate(ca, cb) ? 'generated expression' : 'generated column re-created: a column it reads changes type'), sql: recreateColumn(ctx, key, ca, cb),
         phase: PHASE.alterColumn, order: 3, destructive: ca.type !== cb.type && !isWidening(ca.type, cb.type),
-        notes: ['the column is rebuilt at the end of the table (add, copy, drop, rename): this rewrites the table'],
+        notes: ['the column is dropped and added again (at the end of the table): this rewrites the table'],
       })
     }
     const hint = added.length ? [`if this is a rename of ${added.map((c) => c.name).join(' or ')}, use ALTER TABLE ... RENAME COLUMN instead`] : undefined

@@ -23,9 +23,10 @@ export interface DiffContext {
   /** Views present on both sides that are dropped and created again. */
   recreatedViews: Set<string>
   /**
-   * table → the declared columns, in order, that are (re)appended at the end of the table so
-   * that the column order comes out as declared: new columns are added, existing ones are
-   * rebuilt (added under a temporary name, copied, old one dropped, renamed).
+   * table → existing columns, in declared order, that ALTER cannot change in place (a generated
+   * expression that changes, or one over a column whose type changes): they are dropped and
+   * added again, at the end of the table. Column order is not a schema difference: no column is
+   * ever moved to reach the declared order (new columns are appended with ADD COLUMN).
    */
   columnTails: Map<string, string[]>
   /** table → existing columns rebuilt that way (their constraints and indexes go with them). */
@@ -106,9 +107,8 @@ export function buildContext(from: SchemaModel, to: SchemaModel, recreatedTables
     const tail = a.partitionOf || b.partitionOf ? [] : columnTail(a.columns, b.columns, forced)
     if (tail.length > 0) {
       columnTails.set(key, tail)
-      const rebuilt = new Set(tail.filter((n) => a.columns.some((c) => c.name === n)))
-      if (rebuilt.size > 0) rebuiltColumns.set(key, rebuilt)
-      for (const n of rebuilt) set.add(n)
+      rebuiltColumns.set(key, new Set(tail))
+      for (const n of tail) set.add(n)
     }
     for (const ca of a.columns) {
       const cb = b.columns.find((c) => c.name === ca.name)
@@ -133,22 +133,15 @@ export function buildContext(from: SchemaModel, to: SchemaModel, recreatedTables
 }
 
 /**
- * The declared columns that must be (re)appended so the final order is the declared one:
- * everything after the longest common prefix of the declared order and the order left by
- * plain ALTERs (kept columns in place; a column whose generated expression changes must be
- * dropped and added, so it cannot stay in place).
+ * The existing columns that must be dropped and added again (in declared order): those whose
+ * generated expression changes, and generated columns in `forced`. Column order is not compared:
+ * a column declared elsewhere than where the table has it stays where it is.
  */
 export function columnTail(a: ColumnInfo[], b: ColumnInfo[], forced: Set<string> = new Set()): string[] {
-  const kept = a.filter((ca) => {
-    const cb = b.find((c) => c.name === ca.name)
-    return cb !== undefined && !columnNeedsRecreate(ca, cb) && !forced.has(ca.name)
+  return b.filter((cb) => {
+    const ca = a.find((c) => c.name === cb.name)
+    return ca !== undefined && (columnNeedsRecreate(ca, cb) || forced.has(ca.name))
   }).map((c) => c.name)
-  const names = b.map((c) => c.name)
-  let i = 0
-  while (i < names.length && i < kept.length && names[i] === kept[i]) i++
-  const tail = names.slice(i)
-  // Only new columns at the end: plain ADD COLUMN keeps the order, nothing to rebuild.
-  return tail.every((n) => !a.some((c) => c.name === n)) ? [] : tail
 }
 
 function viewChanged(a: ViewInfo, b: ViewInfo): boolean {
