@@ -72,11 +72,13 @@ export interface DiffResult {
 export async function diff(options: AutogenOptions = {}): Promise<DiffResult> {
   const project = openProject(options)
   const declared = declaredOrThrow(project, 'diff')
-  // One shadow database for the declared schema; the live one is introspected where it is.
-  const want = await introspectDeclared({ declared, open: (url) => openDatabase(url), shadowUrl: options.shadowUrl })
+  // One shadow database for the declared schema; the live one is introspected where it is,
+  // then the declared shadow checks which text-only differences are real.
   return await withDatabase(project.config, options, async (db) => {
+    const live = await introspect(db)
+    const want = await introspectDeclared({ declared, open: (url) => openDatabase(url), shadowUrl: options.shadowUrl, against: live })
     // The version table (whatever versionTable/versionSchema name it) is not part of the schema.
-    const have = omitVersionTable(await introspect(db), project.versionTable, want)
+    const have = omitVersionTable(live, project.versionTable, want)
     const plan = planMigration(have, want)
     return { sql: plan.up, changes: toDetected(plan.changes), database: db.description }
   }, { arrays: true })

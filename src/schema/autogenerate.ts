@@ -6,6 +6,7 @@
 import type { Change } from './diff/change.ts'
 import { introspect } from './introspect.ts'
 import type { SchemaModel } from './model.ts'
+import { reconcileDeparsed } from './reconcile-deparse.ts'
 import { planMigration } from './render.ts'
 import { loadTexts, openShadowPair, type OpenDatabase, type SqlText } from './shadow.ts'
 
@@ -45,6 +46,7 @@ export async function autogenerate(options: AutogenerateOptions): Promise<Autoge
     ])
     const io = { schemas: options.schemas }
     const [replayed, declared] = await Promise.all([introspect(pair.replayed, io), introspect(pair.declared, io)])
+    await reconcileDeparsed(pair.declared, declared, replayed)
     return { ...planMigration(replayed, declared), replayed, declared }
   } finally {
     await pair.dispose()
@@ -53,6 +55,11 @@ export async function autogenerate(options: AutogenerateOptions): Promise<Autoge
 
 export interface DeclaredOptions {
   declared: SqlText[]
+  /**
+   * The model the declared one will be diffed against (the live database's, for `diff`): its
+   * definitions that differ from the declared ones in text only are made equal (mutated).
+   */
+  against?: SchemaModel | undefined
   open: OpenDatabase
   shadowUrl?: string | undefined
   schemas?: string[] | undefined
@@ -66,7 +73,9 @@ export async function introspectDeclared(options: DeclaredOptions): Promise<Sche
   const pair = await openShadowPair(options.open, options.shadowUrl, 1)
   try {
     await loadTexts(pair.declared, options.declared, 'declared schema')
-    return await introspect(pair.declared, { schemas: options.schemas })
+    const model = await introspect(pair.declared, { schemas: options.schemas })
+    if (options.against) await reconcileDeparsed(pair.declared, model, options.against)
+    return model
   } finally {
     await pair.dispose()
   }

@@ -4,11 +4,12 @@
  * (or the end of the text). psql reads them from its input; sqlmig's splitter does the same and
  * hands them to the driver's COPY protocol, so the server never waits for data nobody sends.
  */
-import { isIdentStart, Scanner } from './scan.ts'
+import { Scanner } from './scan.ts'
 
 /** True when a statement is `COPY <table> [(columns)] FROM STDIN ...` (it then needs data to run). */
 export function isCopyFromStdin(statement: string): boolean {
-  if (!isIdentStart(statement.charCodeAt(0))) return false
+  // Most statements are not COPY: settle that without a scanner (this runs for every statement).
+  if (!/^copy(?![A-Za-z0-9_$\u0080-\uffff])/i.test(statement.slice(0, 5))) return false
   const scanner = new Scanner(statement)
   let depth = 0
   let index = 0
