@@ -113,6 +113,47 @@ export async function reconcileDeparsed(db: Database, declared: SchemaModel, oth
       })
     }
   }
+  for (const [key, t] of Object.entries(declared.tables)) {
+    const o = other.tables[key]
+    for (const [name, pol] of Object.entries(t.policies)) {
+      const op = o?.policies[name]
+      if (!op) continue
+      for (const part of ['using', 'check'] as const) {
+        const mine = pol[part]
+        const theirs = op[part]
+        if (mine === null || theirs === null || mine === theirs) continue
+        const column = part === 'using' ? 'polqual' : 'polwithcheck'
+        pending.push({
+          trip: {
+            create: (text) => `CREATE POLICY ${TMP} ON ${key} FOR ${part === 'using' ? 'SELECT USING' : 'INSERT WITH CHECK'} (${text})`,
+            read: `select pg_catalog.pg_get_expr(${column}, polrelid) as d from pg_catalog.pg_policy where polrelid = $1::regclass and polname = '${TMP}'`,
+            params: [key],
+          },
+          declared: mine,
+          other: theirs,
+          apply: () => (op[part] = mine),
+        })
+      }
+    }
+  }
+  for (const [key, d] of Object.entries(declared.domains)) {
+    const o = other.domains[key]
+    if (!o) continue
+    for (const [name, def] of Object.entries(d.checks)) {
+      const theirs = o.checks[name]
+      if (theirs === undefined || theirs === def) continue
+      pending.push({
+        trip: {
+          create: (text) => `ALTER DOMAIN ${key} ADD CONSTRAINT ${TMP} ${text}`,
+          read: `select pg_catalog.pg_get_constraintdef(oid) as d from pg_catalog.pg_constraint where contypid = $1::regtype and conname = '${TMP}'`,
+          params: [key],
+        },
+        declared: def,
+        other: theirs,
+        apply: () => (o.checks[name] = def),
+      })
+    }
+  }
   for (const [key, v] of Object.entries(declared.views)) {
     const o = other.views[key]
     if (!o || o.definition === v.definition) continue

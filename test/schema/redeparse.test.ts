@@ -16,6 +16,8 @@ const UNSTABLE = [
   "create table t (id int primary key, x varchar(10) check (x in ('a','b')));",
   "create table u (x varchar(10)); create index ui on u (x) where x in ('a','b');",
   "create table w (x varchar(10)); create view v as select x from w where x in ('a', 'b') order by 1;",
+  "create domain dv as varchar(10) check (value in ('a','b'));",
+  "create table pt (x varchar(10)); alter table pt enable row level security; create policy pp on pt using (x in ('a','b'));",
 ].join('\n')
 
 /** --url (and --shadow-url on the server) for a target: PGlite shadows for PGlite, server shadows for the server. */
@@ -45,6 +47,8 @@ for (const kind of await targetKinds()) {
         assert.match(changed.stdout, 'Detected changed constraint public.t.t_x_check')
         assert.match(changed.stdout, 'public.ui')
         assert.match(changed.stdout, 'public.v')
+        assert.match(changed.stdout, 'public.dv')
+        assert.match(changed.stdout, 'pp')
       } finally {
         p.cleanup()
         await t.cleanup()
