@@ -42,6 +42,7 @@ export {
   SqlmigError,
   SqlSyntaxError,
   StateError,
+  UnsupportedOnTargetError,
   UsageError,
 } from './src/errors.ts'
 export type { RunEvent } from './src/runner/events.ts'

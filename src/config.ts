@@ -36,6 +36,8 @@ export interface Config {
    * libpq's: the flag, then the URL, then the environment.
    */
   connectTimeout: number | undefined
+  /** sqlmig.json "postgresVersion": the PostgreSQL major version autogenerate writes SQL for. */
+  postgresVersion: number | undefined
   cwd: string
 }
 
@@ -65,9 +67,25 @@ interface FileConfig {
   lock_timeout?: string
   statement_timeout?: string
   transaction?: TransactionMode
+  postgresVersion?: string | number
 }
 
-const FILE_KEYS = ['url', 'dir', 'versionTable', 'versionSchema', 'schema', 'lock_timeout', 'statement_timeout', 'transaction', '$schema']
+const FILE_KEYS = ['url', 'dir', 'versionTable', 'versionSchema', 'schema', 'lock_timeout', 'statement_timeout', 'transaction', 'postgresVersion', '$schema']
+
+/** PostgreSQL major versions autogenerate can write SQL for (the shadow is PGlite, PostgreSQL 18). */
+export const POSTGRES_VERSIONS = { oldest: 13, newest: 18 } as const
+
+function checkPostgresVersion(value: string | number | undefined, file: string): number | undefined {
+  if (value === undefined) return undefined
+  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN
+  if (!Number.isInteger(n) || n < POSTGRES_VERSIONS.oldest || n > POSTGRES_VERSIONS.newest) {
+    throw new UsageError(`"postgresVersion" in ${CONFIG_FILE} must be a PostgreSQL major version from ${POSTGRES_VERSIONS.oldest} to ${POSTGRES_VERSIONS.newest}, not ${JSON.stringify(value)}`, {
+      location: { file },
+      hint: 'Use the major version of the oldest server the migrations run on, e.g. "postgresVersion": "15"',
+    })
+  }
+  return n
+}
 
 function readConfigFile(cwd: string): FileConfig {
   const path = join(cwd, CONFIG_FILE)
@@ -85,11 +103,13 @@ function readConfigFile(cwd: string): FileConfig {
     if (!FILE_KEYS.includes(key)) {
       throw new UsageError(`Unknown key "${key}" in ${CONFIG_FILE}`, { location: { file: path }, hint: `Use one of: ${FILE_KEYS.slice(0, -1).join(', ')}` })
     }
-    if (typeof value !== 'string') {
+    if (typeof value !== 'string' && !(key === 'postgresVersion' && typeof value === 'number')) {
       throw new UsageError(`"${key}" in ${CONFIG_FILE} must be a string`, { location: { file: path } })
     }
   }
-  return data as FileConfig
+  const config = data as FileConfig
+  checkPostgresVersion(config.postgresVersion, path)
+  return config
 }
 
 function checkTransaction(value: string | undefined): TransactionMode | undefined {
@@ -122,6 +142,7 @@ export function loadConfig(options: ConfigOptions = {}): Config {
     pgStatementTimeout: options.pgStatementTimeout ?? file.statement_timeout,
     transaction: checkTransaction(options.transaction ?? file.transaction) ?? 'all',
     connectTimeout: connectTimeoutOf(options.connectTimeout, url),
+    postgresVersion: checkPostgresVersion(file.postgresVersion, join(cwd, CONFIG_FILE)),
     cwd,
   }
 }

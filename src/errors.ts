@@ -131,6 +131,21 @@ export class StateError extends SqlmigError {
   }
 }
 
+/**
+ * The declared schema uses a feature the target PostgreSQL version lacks, so autogenerate cannot
+ * write SQL that runs there (exit 1). `features` lists each object, its feature and the version it needs.
+ */
+export class UnsupportedOnTargetError extends SqlmigError {
+  readonly targetVersion: number
+  readonly features: { kind: string; name: string; feature: string; needs: number }[]
+  constructor(message: string, targetVersion: number, features: UnsupportedOnTargetError['features'], options: SqlmigErrorOptions = {}) {
+    super('UNSUPPORTED_ON_TARGET', message, options)
+    this.name = 'UnsupportedOnTargetError'
+    this.targetVersion = targetVersion
+    this.features = features
+  }
+}
+
 /** The exit code for anything thrown: a SqlmigError's own, else 1. */
 export function exitCodeOf(error: unknown): ExitCode {
   return error instanceof SqlmigError ? error.exitCode : EXIT.failed

@@ -10,6 +10,7 @@ import { introspect } from '../schema/introspect.ts'
 import { omitVersionTable } from '../schema/omit-version-table.ts'
 import { planMigration } from '../schema/render.ts'
 import { migrationTexts, readDeclaredSchema } from './declared-schema.ts'
+import { postgresTargetFor } from './target-version.ts'
 import { type CommonOptions, openProject, type Project, withDatabase } from './project.ts'
 
 export interface AutogenOptions extends CommonOptions {
@@ -43,7 +44,8 @@ function declaredOrThrow(project: Project, verb: string) {
 export async function autogenerateFor(project: Project, shadowUrl: string | undefined): Promise<AutogenerateResult | undefined> {
   const declared = readDeclaredSchema(project)
   if (!declared) return undefined
-  return await autogenerateSchemas({ migrations: migrationTexts(project), declared, open: (url) => openDatabase(url), shadowUrl })
+  const target = await postgresTargetFor(project.config)
+  return await autogenerateSchemas({ migrations: migrationTexts(project), declared, open: (url) => openDatabase(url), shadowUrl, postgresVersion: target.major })
 }
 
 export interface CheckResult {
@@ -55,8 +57,8 @@ export interface CheckResult {
 /** Compares the migrations with the declared schema (for CI): ok is false when they disagree. */
 export async function check(options: AutogenOptions = {}): Promise<CheckResult> {
   const project = openProject(options)
-  const declared = declaredOrThrow(project, 'check')
-  const r = await autogenerateSchemas({ migrations: migrationTexts(project), declared, open: (url) => openDatabase(url), shadowUrl: options.shadowUrl })
+  declaredOrThrow(project, 'check')
+  const r = (await autogenerateFor(project, options.shadowUrl))!
   const changes = toDetected(r.changes)
   return { ok: r.changes.length === 0, changes }
 }
@@ -74,12 +76,13 @@ export async function diff(options: AutogenOptions = {}): Promise<DiffResult> {
   const declared = declaredOrThrow(project, 'diff')
   // One shadow database for the declared schema; the live one is introspected where it is,
   // then the declared shadow checks which text-only differences are real.
+  const target = await postgresTargetFor(project.config)
   return await withDatabase(project.config, options, async (db) => {
     const live = await introspect(db)
     const want = await introspectDeclared({ declared, open: (url) => openDatabase(url), shadowUrl: options.shadowUrl, against: live })
     // The version table (whatever versionTable/versionSchema name it) is not part of the schema.
     const have = omitVersionTable(live, project.versionTable, want)
-    const plan = planMigration(have, want)
+    const plan = planMigration(have, want, { postgresVersion: target.major })
     return { sql: plan.up, changes: toDetected(plan.changes), database: db.description }
   }, { arrays: true })
 }

@@ -21,6 +21,8 @@ export interface AutogenerateOptions {
   shadowUrl?: string | undefined
   /** Only these schemas (default: all user schemas). */
   schemas?: string[] | undefined
+  /** PostgreSQL major version the generated SQL must run on (see planMigration). */
+  postgresVersion?: number | undefined
 }
 
 export interface AutogenerateResult {
@@ -47,7 +49,7 @@ export async function autogenerate(options: AutogenerateOptions): Promise<Autoge
     const io = { schemas: options.schemas }
     const [replayed, declared] = await Promise.all([introspect(pair.replayed, io), introspect(pair.declared, io)])
     await reconcileDeparsed(pair.declared, declared, replayed)
-    return { ...planMigration(replayed, declared), replayed, declared }
+    return { ...planMigration(replayed, declared, { postgresVersion: options.postgresVersion }), replayed, declared }
   } finally {
     await pair.dispose()
   }

@@ -7,6 +7,7 @@
  * index, key and constraint column lists, function arguments, views, foreign tables.
  */
 import type { SchemaModel } from './model.ts'
+import { modelForTarget } from './postgres-target.ts'
 
 export interface Difference {
   /** Object kind, e.g. "table", "column", "index". */
@@ -58,8 +59,14 @@ function byColumnName(security: NonNullable<SchemaModel['security']>): NonNullab
 
 const TABLE_PARTS = { constraints: 'constraint', indexes: 'index', triggers: 'trigger', policies: 'policy' }
 
+export interface CompareOptions {
+  /** Compare as a server of this PostgreSQL major version would see both (MAINTAIN ignored before 17). */
+  postgresVersion?: number | undefined
+}
+
 /** All differences between two models (empty when they describe the same schema). */
-export function compareModels(a: SchemaModel, b: SchemaModel): Difference[] {
+export function compareModels(a: SchemaModel, b: SchemaModel, options: CompareOptions = {}): Difference[] {
+  if (options.postgresVersion !== undefined) [a, b] = [modelForTarget(a, options.postgresVersion), modelForTarget(b, options.postgresVersion)]
   const out: Difference[] = []
   records('schema', '', a.schemas as never, b.schemas as never, out)
   records('extension', '', a.extensions as never, b.extensions as never, out)

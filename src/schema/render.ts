@@ -5,6 +5,7 @@
 import type { Change } from './diff/change.ts'
 import { diffModels } from './diff-models.ts'
 import type { SchemaModel } from './model.ts'
+import { assertRunsOn, modelForTarget } from './postgres-target.ts'
 
 export interface RenderedChanges {
   /** SQL text, statements separated by blank lines, each ending with ";". */
@@ -52,10 +53,23 @@ export function renderChanges(changes: Change[]): RenderedChanges {
   return { sql: blocks.length ? `${blocks.join('\n\n')}\n` : '', detected, statements }
 }
 
+export interface PlanOptions {
+  /**
+   * PostgreSQL major version the SQL must run on (see postgres-target.ts): what that version
+   * lacks is left out of the comparison (MAINTAIN before 17), and a change needing newer syntax
+   * is an UnsupportedOnTargetError. Default: no limit (the SQL of the servers compared).
+   */
+  postgresVersion?: number | undefined
+}
+
 /** Both directions at once: up turns `from` into `to`, down turns `to` back into `from`. */
-export function planMigration(from: SchemaModel, to: SchemaModel): MigrationPlan {
+export function planMigration(from: SchemaModel, to: SchemaModel, options: PlanOptions = {}): MigrationPlan {
+  const major = options.postgresVersion
+  if (major !== undefined) [from, to] = [modelForTarget(from, major), modelForTarget(to, major)]
   const changes = diffModels(from, to)
+  const downChanges = diffModels(to, from)
+  if (major !== undefined) assertRunsOn([...changes, ...downChanges], major)
   const up = renderChanges(changes)
-  const down = renderChanges(diffModels(to, from))
+  const down = renderChanges(downChanges)
   return { changes, up: up.sql, down: down.sql, detected: up.detected, upStatements: up.statements, downStatements: down.statements }
 }
