@@ -1,6 +1,7 @@
 import type { CorpusCase } from '../harness.ts'
 import { CAST_CASES, OPERATOR_CASES } from './casts-operators.ts'
 import { CONSTRAINT_CASES } from './constraints.ts'
+import { DEPENDENCY_CASES } from './dependencies.ts'
 import { EDGE_CASES, MORE_CASES, ROUTINE_EDGE_CASES, SWAP_CASES } from './edge.ts'
 import { FOREIGN_DATA_CASES } from './foreign-data.ts'
 import { INHERITANCE_CASES, INHERITANCE_CHANGE_CASES } from './inheritance.ts'
@@ -19,4 +20,5 @@ export const CORPUS: CorpusCase[] = [
   ...TABLE_CASES, ...PARTITION_CASES, ...COMPOSITE_CASES, ...CONSTRAINT_CASES, ...TYPE_CASES, ...VIEW_CASES, ...ROUTINE_CASES, ...SECURITY_CASES, ...INTERACTION_CASES, ...EDGE_CASES, ...ROUTINE_EDGE_CASES, ...SWAP_CASES, ...MORE_CASES,
   ...PRIVILEGE_CASES, ...INHERITANCE_CASES, ...INHERITANCE_CHANGE_CASES, ...RANGE_CASES, ...AGGREGATE_CASES, ...COLLATION_CASES, ...RULE_CASES,
   ...EVENT_TRIGGER_CASES, ...PUBLICATION_CASES, ...FOREIGN_DATA_CASES, ...TEXT_SEARCH_CASES, ...CAST_CASES, ...OPERATOR_CASES,
+  ...DEPENDENCY_CASES,
 ]
