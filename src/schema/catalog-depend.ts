@@ -2,7 +2,8 @@
  * The catalog query behind SchemaModel.dependencies: every normal (deptype 'n') pg_depend entry
  * between objects the model has, as (dependent, referenced) pairs of model keys. An extension's
  * `requires` is such an entry (pg_extension → pg_extension); so are a view's reads (through its
- * _RETURN rule in pg_rewrite), a column default's calls (pg_attrdef), a SQL-standard function
+ * _RETURN rule in pg_rewrite), a column default's calls (pg_attrdef), a domain check's calls
+ * (pg_constraint), a SQL-standard function
  * body's calls and relations, a column's, argument's or domain's type. Objects are named by the
  * keys the model and the Changes use; a member of an extension is named by its extension, a
  * table's row type by the table and an array type by its element type.
@@ -32,13 +33,15 @@ with o as (
       where x.classid = o.cls and x.objid = o.oid and x.refclassid = 'pg_extension'::regclass and x.deptype = 'e' limit 1), o.k) as k
   from (${OBJECT_KEYS}) o
 ), d as (
-  select case when d.classid in ('pg_rewrite'::regclass, 'pg_attrdef'::regclass) then 'pg_class'::regclass else d.classid end as cls,
+  select case when d.classid in ('pg_rewrite'::regclass, 'pg_attrdef'::regclass) then 'pg_class'::regclass
+      when d.classid = 'pg_constraint'::regclass then 'pg_type'::regclass else d.classid end as cls,
     case d.classid when 'pg_rewrite'::regclass then (select r.ev_class from pg_rewrite r where r.oid = d.objid and r.rulename = '_RETURN')
-      when 'pg_attrdef'::regclass then (select a.adrelid from pg_attrdef a where a.oid = d.objid) else d.objid end as oid,
+      when 'pg_attrdef'::regclass then (select a.adrelid from pg_attrdef a where a.oid = d.objid)
+      when 'pg_constraint'::regclass then (select nullif(c.contypid, 0) from pg_constraint c where c.oid = d.objid) else d.objid end as oid,
     d.refclassid, d.refobjid
   from pg_depend d
   where d.deptype = 'n' and d.refclassid in ('pg_extension'::regclass, 'pg_proc'::regclass, 'pg_class'::regclass, 'pg_type'::regclass)
-    and d.classid in ('pg_extension'::regclass, 'pg_proc'::regclass, 'pg_class'::regclass, 'pg_type'::regclass, 'pg_rewrite'::regclass, 'pg_attrdef'::regclass)
+    and d.classid in ('pg_extension'::regclass, 'pg_proc'::regclass, 'pg_class'::regclass, 'pg_type'::regclass, 'pg_rewrite'::regclass, 'pg_attrdef'::regclass, 'pg_constraint'::regclass)
 )
 select distinct a.k as dependent, b.k as referenced
 from d join o a on a.cls = d.cls and a.oid = d.oid join o b on b.cls = d.refclassid and b.oid = d.refobjid

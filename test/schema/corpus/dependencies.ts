@@ -21,3 +21,15 @@ export const DEPENDENCY_CASES: CorpusCase[] = [
   { name: 'dependencies: SQL-standard function bodies calling each other (function → function → function), from empty and back', before: '', after: FUNCTION_CHAIN },
   { name: 'dependencies: table → view → function reading the view → view calling the function, from empty and back', before: '', after: VIEW_FUNCTION_CHAIN },
 ]
+
+const TYPE_CHAIN = `create function z_ok(x int) returns boolean language sql immutable return x > 0;
+create domain y_pos as int check (z_ok(value)); create type x_pair as (a y_pos, b y_pos);
+create function w_sum(p x_pair) returns int language sql immutable return (p).a + (p).b;
+create table v_t (id int, p x_pair, s int default w_sum(row(1, 2)::x_pair));`
+
+export const DEPENDENCY_MORE_CASES: CorpusCase[] = [
+  { name: 'dependencies: function → domain whose check calls it → composite of the domain → function on the composite → table default calling it, from empty and back', before: '', after: TYPE_CHAIN },
+  { name: 'dependencies: a function chain and a view chain are dropped while their table stays', before: `${FUNCTION_CHAIN} ${VIEW_FUNCTION_CHAIN}`, after: 'create table z_t (id int, n int);' },
+  { name: 'dependencies: a view chain is added over an existing table and function', before: 'create table z_t (id int, n int); create function c_inner(x int) returns int language sql immutable return x + 1;', after: `create table z_t (id int, n int); create function c_inner(x int) returns int language sql immutable return x + 1;
+create view b_v as select c_inner(n) as m from z_t; create function a_f() returns bigint language sql stable return (select count(*) from b_v); create view a_v as select a_f() as c;` },
+]
