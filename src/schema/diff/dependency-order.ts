@@ -4,8 +4,8 @@
  * object is created after everything it needs that the same migration creates, and dropped
  * before everything it needs that the same migration drops (reverse order). The correction is
  * a stable topological sort: changes with no recorded dependency keep their phase order, a
- * change moves only as far as a dependency forces it, and a cycle (which PostgreSQL resolves
- * itself, e.g. a sequence owned by the column whose default uses it) keeps the phase order.
+ * change moves only as far as a dependency forces it, and the members of a cycle keep their
+ * phase order among themselves.
  */
 import type { SchemaModel } from '../model.ts'
 import type { Change, ObjectKind } from './change.ts'
@@ -27,15 +27,24 @@ export function orderByDependencies(changes: Change[], from: SchemaModel, to: Sc
     const at = c.action === 'add' ? creates : c.action === 'remove' ? drops : undefined
     if (at && !at.has(c.name)) at.set(c.name, i)
   })
-  const after: number[][] = changes.map(() => [])
-  const waits = changes.map(() => 0)
+  const edges: [number, number][] = []
   const edge = (first: number | undefined, then: number | undefined) => {
-    if (first === undefined || then === undefined || first === then) return
-    after[first]!.push(then)
-    waits[then]!++
+    if (first !== undefined && then !== undefined && first !== then) edges.push([first, then])
   }
   for (const [name, i] of creates) for (const need of to.dependencies?.[name] ?? []) edge(creates.get(need), i)
   for (const [name, i] of drops) for (const need of from.dependencies?.[name] ?? []) edge(i, drops.get(need))
+  // An object dropped and created again (a function whose result changes) is dropped first,
+  // however late a dependent's drop holds its drop back.
+  for (const [name, i] of drops) edge(i, creates.get(name))
+  // Edges inside a cycle are left out: its members keep their phase order among themselves.
+  const component = components(changes.length, edges)
+  const after: number[][] = changes.map(() => [])
+  const waits = changes.map(() => 0)
+  for (const [first, then] of edges) {
+    if (component[first] === component[then]) continue
+    after[first]!.push(then)
+    waits[then]!++
+  }
   // Kahn's algorithm, always taking the earliest ready change.
   const ready: number[] = []
   const insert = (i: number) => {
@@ -51,18 +60,59 @@ export function orderByDependencies(changes: Change[], from: SchemaModel, to: Sc
   waits.forEach((w, i) => { if (w === 0) ready.push(i) })
   const out: Change[] = []
   const done = new Set<number>()
-  while (done.size < changes.length) {
-    if (ready.length === 0) {
-      // A cycle: release its earliest change in phase order.
-      const i = changes.findIndex((_c, k) => !done.has(k))
-      waits[i] = 0
-      insert(i)
-    }
+  while (ready.length > 0) {
     const i = ready.shift()!
-    if (done.has(i)) continue
     done.add(i)
     out.push(changes[i]!)
     for (const j of after[i]!) if (--waits[j]! === 0 && !done.has(j)) insert(j)
   }
   return out
+}
+
+/** Strongly connected components (Tarjan's, iterative): component id of each node. */
+function components(n: number, edges: [number, number][]): number[] {
+  const next: number[][] = Array.from({ length: n }, () => [])
+  for (const [a, b] of edges) next[a]!.push(b)
+  const index = new Array<number>(n).fill(-1)
+  const low = new Array<number>(n).fill(0)
+  const comp = new Array<number>(n).fill(-1)
+  const stack: number[] = []
+  const onStack = new Array<boolean>(n).fill(false)
+  let counter = 0
+  let ids = 0
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== -1) continue
+    const work: [number, number][] = [[root, 0]]
+    while (work.length > 0) {
+      const top = work[work.length - 1]!
+      const [v, k] = top
+      if (k === 0) {
+        index[v] = low[v] = counter++
+        stack.push(v)
+        onStack[v] = true
+      }
+      if (k < next[v]!.length) {
+        top[1] = k + 1
+        const w = next[v]![k]!
+        if (index[w] === -1) work.push([w, 0])
+        else if (onStack[w]) low[v] = Math.min(low[v]!, index[w]!)
+        continue
+      }
+      work.pop()
+      if (work.length > 0) {
+        const u = work[work.length - 1]![0]
+        low[u] = Math.min(low[u]!, low[v]!)
+      }
+      if (low[v] === index[v]) {
+        let w: number
+        do {
+          w = stack.pop()!
+          onStack[w] = false
+          comp[w] = ids
+        } while (w !== v)
+        ids++
+      }
+    }
+  }
+  return comp
 }

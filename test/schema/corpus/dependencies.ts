@@ -33,3 +33,8 @@ export const DEPENDENCY_MORE_CASES: CorpusCase[] = [
   { name: 'dependencies: a view chain is added over an existing table and function', before: 'create table z_t (id int, n int); create function c_inner(x int) returns int language sql immutable return x + 1;', after: `create table z_t (id int, n int); create function c_inner(x int) returns int language sql immutable return x + 1;
 create view b_v as select c_inner(n) as m from z_t; create function a_f() returns bigint language sql stable return (select count(*) from b_v); create view a_v as select a_f() as c;` },
 ]
+
+export const DEPENDENCY_RECREATE_CASES: CorpusCase[] = [
+  { name: 'dependencies: a table whose default calls a function goes while the function changes its result type', before: `create function f(x int) returns int language sql immutable return x; create table t (a int default f(1));`, after: `create function f(x int) returns bigint language sql immutable return x;` },
+  { name: 'dependencies: a view over a SQL-standard function goes while the function changes its result type', before: `create function f(x int) returns int language sql immutable return x; create view v as select f(1) as a;`, after: `create function f(x int) returns bigint language sql immutable return x;` },
+]
