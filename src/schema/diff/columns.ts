@@ -70,7 +70,7 @@ function isEnumBased(model: SchemaModel, type: string, seen = 0): boolean {
  */
 function castTo(ctx: DiffContext, a: ColumnInfo, b: ColumnInfo): string {
   const rebuilt = [...ctx.rebuiltEnums].some((e) => mentions(b.type, e))
-  const viaText = a.type !== b.type && (isEnumBased(ctx.from, a.type) || isEnumBased(ctx.to, b.type)) && a.type !== 'text' && a.type !== 'text[]'
+  const viaText = a.type !== b.type && (isEnumBased(ctx.from, a.type) || isEnumBased(ctx.to, b.type)) && ![a.type, b.type].some((t) => t === 'text' || t === 'text[]')
   if (rebuilt || viaText) return `${a.name}::text${b.type.endsWith('[]') && (rebuilt || a.type.endsWith('[]')) ? '[]' : ''}::${b.type}`
   return a.type === b.type ? a.name : `${a.name}::${b.type}`
 }
