@@ -1,6 +1,7 @@
 /**
  * diffModels(from, to): the changes that turn a database described by `from` into one described
- * by `to`, sorted so that each statement finds what it needs and nothing still needed is dropped.
+ * by `to`, sorted so that each statement finds what it needs and nothing still needed is dropped:
+ * by phase (see diff/change.ts), then by pg_depend (diff/dependency-order.ts).
  */
 import { diffAggregates } from './diff/aggregates.ts'
 import type { Change } from './diff/change.ts'
@@ -10,6 +11,7 @@ import { diffColumns } from './diff/columns.ts'
 import { diffComposites } from './diff/composites.ts'
 import { diffConstraintsAndIndexes } from './diff/constraints.ts'
 import { buildContext } from './diff/context.ts'
+import { orderByDependencies } from './diff/dependency-order.ts'
 import { diffDefaultPrivileges } from './diff/default-privileges.ts'
 import { diffEventTriggers } from './diff/event-triggers.ts'
 import { diffForeignServers } from './diff/foreign-servers.ts'
@@ -68,8 +70,9 @@ export function diffModels(from: SchemaModel, to: SchemaModel): Change[] {
     ...diffPrivileges(ctx),
     ...diffDefaultPrivileges(ctx),
   ]
-  return all
+  const phased = all
     .map((change, index) => ({ change, index }))
     .sort((x, y) => x.change.phase - y.change.phase || (x.change.order ?? 0) - (y.change.order ?? 0) || x.index - y.index)
     .map((x) => x.change)
+  return orderByDependencies(phased, from, to)
 }

@@ -16,6 +16,7 @@ import { CASTS_SQL } from './catalog-casts.ts'
 import { OPERATORS_SQL } from './catalog-operators.ts'
 import { publicationsSql } from './catalog-publications.ts'
 import { EVENT_TRIGGERS_SQL, RULES_SQL } from './catalog-rules.ts'
+import { DEPENDENCIES_SQL } from './catalog-depend.ts'
 import { ACL_BASELINES_SQL, DEFAULT_PRIVILEGES_SQL, SECURITY_SQL } from './catalog-security.ts'
 import { emptyModel, type ColumnInfo, type ConstraintInfo, type IndexInfo, type PolicyInfo, type SchemaModel, type TriggerInfo } from './model.ts'
 
@@ -49,7 +50,7 @@ const QUERIES = {
   rules: RULES_SQL, eventTriggers: EVENT_TRIGGERS_SQL, publications: publicationsSql,
   foreignDataWrappers: FOREIGN_DATA_WRAPPERS_SQL, foreignServers: FOREIGN_SERVERS_SQL, userMappings: USER_MAPPINGS_SQL, foreignTables: FOREIGN_TABLES_SQL,
   tsDictionaries: TS_DICTIONARIES_SQL, tsConfigurations: TS_CONFIGURATIONS_SQL,
-  casts: CASTS_SQL, operators: OPERATORS_SQL,
+  casts: CASTS_SQL, operators: OPERATORS_SQL, dependencies: DEPENDENCIES_SQL,
 } satisfies Record<string, string | ((version: number) => string)>
 
 type Rows = Record<keyof typeof QUERIES, Row[]>
@@ -211,5 +212,8 @@ function readModel(rows: Rows): SchemaModel {
   for (const r of rows.defaultPrivileges) {
     defaults[`${r.role} ${r.schema ?? ''} ${r.objtype}`] = { role: r.role, schema: r.schema, objtype: r.objtype, acl: r.acl, baseline: r.baseline }
   }
+  const deps: Record<string, string[]> = {}
+  for (const r of rows.dependencies) (deps[r.dependent] ??= []).push(r.referenced)
+  if (rows.dependencies.length) m.dependencies = Object.fromEntries(Object.entries(deps).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => [k, v.sort()]))
   return m
 }

@@ -52,6 +52,12 @@ export interface SchemaModel {
   security?: Record<string, SecurityInfo>
   /** ALTER DEFAULT PRIVILEGES entries, keyed `role schema objtype` (schema "" when global). */
   defaultPrivileges?: Record<string, DefaultPrivilegeInfo>
+  /**
+   * What each object needs, from pg_depend (normal dependencies between modelled objects, keyed
+   * like the records above; an extension's members are named by the extension): dependent key →
+   * referenced keys. Creates run in this order and drops in reverse (see diff/dependency-order.ts).
+   */
+  dependencies?: Record<string, string[]>
 }
 
 /**

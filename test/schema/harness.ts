@@ -33,7 +33,7 @@ export function selectCases<T extends { name: string }>(cases: T[]): T[] {
 
 export const RESET_SQL = `
 DO $$ DECLARE r record; BEGIN
-  FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP EXECUTE format('DROP EXTENSION %I CASCADE', r.extname); END LOOP;
+  FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP EXECUTE format('DROP EXTENSION IF EXISTS %I CASCADE', r.extname); END LOOP;
   -- Default privileges outlive schemas: put every global entry back to the built-in default.
   FOR r IN SELECT d.defaclrole::regrole::text AS role, d.defaclobjtype AS t, coalesce(nullif(a.grantee::regrole::text, '-'), 'PUBLIC') AS g
     FROM pg_default_acl d, aclexplode(d.defaclacl) a WHERE d.defaclnamespace = 0 LOOP

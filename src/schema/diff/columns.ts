@@ -5,9 +5,10 @@
  * an identity sequence are created or dropped at order 1, in between. Column order is not a
  * schema difference: new columns are appended with ADD COLUMN, existing ones stay where they are.
  */
-import type { ColumnInfo } from '../model.ts'
+import type { ColumnInfo, SchemaModel } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
 import { columnNeedsRecreate, functionCallText, mentions, type DiffContext } from './context.ts'
+import { treeDepth } from './inheritance.ts'
 import { columnSpec, commentOn, sequenceOptions } from './sql-text.ts'
 
 const WIDENING: Record<string, string[]> = {
@@ -54,9 +55,23 @@ function identitySql(table: string, a: ColumnInfo, b: ColumnInfo): string[] {
   return sets.length ? [`${col} ${sets.join(' ')}`] : []
 }
 
+/** True when `type` (or its element type) is an enum or a domain over one in `model`. */
+function isEnumBased(model: SchemaModel, type: string, seen = 0): boolean {
+  const t = type.replace(/(\[\])+$/, '')
+  if (model.enums[t]) return true
+  const d = model.domains[t]
+  return d !== undefined && seen < 10 && isEnumBased(model, d.type, seen + 1)
+}
+
+/**
+ * The USING expression of a type change. No cast exists between two enum types (42846), nor
+ * from an enum to most types: a conversion from or to an enum (a domain over one, an array of
+ * either), and a rebuilt enum, goes through text.
+ */
 function castTo(ctx: DiffContext, a: ColumnInfo, b: ColumnInfo): string {
   const rebuilt = [...ctx.rebuiltEnums].some((e) => mentions(b.type, e))
-  if (rebuilt) return `${a.name}::text${b.type.endsWith('[]') ? '[]' : ''}::${b.type}`
+  const viaText = a.type !== b.type && (isEnumBased(ctx.from, a.type) || isEnumBased(ctx.to, b.type)) && ![a.type, b.type].some((t) => t === 'text' || t === 'text[]')
+  if (rebuilt || viaText) return `${a.name}::text${b.type.endsWith('[]') && (rebuilt || a.type.endsWith('[]')) ? '[]' : ''}::${b.type}`
   return a.type === b.type ? a.name : `${a.name}::${b.type}`
 }
 
@@ -92,7 +107,9 @@ export function diffColumns(ctx: DiffContext): Change[] {
     for (const c of added) {
       const sql = [`ALTER TABLE ${key} ADD COLUMN ${columnSpec(c)}`]
       if (c.comment !== null) sql.push(commentOn(`COLUMN ${key}.${c.name}`, c.comment))
-      out.push({ kind: 'column', action: 'add', name: `${key}.${c.name}`, detected: detectedLine('add', 'column', `${key}.${c.name}`), sql, phase: PHASE.addColumn })
+      // Children first: a parent's ADD COLUMN then merges into the child's own column of that
+      // name (which stays local); added the other way round, the child's ADD finds it there.
+      out.push({ kind: 'column', action: 'add', name: `${key}.${c.name}`, detected: detectedLine('add', 'column', `${key}.${c.name}`), sql, phase: PHASE.addColumn, order: -treeDepth(ctx.to.tables, key) })
     }
     for (const name of tail) {
       const cb = b.columns.find((c) => c.name === name)!
@@ -108,8 +125,10 @@ export function diffColumns(ctx: DiffContext): Change[] {
       })
     }
     const hint = added.length ? [`if this is a rename of ${added.map((c) => c.name).join(' or ')}, use ALTER TABLE ... RENAME COLUMN instead`] : undefined
+    // Parents first: a child's column that was also its own (attislocal) is then left local and
+    // can be dropped; an inherited one cannot ("cannot drop inherited column").
     for (const c of removed) {
-      out.push({ kind: 'column', action: 'remove', name: `${key}.${c.name}`, detected: detectedLine('remove', 'column', `${key}.${c.name}`), sql: [`ALTER TABLE ${key} DROP COLUMN ${c.name}`], phase: PHASE.dropColumn, destructive: true, notes: hint })
+      out.push({ kind: 'column', action: 'remove', name: `${key}.${c.name}`, detected: detectedLine('remove', 'column', `${key}.${c.name}`), sql: [`ALTER TABLE ${key} DROP COLUMN ${c.name}`], phase: PHASE.dropColumn, order: treeDepth(ctx.from.tables, key), destructive: true, notes: hint })
     }
     for (const ca of a.columns) {
       const cb = b.columns.find((c) => c.name === ca.name)

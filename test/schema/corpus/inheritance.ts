@@ -10,6 +10,10 @@ export const INHERITANCE_CASES: CorpusCase[] = [
   { name: 'inherits: the parent column type changes under the child', before: `${P} ${C}`, after: `create table p (id bigint not null, name text default 'x', constraint id_pos check (id > 0)); ${C}` },
   { name: 'inherits: the child gains its own column and a comment', before: `${P} ${C}`, after: `${P} create table c (extra int, other text) inherits (p); comment on table c is 'child';` },
   { name: 'inherits: a child with two parents', before: `${P} create table q (tag text);`, after: `${P} create table q (tag text); create table c (extra int) inherits (p, q);` },
+  { name: 'inherits: the parent gains a column its child already has (merged into the child, left local on the way down)', before: `create table p (id int); create table c (e int) inherits (p);`, after: `create table p (id int, e int); create table c (e int) inherits (p);` },
+  { name: 'inherits: the parent and its child gain the same column at once (the child keeps a local definition)', before: `create table p (id int); create table c (x int) inherits (p);`, after: `create table p (id int, e int); create table c (x int, e int) inherits (p);` },
+  { name: 'inherits: a parent and its child (sorting after it) gain the same column at once', before: `create table a (id int); create table b (x int) inherits (a);`, after: `create table a (id int, e int); create table b (x int, e int) inherits (a);` },
+  { name: 'inherits: a grandparent gains a column a grandchild already has', before: `create table a (id int); create table b () inherits (a); create table c (e int) inherits (b);`, after: `create table a (id int, e int); create table b () inherits (a); create table c (e int) inherits (b);` },
 ]
 
 export const INHERITANCE_CHANGE_CASES: CorpusCase[] = [
