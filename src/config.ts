@@ -36,6 +36,8 @@ export interface Config {
    * libpq's: the flag, then the URL, then the environment.
    */
   connectTimeout: number | undefined
+  /** sqlmig.json "pgliteExtensions": contrib extensions the embedded database always loads (beyond those the SQL creates). */
+  pgliteExtensions: string[]
   cwd: string
 }
 
@@ -65,9 +67,12 @@ interface FileConfig {
   lock_timeout?: string
   statement_timeout?: string
   transaction?: TransactionMode
+  pgliteExtensions?: string[]
 }
 
-const FILE_KEYS = ['url', 'dir', 'versionTable', 'versionSchema', 'schema', 'lock_timeout', 'statement_timeout', 'transaction', '$schema']
+const FILE_KEYS = ['url', 'dir', 'versionTable', 'versionSchema', 'schema', 'lock_timeout', 'statement_timeout', 'transaction', 'pgliteExtensions', '$schema']
+/** Keys whose value is an array of strings; every other key holds a string. */
+const ARRAY_KEYS = ['pgliteExtensions']
 
 function readConfigFile(cwd: string): FileConfig {
   const path = join(cwd, CONFIG_FILE)
@@ -85,7 +90,11 @@ function readConfigFile(cwd: string): FileConfig {
     if (!FILE_KEYS.includes(key)) {
       throw new UsageError(`Unknown key "${key}" in ${CONFIG_FILE}`, { location: { file: path }, hint: `Use one of: ${FILE_KEYS.slice(0, -1).join(', ')}` })
     }
-    if (typeof value !== 'string') {
+    if (ARRAY_KEYS.includes(key)) {
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+        throw new UsageError(`"${key}" in ${CONFIG_FILE} must be an array of strings`, { location: { file: path }, hint: `For example "${key}": ["pg_trgm", "uuid-ossp"]` })
+      }
+    } else if (typeof value !== 'string') {
       throw new UsageError(`"${key}" in ${CONFIG_FILE} must be a string`, { location: { file: path } })
     }
   }
@@ -122,6 +131,7 @@ export function loadConfig(options: ConfigOptions = {}): Config {
     pgStatementTimeout: options.pgStatementTimeout ?? file.statement_timeout,
     transaction: checkTransaction(options.transaction ?? file.transaction) ?? 'all',
     connectTimeout: connectTimeoutOf(options.connectTimeout, url),
+    pgliteExtensions: file.pgliteExtensions ?? [],
     cwd,
   }
 }

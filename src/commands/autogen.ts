@@ -2,7 +2,9 @@
  * `sqlmig check` and `sqlmig diff`, and the autogenerate step of `create`: compare what the
  * migrations build (replayed on a shadow database) with the declared schema.
  */
-import { openDatabase } from '../db/open.ts'
+import type { Database } from '../db/database.ts'
+import { isPgliteUrl, openDatabase } from '../db/open.ts'
+import { embeddedOpenOptions, pgliteExtensionsFor } from './embedded.ts'
 import { UsageError } from '../errors.ts'
 import { autogenerate as autogenerateSchemas, type AutogenerateResult, introspectDeclared } from '../schema/autogenerate.ts'
 import type { Change } from '../schema/diff/change.ts'
@@ -29,6 +31,12 @@ export interface DetectedChange {
 export const toDetected = (changes: Change[]): DetectedChange[] =>
   changes.filter((c) => c.detected !== '').map((c) => ({ kind: c.kind, action: c.action, name: c.name, detected: c.detected, destructive: c.destructive === true }))
 
+/** Opens a shadow database: a PGlite one with the extensions the project's SQL creates. */
+function shadowOpener(project: Project): (url: string) => Promise<Database> {
+  let extensions: string[] | undefined
+  return (url) => openDatabase(url, isPgliteUrl(url) ? { pgliteExtensions: (extensions ??= pgliteExtensionsFor(project)) } : {})
+}
+
 function declaredOrThrow(project: Project, verb: string) {
   const declared = readDeclaredSchema(project)
   if (!declared) {
@@ -43,7 +51,7 @@ function declaredOrThrow(project: Project, verb: string) {
 export async function autogenerateFor(project: Project, shadowUrl: string | undefined): Promise<AutogenerateResult | undefined> {
   const declared = readDeclaredSchema(project)
   if (!declared) return undefined
-  return await autogenerateSchemas({ migrations: migrationTexts(project), declared, open: (url) => openDatabase(url), shadowUrl })
+  return await autogenerateSchemas({ migrations: migrationTexts(project), declared, open: shadowOpener(project), shadowUrl })
 }
 
 export interface CheckResult {
@@ -56,7 +64,7 @@ export interface CheckResult {
 export async function check(options: AutogenOptions = {}): Promise<CheckResult> {
   const project = openProject(options)
   const declared = declaredOrThrow(project, 'check')
-  const r = await autogenerateSchemas({ migrations: migrationTexts(project), declared, open: (url) => openDatabase(url), shadowUrl: options.shadowUrl })
+  const r = await autogenerateSchemas({ migrations: migrationTexts(project), declared, open: shadowOpener(project), shadowUrl: options.shadowUrl })
   const changes = toDetected(r.changes)
   return { ok: r.changes.length === 0, changes }
 }
@@ -73,13 +81,13 @@ export async function diff(options: AutogenOptions = {}): Promise<DiffResult> {
   const project = openProject(options)
   const declared = declaredOrThrow(project, 'diff')
   // One shadow database for the declared schema; the live one is introspected where it is.
-  const want = await introspectDeclared({ declared, open: (url) => openDatabase(url), shadowUrl: options.shadowUrl })
+  const want = await introspectDeclared({ declared, open: shadowOpener(project), shadowUrl: options.shadowUrl })
   return await withDatabase(project.config, options, async (db) => {
     // The version table (whatever versionTable/versionSchema name it) is not part of the schema.
     const have = omitVersionTable(await introspect(db), project.versionTable, want)
     const plan = planMigration(have, want)
     return { sql: plan.up, changes: toDetected(plan.changes), database: db.description }
-  }, { arrays: true })
+  }, { arrays: true, ...embeddedOpenOptions(project, project.config.url) })
 }
 
 export interface AutogenerateSummary {
