@@ -33,6 +33,7 @@ export { verify, type VerifyFinding, type VerifyOptions, type VerifyResult } fro
 export type { Config, ConfigOptions, TransactionMode } from './src/config.ts'
 export {
   ConnectionError,
+  ExtensionUnavailableError,
   EXIT,
   exitCodeOf,
   InvalidMigrationError,

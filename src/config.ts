@@ -38,6 +38,8 @@ export interface Config {
   connectTimeout: number | undefined
   /** sqlmig.json "postgresVersion": the PostgreSQL major version autogenerate writes SQL for. */
   postgresVersion: number | undefined
+  /** sqlmig.json "pgliteExtensions": contrib extensions the embedded database always loads (beyond those the SQL creates). */
+  pgliteExtensions: string[]
   cwd: string
 }
 
@@ -68,9 +70,10 @@ interface FileConfig {
   statement_timeout?: string
   transaction?: TransactionMode
   postgresVersion?: string | number
+  pgliteExtensions?: string[]
 }
 
-const FILE_KEYS = ['url', 'dir', 'versionTable', 'versionSchema', 'schema', 'lock_timeout', 'statement_timeout', 'transaction', 'postgresVersion', '$schema']
+const FILE_KEYS = ['url', 'dir', 'versionTable', 'versionSchema', 'schema', 'lock_timeout', 'statement_timeout', 'transaction', 'postgresVersion', 'pgliteExtensions', '$schema']
 
 /** PostgreSQL major versions autogenerate can write SQL for (the shadow is PGlite, PostgreSQL 18). */
 export const POSTGRES_VERSIONS = { oldest: 13, newest: 18 } as const
@@ -86,6 +89,9 @@ function checkPostgresVersion(value: string | number | undefined, file: string):
   }
   return n
 }
+
+/** Keys whose value is an array of strings; every other key holds a string. */
+const ARRAY_KEYS = ['pgliteExtensions']
 
 function readConfigFile(cwd: string): FileConfig {
   const path = join(cwd, CONFIG_FILE)
@@ -103,7 +109,11 @@ function readConfigFile(cwd: string): FileConfig {
     if (!FILE_KEYS.includes(key)) {
       throw new UsageError(`Unknown key "${key}" in ${CONFIG_FILE}`, { location: { file: path }, hint: `Use one of: ${FILE_KEYS.slice(0, -1).join(', ')}` })
     }
-    if (typeof value !== 'string' && !(key === 'postgresVersion' && typeof value === 'number')) {
+    if (ARRAY_KEYS.includes(key)) {
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+        throw new UsageError(`"${key}" in ${CONFIG_FILE} must be an array of strings`, { location: { file: path }, hint: `For example "${key}": ["pg_trgm", "uuid-ossp"]` })
+      }
+    } else if (typeof value !== 'string' && !(key === 'postgresVersion' && typeof value === 'number')) {
       throw new UsageError(`"${key}" in ${CONFIG_FILE} must be a string`, { location: { file: path } })
     }
   }
@@ -143,6 +153,7 @@ export function loadConfig(options: ConfigOptions = {}): Config {
     transaction: checkTransaction(options.transaction ?? file.transaction) ?? 'all',
     connectTimeout: connectTimeoutOf(options.connectTimeout, url),
     postgresVersion: checkPostgresVersion(file.postgresVersion, join(cwd, CONFIG_FILE)),
+    pgliteExtensions: file.pgliteExtensions ?? [],
     cwd,
   }
 }

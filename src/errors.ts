@@ -146,6 +146,23 @@ export class UnsupportedOnTargetError extends SqlmigError {
   }
 }
 
+/**
+ * The SQL to run creates (or sqlmig.json's "pgliteExtensions" lists) an extension the embedded
+ * database (PGlite) does not ship. Raised before anything runs.
+ */
+export class ExtensionUnavailableError extends SqlmigError {
+  readonly extensions: string[]
+  constructor(missing: string[], available: readonly string[]) {
+    const list = missing.map((m) => `"${m}"`).join(', ')
+    super('EXTENSION_UNAVAILABLE', `The embedded database (PGlite) does not have the extension${missing.length === 1 ? '' : 's'} ${list}`, {
+      detail: `Extensions it has: ${available.join(', ')}`,
+      hint: 'Run against a PostgreSQL server that has it: --url (or DATABASE_URL) for the database, --shadow-url for the shadow databases of create, check and diff',
+    })
+    this.name = 'ExtensionUnavailableError'
+    this.extensions = missing
+  }
+}
+
 /** The exit code for anything thrown: a SqlmigError's own, else 1. */
 export function exitCodeOf(error: unknown): ExitCode {
   return error instanceof SqlmigError ? error.exitCode : EXIT.failed

@@ -2,7 +2,9 @@
  * `sqlmig check` and `sqlmig diff`, and the autogenerate step of `create`: compare what the
  * migrations build (replayed on a shadow database) with the declared schema.
  */
-import { openDatabase } from '../db/open.ts'
+import type { Database } from '../db/database.ts'
+import { isPgliteUrl, openDatabase } from '../db/open.ts'
+import { embeddedOpenOptions, pgliteExtensionsFor } from './embedded.ts'
 import { UsageError } from '../errors.ts'
 import { autogenerate as autogenerateSchemas, type AutogenerateResult, introspectDeclared } from '../schema/autogenerate.ts'
 import type { Change } from '../schema/diff/change.ts'
@@ -30,6 +32,12 @@ export interface DetectedChange {
 export const toDetected = (changes: Change[]): DetectedChange[] =>
   changes.filter((c) => c.detected !== '').map((c) => ({ kind: c.kind, action: c.action, name: c.name, detected: c.detected, destructive: c.destructive === true }))
 
+/** Opens a shadow database: a PGlite one with the extensions the project's SQL creates. */
+function shadowOpener(project: Project): (url: string) => Promise<Database> {
+  let extensions: string[] | undefined
+  return (url) => openDatabase(url, isPgliteUrl(url) ? { pgliteExtensions: (extensions ??= pgliteExtensionsFor(project)) } : {})
+}
+
 function declaredOrThrow(project: Project, verb: string) {
   const declared = readDeclaredSchema(project)
   if (!declared) {
@@ -45,7 +53,7 @@ export async function autogenerateFor(project: Project, shadowUrl: string | unde
   const declared = readDeclaredSchema(project)
   if (!declared) return undefined
   const target = await postgresTargetFor(project.config)
-  return await autogenerateSchemas({ migrations: migrationTexts(project), declared, open: (url) => openDatabase(url), shadowUrl, postgresVersion: target.major })
+  return await autogenerateSchemas({ migrations: migrationTexts(project), declared, open: shadowOpener(project), shadowUrl, postgresVersion: target.major })
 }
 
 export interface CheckResult {
@@ -79,12 +87,12 @@ export async function diff(options: AutogenOptions = {}): Promise<DiffResult> {
   const target = await postgresTargetFor(project.config)
   return await withDatabase(project.config, options, async (db) => {
     const live = await introspect(db)
-    const want = await introspectDeclared({ declared, open: (url) => openDatabase(url), shadowUrl: options.shadowUrl, against: live })
+    const want = await introspectDeclared({ declared, open: shadowOpener(project), shadowUrl: options.shadowUrl, against: live })
     // The version table (whatever versionTable/versionSchema name it) is not part of the schema.
     const have = omitVersionTable(live, project.versionTable, want)
     const plan = planMigration(have, want, { postgresVersion: target.major })
     return { sql: plan.up, changes: toDetected(plan.changes), database: db.description }
-  }, { arrays: true })
+  }, { arrays: true, ...embeddedOpenOptions(project, project.config.url) })
 }
 
 export interface AutogenerateSummary {

@@ -11,6 +11,7 @@ import type { Direction } from '../runner/events.ts'
 import { renderRunScript } from '../runner/render-script.ts'
 import { type RunStep, runPlan } from '../runner/run-plan.ts'
 import { type AppliedRecord, peekApplied, readApplied } from '../runner/version-table.ts'
+import { embeddedOpenOptions } from './embedded.ts'
 import { type CommonOptions, lockTimeoutMs, openProject, type Project, withDatabase, withProjectDatabase } from './project.ts'
 import { assertAppliedKnown, assertUnchanged } from './state-checks.ts'
 
@@ -167,7 +168,7 @@ export async function migrateScript(
   const project = openProject(options)
   const applied = options.from !== undefined
     ? fromApplied(project, options.from)
-    : await withDatabase(project.config, options, async (db) => toGraphApplied(await readApplied(db, project.versionTable)))
+    : await withDatabase(project.config, options, async (db) => toGraphApplied(await readApplied(db, project.versionTable)), embeddedOpenOptions(project, project.config.url))
   const steps = planSteps(project, applied)
   return renderRunScript({
     versionTable: project.versionTable,

@@ -4,6 +4,7 @@
  */
 import { type Config, type ConfigOptions, loadConfig } from '../config.ts'
 import { type Database, serverErrorFields } from '../db/database.ts'
+import { embeddedOpenOptions } from './embedded.ts'
 import { isPgliteUrl, openDatabase, type OpenOptions } from '../db/open.ts'
 import type { PgliteLockOptions } from '../db/pglite-lock.ts'
 import { SqlmigError, UsageError } from '../errors.ts'
@@ -102,7 +103,7 @@ export async function withProjectDatabase<T>(
   if (isPgliteUrl(config.url)) {
     const project = projectOf(config, loadScripts(nodeFileSource, config.dir))
     precheck?.(project)
-    return await withDatabase(config, options, (db) => fn(project, db), open)
+    return await withDatabase(config, options, (db) => fn(project, db), { ...embeddedOpenOptions(project, config.url), ...open })
   }
   // Said before connecting: a host that does not answer must not look like a silent hang.
   options.onInfo?.(usingDatabaseLine(config.url, config.urlSource))

@@ -10,6 +10,7 @@
 import process from 'node:process'
 import type { Database } from '../db/database.ts'
 import { type DatabaseCopy, prepareCopy } from '../db/copy.ts'
+import { embeddedOpenOptions } from './embedded.ts'
 import { isPgliteUrl } from '../db/open.ts'
 import { EXIT, SqlmigError, UsageError } from '../errors.ts'
 import type { Script } from '../files/script.ts'
@@ -91,7 +92,7 @@ export async function rehearse(options: RehearseOptions = {}): Promise<RehearseR
   }
   const from = project.config.urlSource
   options.onInfo?.(usingDatabaseLine(url, from))
-  const copy = await prepareCopy(url, { scratchUrl: options.scratchUrl, lock: pgliteLockOptions(options) })
+  const copy = await prepareCopy(url, { scratchUrl: options.scratchUrl, lock: pgliteLockOptions(options), ...embeddedOpenOptions(project, url) })
   // Ctrl-C: cancel what runs on the copy; the error unwinds to the finally below, which closes
   // our sessions and drops the copy (dropping under a live session would kill it mid-write).
   const own = options.signal ? undefined : new AbortController()

@@ -5,7 +5,10 @@
  * Files are executed directly; no version table is written.
  */
 import type { Database } from '../db/database.ts'
+import { createMissingRoles } from '../db/missing-roles.ts'
 import { openDatabase } from '../db/open.ts'
+import { referencedRoles } from '../sql/roles.ts'
+import { embeddedOpenOptions } from './embedded.ts'
 import { SqlmigError, UsageError } from '../errors.ts'
 import { redactUrl } from '../redact.ts'
 import type { Script, ScriptFile } from '../files/script.ts'
@@ -119,7 +122,7 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
   }
   const url = options.url ?? 'pglite:memory'
   options.onInfo?.(`Verifying on ${redactUrl(url)}`)
-  const db = await openDatabase(url)
+  const db = await openDatabase(url, embeddedOpenOptions(project, url))
   if (options.url !== undefined) {
     try {
       await assertScratch(db, project.versionTable.table)
@@ -131,6 +134,8 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
   const applied: Script[] = []
   let checked = 0
   try {
+    // The in-memory database is verify's own: give it the roles the migrations name (never a --url database's).
+    if (url === 'pglite:memory') await createMissingRoles(db, referencedRoles([...project.scripts.values()].flatMap((s) => [s.up.text, s.down.text])))
     const initial = await introspect(db)
     for (const id of project.graph.topological()) {
       const script = project.scripts.get(id)!

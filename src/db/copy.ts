@@ -53,15 +53,18 @@ export function copyName(source: string, stamp: string, suffix = ''): string {
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`
 
 /** Prepares a copy of the database at `sourceUrl` (connects to a maintenance database; copies nothing yet). */
-export async function prepareCopy(sourceUrl: string, options: { scratchUrl?: string | undefined; lock?: PgliteLockOptions | undefined } = {}): Promise<DatabaseCopy> {
+export async function prepareCopy(
+  sourceUrl: string,
+  options: { scratchUrl?: string | undefined; lock?: PgliteLockOptions | undefined; pgliteExtensions?: readonly string[] | undefined } = {},
+): Promise<DatabaseCopy> {
   if (isPgliteUrl(sourceUrl)) {
     if (options.scratchUrl) throw new UsageError('Cannot use --scratch-url with an embedded (pglite:) database', { hint: 'Its copy is made in memory; leave out --scratch-url' })
-    return pgliteCopy(sourceUrl, options.lock)
+    return pgliteCopy(sourceUrl, options.lock, options.pgliteExtensions)
   }
   return await serverCopy(sourceUrl, options.scratchUrl)
 }
 
-function pgliteCopy(sourceUrl: string, lock: PgliteLockOptions | undefined): DatabaseCopy {
+function pgliteCopy(sourceUrl: string, lock: PgliteLockOptions | undefined, extensions: readonly string[] | undefined): DatabaseCopy {
   const location = sourceUrl.slice('pglite:'.length).replace(/^\/\//, '')
   const source = basename(location)
   let archive: Blob | undefined
@@ -78,7 +81,7 @@ function pgliteCopy(sourceUrl: string, lock: PgliteLockOptions | undefined): Dat
     },
     async open() {
       const { openPglite } = await import('./pglite.ts')
-      return await openPglite('memory', { loadDataDir: archive! })
+      return await openPglite('memory', { loadDataDir: archive!, extensions })
     },
     async interrupt() {},
     async drop() {

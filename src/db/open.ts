@@ -38,6 +38,11 @@ export interface OpenOptions {
   onLockWait?: ((holder: PgliteLockHolder | undefined) => void) | undefined
   /** Stops waiting for a held data directory (rejects with the abort reason). */
   signal?: AbortSignal | undefined
+  /**
+   * PGlite only: the contrib extensions to load (PostgreSQL names), as decided for a project by
+   * src/commands/embedded.ts. Ignored on a server.
+   */
+  pgliteExtensions?: readonly string[] | undefined
 }
 
 /** True for URLs that name an embedded PGlite database. */
@@ -71,6 +76,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     const { openPglite } = await import('./pglite.ts')
     return await openPglite(pgliteLocation(url), {
       kysely: options.kysely,
+      extensions: options.pgliteExtensions,
       lock: { timeoutMs: options.lockTimeoutMs, onWait: options.onLockWait, signal: options.signal },
     })
   }

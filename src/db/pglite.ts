@@ -7,6 +7,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { ConnectionError } from '../errors.ts'
 import { copyWithoutData, type Database } from './database.ts'
 import { isCopyFromStdin } from '../sql/copy-data.ts'
+import { pgliteExtensionModules } from './pglite-extensions.ts'
 import { lockPgliteDir, type PgliteLock, type PgliteLockOptions } from './pglite-lock.ts'
 import type { Kysely } from 'kysely'
 
@@ -15,6 +16,8 @@ export interface PgliteOpenOptions {
   kysely?: boolean | undefined
   /** The data directory's lock (see pglite-lock.ts): how long to wait, whom to tell. `memory` takes none. */
   lock?: PgliteLockOptions | undefined
+  /** Contrib extensions to load (PostgreSQL names, e.g. "uuid-ossp"); what they require is added. */
+  extensions?: readonly string[] | undefined
 }
 
 /**
@@ -25,11 +28,17 @@ export interface PgliteOpenOptions {
 export async function openPglite(location: string, options: PgliteOpenOptions = {}): Promise<Database> {
   const makeKysely = options.kysely === false ? undefined : (await import('./session-dialect.ts')).sessionKysely
   const inMemory = location === 'memory'
+  // Unknown extensions are refused before the data directory is locked or created.
+  const extensions = options.extensions?.length ? await pgliteExtensionModules(options.extensions) : undefined
   const lock: PgliteLock | undefined = inMemory ? undefined : await lockPgliteDir(location, options.lock)
   let pg: PGlite
   try {
     if (!inMemory) mkdirSync(location, { recursive: true })
-    pg = inMemory ? await PGlite.create(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) : await PGlite.create(location)
+    pg = await PGlite.create({
+      ...(inMemory ? {} : { dataDir: location }),
+      ...(inMemory && options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      ...(extensions ? { extensions } : {}),
+    })
   } catch (error) {
     lock?.release()
     throw new ConnectionError(`Cannot open the embedded database at "${location}": ${(error as Error)?.message ?? error}`, {

@@ -9,7 +9,9 @@
 import process from 'node:process'
 import type { Database } from '../db/database.ts'
 import { runStatement, serverErrorFields } from '../db/database.ts'
+import { createMissingRoles } from '../db/missing-roles.ts'
 import { withDatabaseName } from '../db/pg-url.ts'
+import { referencedRoles } from '../sql/roles.ts'
 import { SqlmigError } from '../errors.ts'
 import { splitStatements, type Statement } from '../sql/split.ts'
 
@@ -85,6 +87,8 @@ export async function openShadowPair(open: OpenDatabase, shadowUrl?: string, cou
  * it) is exactly what an autocommit run gives.
  */
 export async function loadTexts(db: Database, texts: SqlText[], what: 'migration' | 'declared schema'): Promise<void> {
+  // An embedded shadow starts with no roles but its own: create those the texts name (a server's are the user's).
+  if (db.kind === 'pglite') await createMissingRoles(db, referencedRoles(texts.map((t) => t.sql)))
   for (const t of texts) {
     const statements = splitStatements(t.sql, t.name)
     const batch = t.transaction !== false && statements.length > 1 &&
