@@ -81,10 +81,13 @@ async function ensureRoles(bench: Bench, roles: string[]): Promise<void> {
     bench.roles.add(r)
   }
 }
+/** The contrib extensions corpus cases create (PGlite loads only what it is given). */
+const PGLITE_CORPUS = { pgliteExtensions: ['cube', 'earthdistance'] }
+
 
 export async function openBench(kind: TargetKind): Promise<Bench> {
   if (kind === 'pglite') {
-    const [a, b] = await Promise.all([openDatabase('pglite:memory'), openDatabase('pglite:memory')])
+    const [a, b] = await Promise.all([openDatabase('pglite:memory', PGLITE_CORPUS), openDatabase('pglite:memory', PGLITE_CORPUS)])
     return { kind, a, b, names: undefined, roles: new Set(), close: async () => { await a.close(); await b.close() } }
   }
   const names: [string, string] = [uniqueName('sqlmig_schema'), uniqueName('sqlmig_schema')]

@@ -14,8 +14,8 @@ create function x_count() returns bigint language sql stable begin atomic select
 create view w_v as select x_count() as c;`
 
 export const DEPENDENCY_CASES: CorpusCase[] = [
-  { name: 'dependencies: an extension that requires another (cube → earthdistance) from empty and back', before: '', after: EARTH, serverOnly: true },
-  { name: 'dependencies: extension → extension → function on its types → view → view on that view, from empty and back', before: '', after: EARTH_CHAIN, serverOnly: true },
+  { name: 'dependencies: an extension that requires another (cube → earthdistance) from empty and back', before: '', after: EARTH },
+  { name: 'dependencies: extension → extension → function on its types → view → view on that view, from empty and back', before: '', after: EARTH_CHAIN },
   { name: 'dependencies: domain → function taking it → index and check using the function, from empty and back', before: '', after: DOMAIN_CHAIN },
   { name: 'dependencies: domain → function → index chain is dropped leaving the table', before: DOMAIN_CHAIN, after: 'create table t (id int);' },
   { name: 'dependencies: SQL-standard function bodies calling each other (function → function → function), from empty and back', before: '', after: FUNCTION_CHAIN },
