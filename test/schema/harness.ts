@@ -11,6 +11,7 @@ import { openDatabase } from '../../src/db/open.ts'
 import { compareModels, type Difference } from '../../src/schema/compare.ts'
 import { introspect } from '../../src/schema/introspect.ts'
 import type { SchemaModel } from '../../src/schema/model.ts'
+import { reconcileDeparsed } from '../../src/schema/reconcile-deparse.ts'
 import { planMigration, type MigrationPlan } from '../../src/schema/render.ts'
 import { splitStatements } from '../../src/sql/split.ts'
 import { adminExec, serverUrlFor, uniqueName, type TargetKind } from '../helpers/targets.ts'
@@ -182,8 +183,14 @@ export async function roundTrip(bench: Bench, c: CorpusCase, options: { oracle?:
     return { plan, problems: [(e as Error).message, plan.up] }
   }
   const dumpUp = names ? dumpSchema(names[0]) : undefined
-  const upDiffs = compareModels(await introspect(bench.a), after)
+  const upModel = await introspect(bench.a)
+  const upDiffs = compareModels(upModel, after)
   if (upDiffs.length) problems.push(`${label}: after up, differs from "after":\n${describe(upDiffs)}\n${plan.up}`)
+  // `create` then `check` (issue 14, item 5): planning again from what the up built must find
+  // nothing, with the same re-deparse reconciliation check does.
+  await reconcileDeparsed(bench.b, after, upModel)
+  const again = planMigration(upModel, after)
+  if (again.changes.length) problems.push(`${label}: check after create is not clean:\n${again.detected.join('\n')}\n${again.up}`)
   if (dumpUp && (await dumpUp) !== dumpAfter) problems.push(`${label}: pg_dump after up differs from "after"\n${lineDiff(await dumpUp, dumpAfter)}\n${plan.up}`)
   try {
     await runInTransaction(bench.a, plan.downStatements, `${label} down`)
