@@ -15,6 +15,7 @@ import type { Script, ScriptFile } from '../files/script.ts'
 import { executeFile, statementsOf } from '../runner/execute-file.ts'
 import { compareModels, type Difference } from '../schema/compare.ts'
 import { introspect } from '../schema/introspect.ts'
+import { reconcileDeparsed } from '../schema/reconcile-deparse.ts'
 import { type CommonOptions, openProject } from './project.ts'
 
 export interface VerifyOptions extends CommonOptions {}
@@ -161,7 +162,11 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
         findings.push(failed('down-failed', script, error))
         break
       }
-      const differences = compareModels(before, await introspect(db))
+      // A down written from deparsed text (as autogenerate writes it) may deparse differently
+      // once more: compare what the server means, as check does.
+      const after = await introspect(db)
+      await reconcileDeparsed(db, before, after)
+      const differences = compareModels(before, after)
       if (differences.length > 0) {
         findings.push({
           kind: 'down-mismatch',

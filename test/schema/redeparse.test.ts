@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { runCli, tempProject } from '../helpers/cli.ts'
+import { chain, migrationFiles, runCli, tempProject } from '../helpers/cli.ts'
 import { newTarget, SERVER_URL, type Target, targetKinds } from '../helpers/targets.ts'
 
 // Each of these alone made `check` report a change right after `create` (on PGlite and the server).
@@ -56,5 +56,26 @@ for (const kind of await targetKinds()) {
     }
   })
 }
+
+test('verify: a down that re-adds a constraint from its deparsed text (as autogenerate writes it) restores the schema', async () => {
+  const p = tempProject(migrationFiles(chain([
+    { revision: 'aaaa00000001', up: "create table t (x varchar(10) check (x in ('a','b')));", down: 'drop table t;' },
+    {
+      revision: 'aaaa00000002',
+      up: 'alter table t drop constraint t_x_check;',
+      down: "ALTER TABLE public.t ADD CONSTRAINT t_x_check CHECK (((x)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[])));",
+    },
+    // A down that really does not restore is still found.
+    { revision: 'aaaa00000003', up: "alter table t add constraint t_len check (length(x) > 0);", down: "alter table t drop constraint t_len; alter table t add constraint t_other check (length(x) > 1);" },
+  ])))
+  try {
+    const r = await runCli(['verify', '--json'], p.dir)
+    assert.is(r.code, 1, r.stderr)
+    const findings = JSON.parse(r.stdout).findings as { kind: string; revision: string }[]
+    assert.equal(findings.map((f) => [f.kind, f.revision]), [['down-mismatch', 'aaaa00000003']])
+  } finally {
+    p.cleanup()
+  }
+})
 
 test.run()
