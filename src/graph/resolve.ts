@@ -115,7 +115,7 @@ export function resolveHead<T extends RevisionNode>(graph: RevisionGraph<T>): st
   const heads = graph.heads()
   if (heads.length === 1) return heads[0] as string
   if (heads.length === 0) {
-    throw new RevisionError('NO_REVISIONS', 'There are no revisions', { hint: 'Run "sqlmig create -m ..." to write the first migration' })
+    throw new RevisionError('NO_REVISIONS', 'There are no revisions', { hint: 'Run "sqlmig create <message>" to write the first migration' })
   }
   throw new RevisionError('MULTIPLE_HEADS', `"head" is ambiguous: there are ${heads.length} heads (${quote(heads)})`,
     { hint: `Run "sqlmig merge ${heads.join(' ')} -m ..." to join them, or name one: "sqlmig upgrade ${heads[0]}" (or "sqlmig upgrade heads" for all of them)` })

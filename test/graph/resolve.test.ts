@@ -74,7 +74,7 @@ test('resolveHead() gives the one head, or lists several', () => {
   assert.is(resolveHead(ids), 'c0ffee00')
   assertThrows(() => resolveHead(graphOf('a', 'a>b1', 'a>b2', 'a>b3')), revisionError('MULTIPLE_HEADS', '"head" is ambiguous: there are 3 heads ("b1", "b2", "b3")',
     'Run "sqlmig merge b1 b2 b3 -m ..." to join them, or name one: "sqlmig upgrade b1" (or "sqlmig upgrade heads" for all of them)'))
-  assertThrows(() => resolveHead(RevisionGraph.from([])), revisionError('NO_REVISIONS', 'There are no revisions', 'Run "sqlmig create -m ..." to write the first migration'))
+  assertThrows(() => resolveHead(RevisionGraph.from([])), revisionError('NO_REVISIONS', 'There are no revisions', 'Run "sqlmig create <message>" to write the first migration'))
 })
 
 const branched = graphOf('a', 'a>b', 'b>c1', 'c1>d1', 'b>c2', 'c2>d2', 'd1,d2>m', 'm>n')
