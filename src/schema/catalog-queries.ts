@@ -78,6 +78,8 @@ select quote_ident(n.nspname) as schema, quote_ident(c.relname) as name, c.relki
   (select json_agg(${QUAL('pn', 'pc.relname')} order by ih.inhseqno) from pg_inherits ih join pg_class pc on pc.oid = ih.inhparent
      join pg_namespace pn on pn.oid = pc.relnamespace where ih.inhrelid = c.oid and not c.relispartition) as inherits,
   (select ds.description from pg_description ds where ds.objoid = c.oid and ds.classoid = 'pg_class'::regclass and ds.objsubid = 0) as comment,
+  case c.relreplident when 'f' then 'FULL' when 'n' then 'NOTHING' when 'i' then (select 'USING INDEX ' || quote_ident(ic.relname)
+     from pg_index x join pg_class ic on ic.oid = x.indexrelid where x.indrelid = c.oid and x.indisreplident) end as "replicaIdentity",
   case when c.relkind in ('v', 'm') then coalesce((select json_object_agg(quote_ident(a.attname), (select ds.description from pg_description ds where ds.objoid = c.oid and ds.classoid = 'pg_class'::regclass and ds.objsubid = a.attnum))
      from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and (select ds.description from pg_description ds where ds.objoid = c.oid and ds.classoid = 'pg_class'::regclass and ds.objsubid = a.attnum) is not null), '{}') end as "columnComments",
   case when c.relkind in ('v', 'm') then coalesce((select json_agg(distinct x.k) from (
@@ -102,7 +104,13 @@ const REL_KEY = 'r.key'
 const RELS = (kinds: string) => `(select c.oid, ${QUAL('n', 'c.relname')} as key from pg_class c ${REL_JOIN}
   where c.relkind in (${kinds}) and ${REL_FILTER} offset 0) r`
 
-export const COLUMNS_SQL = `
+const STORAGE = (c: string) => `case ${c} when 'p' then 'PLAIN' when 'm' then 'MAIN' when 'e' then 'EXTERNAL' when 'x' then 'EXTENDED' end`
+
+/**
+ * Columns of tables. Per-column settings: attcompression exists from PostgreSQL 14; of attoptions only
+ * the options ALTER COLUMN SET can set (n_distinct, n_distinct_inherited) are read, not a server's own.
+ */
+export const columnsSql = (version: number): string => `
 select ${REL_KEY} as rel, quote_ident(a.attname) as name, format_type(a.atttypid, a.atttypmod) as type,
   a.attnotnull as "notNull",
   case when a.attgenerated = '' then pg_get_expr(ad.adbin, ad.adrelid) end as "default",
@@ -113,6 +121,11 @@ select ${REL_KEY} as rel, quote_ident(a.attname) as name, format_type(a.atttypid
   (select ${QUAL('cn', 'co.collname')} from pg_collation co join pg_namespace cn on cn.oid = co.collnamespace
      where co.oid = a.attcollation and a.attcollation <> t.typcollation) as collation,
   (select ds.description from pg_description ds where ds.objoid = c.oid and ds.classoid = 'pg_class'::regclass and ds.objsubid = a.attnum) as comment,
+  case when a.attstattarget >= 0 then a.attstattarget end as statistics,
+  (select json_agg(o order by o) from unnest(a.attoptions) o where o ~ '^n_distinct(_inherited)?=') as options,
+  case when a.attstorage <> t.typstorage then ${STORAGE('a.attstorage')} end as storage,
+  case when a.attstorage <> t.typstorage then ${STORAGE('t.typstorage')} end as "typeStorage",
+  ${version >= 140000 ? `case a.attcompression when 'p' then 'pglz' when 'l' then 'lz4' end` : 'null'} as compression,
   (select json_build_object('sequence', ${QUAL('sn', 'sc.relname')}, 'type', format_type(s.seqtypid, null),
        'start', s.seqstart::text, 'increment', s.seqincrement::text, 'min', s.seqmin::text, 'max', s.seqmax::text,
        'cache', s.seqcache::text, 'cycle', s.seqcycle)

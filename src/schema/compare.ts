@@ -18,7 +18,7 @@ export interface Difference {
   what: string
 }
 
-const IGNORED = new Set(['dependsOn', 'usesTypes', 'columns', 'refTable', 'refColumns', 'function', 'baseline'])
+const IGNORED = new Set(['dependsOn', 'usesTypes', 'columns', 'refTable', 'refColumns', 'function', 'baseline', 'typeStorage'])
 
 function show(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'undefined'

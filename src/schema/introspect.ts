@@ -43,7 +43,7 @@ function prepare(sql: string, options: IntrospectOptions): string {
 
 const QUERIES = {
   schemas: Q.SCHEMAS_SQL, extensions: Q.EXTENSIONS_SQL, enums: Q.ENUMS_SQL, domains: Q.DOMAINS_SQL,
-  composites: Q.COMPOSITES_SQL, sequences: Q.SEQUENCES_SQL, relations: Q.RELATIONS_SQL, columns: Q.COLUMNS_SQL,
+  composites: Q.COMPOSITES_SQL, sequences: Q.SEQUENCES_SQL, relations: Q.RELATIONS_SQL, columns: Q.columnsSql,
   constraints: Q.CONSTRAINTS_SQL, indexes: Q.INDEXES_SQL, triggers: Q.TRIGGERS_SQL, policies: Q.POLICIES_SQL,
   functions: Q.FUNCTIONS_SQL, security: SECURITY_SQL, aclBaselines: ACL_BASELINES_SQL, defaultPrivileges: DEFAULT_PRIVILEGES_SQL,
   ranges: RANGES_SQL, aggregates: AGGREGATES_SQL, collations: COLLATIONS_SQL,
@@ -122,6 +122,7 @@ function readModel(rows: Rows): SchemaModel {
         policies: {}, rowSecurity: r.rowSecurity, forceRowSecurity: r.forceRowSecurity, comment: r.comment,
       }
       if (r.inherits) m.tables[key]!.inherits = r.inherits
+      if (r.replicaIdentity) m.tables[key]!.replicaIdentity = r.replicaIdentity
     }
   }
   for (const r of rows.columns) {
@@ -135,6 +136,10 @@ function readModel(rows: Rows): SchemaModel {
     }
     if (r.virtual) column.virtual = true
     if (r.inherited) column.inherited = r.inherited
+    if (r.statistics !== null) column.statistics = r.statistics
+    if (r.options !== null) column.options = r.options
+    if (r.storage !== null) [column.storage, column.typeStorage] = [r.storage, r.typeStorage]
+    if (r.compression !== null) column.compression = r.compression
     t.columns.push(column)
   }
   for (const r of rows.constraints) {

@@ -258,6 +258,16 @@ export interface ColumnInfo {
   inherited?: 'only' | 'merged'
   collation: string | null
   comment: string | null
+  /** Statistics target (SET STATISTICS) when set; absent for the default (-1, or NULL from PostgreSQL 17). */
+  statistics?: number
+  /** Attribute options (pg_attribute.attoptions, e.g. "n_distinct=100"), sorted; absent when none. */
+  options?: string[]
+  /** Storage (PLAIN, MAIN, EXTERNAL, EXTENDED) when not the type's default; absent otherwise. */
+  storage?: string
+  /** The type's default storage, present with `storage` only (not compared: what RESET means). */
+  typeStorage?: string
+  /** Compression method (pglz, lz4) when set (PostgreSQL 14+); absent for the default. */
+  compression?: string
 }
 
 export type ConstraintType = 'p' | 'u' | 'c' | 'f' | 'x'
@@ -324,6 +334,8 @@ export interface TableInfo {
   rowSecurity: boolean
   forceRowSecurity: boolean
   comment: string | null
+  /** REPLICA IDENTITY when not DEFAULT: 'FULL', 'NOTHING' or 'USING INDEX <name>'; absent for DEFAULT. */
+  replicaIdentity?: string
 }
 
 export interface ViewInfo {

@@ -92,6 +92,43 @@ function recreateColumn(ctx: DiffContext, key: string, a: ColumnInfo, b: ColumnI
   return sql
 }
 
+/** Attribute options ("key=value" lists): the RESET and SET that turn one into another. */
+function optionsSql(col: string, a: string[] | undefined, b: string[] | undefined): string[] {
+  const parse = (o: string[] | undefined) => new Map((o ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv]))
+  const [x, y] = [parse(a), parse(b)]
+  const reset = [...x.keys()].filter((k) => !y.has(k))
+  const set = [...y.entries()].filter(([k, v]) => x.get(k) !== v).map(([, v]) => v)
+  const sql: string[] = []
+  if (reset.length) sql.push(`${col} RESET (${reset.join(', ')})`)
+  if (set.length) sql.push(`${col} SET (${set.join(', ')})`)
+  return sql
+}
+
+/**
+ * The ALTERs that take a column's own settings (statistics target, attribute options, storage,
+ * compression) from `a` to `b`; `a` undefined for a column just created (all defaults). A type
+ * change puts the storage back to the new type's default, so it counts as no storage set.
+ */
+export function columnSettingsSql(key: string, a: ColumnInfo | undefined, b: ColumnInfo, typeChanged = false): string[] {
+  const col = `ALTER TABLE ${key} ALTER COLUMN ${b.name}`
+  const sql: string[] = []
+  if ((a?.statistics ?? null) !== (b.statistics ?? null)) sql.push(`${col} SET STATISTICS ${b.statistics ?? -1}`)
+  sql.push(...optionsSql(col, a?.options, b.options))
+  const storage = typeChanged ? undefined : a?.storage
+  if (storage !== b.storage) {
+    const to = b.storage ?? a?.typeStorage
+    if (to) sql.push(`${col} SET STORAGE ${to}`)
+  }
+  if ((a?.compression ?? null) !== (b.compression ?? null)) sql.push(`${col} SET COMPRESSION ${b.compression ?? 'DEFAULT'}`)
+  return sql
+}
+
+/** Names of the settings that differ between two columns, for the "detected" line. */
+function settingsChanged(a: ColumnInfo, b: ColumnInfo): string[] {
+  const differs = (k: 'statistics' | 'options' | 'storage' | 'compression') => JSON.stringify(a[k] ?? null) !== JSON.stringify(b[k] ?? null)
+  return (['statistics', 'options', 'storage', 'compression'] as const).filter(differs).map((k) => (k === 'statistics' ? 'statistics target' : k === 'options' ? 'attribute options' : k))
+}
+
 export function diffColumns(ctx: DiffContext): Change[] {
   const out: Change[] = []
   const recreatedCalls = Object.entries(ctx.from.functions)
@@ -110,6 +147,8 @@ export function diffColumns(ctx: DiffContext): Change[] {
       // Children first: a parent's ADD COLUMN then merges into the child's own column of that
       // name (which stays local); added the other way round, the child's ADD finds it there.
       out.push({ kind: 'column', action: 'add', name: `${key}.${c.name}`, detected: detectedLine('add', 'column', `${key}.${c.name}`), sql, phase: PHASE.addColumn, order: -treeDepth(ctx.to.tables, key) })
+      const settings = columnSettingsSql(key, undefined, c)
+      if (settings.length) out.push({ kind: 'column', action: 'add', name: `${key}.${c.name}`, detected: '', sql: settings, phase: PHASE.alterTable, order: treeDepth(ctx.to.tables, key) })
     }
     for (const name of tail) {
       const cb = b.columns.find((c) => c.name === name)!
@@ -123,6 +162,8 @@ export function diffColumns(ctx: DiffContext): Change[] {
         phase: PHASE.alterColumn, order: 3, destructive: ca.type !== cb.type && !isWidening(ca.type, cb.type),
         notes: ['the column is dropped and added again (at the end of the table): this rewrites the table'],
       })
+      const settings = columnSettingsSql(key, undefined, cb)
+      if (settings.length) out.push({ kind: 'column', action: 'change', name: full, detected: '', sql: settings, phase: PHASE.alterTable, order: treeDepth(ctx.to.tables, key) })
     }
     const hint = added.length ? [`if this is a rename of ${added.map((c) => c.name).join(' or ')}, use ALTER TABLE ... RENAME COLUMN instead`] : undefined
     // Parents first: a child's column that was also its own (attislocal) is then left local and
@@ -170,6 +211,11 @@ function alterColumn(ctx: DiffContext, key: string, ca: ColumnInfo, cb: ColumnIn
     out.push({ kind: 'column', action: 'change', name, detected: what.length ? detectedLine('change', 'column', name, what.join(', ')) : '', sql: first, phase: PHASE.alterColumn, order: 0, destructive })
     if (second.length) out.push({ kind: 'column', action: 'change', name, detected: '', sql: second, phase: PHASE.alterColumn, order: 2 })
   }
+  // Parents first: SET STATISTICS and SET STORAGE recurse to inheritance children, which then
+  // get their own value after.
+  const settings = columnSettingsSql(key, ca, cb, ca.type !== cb.type)
+  const changed = settingsChanged(ca, cb)
+  if (settings.length) out.push({ kind: 'column', action: 'change', name, detected: changed.length ? detectedLine('change', 'column', name, changed.join(', ')) : '', sql: settings, phase: PHASE.alterTable, order: treeDepth(ctx.to.tables, key) })
   if (ca.comment !== cb.comment) {
     out.push({ kind: 'column', action: 'change', name, detected: detectedLine('change', 'column', name, 'comment'), sql: [commentOn(`COLUMN ${name}`, cb.comment)], phase: PHASE.comment })
   }

@@ -1,8 +1,9 @@
-/** Tables as wholes: create (columns inline), drop, logged/unlogged, row-level security, comment. */
+/** Tables as wholes: create (columns inline, then their settings), drop, logged/unlogged, replica identity, row-level security, comment. */
 import type { TableInfo } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
 import type { DiffContext } from './context.ts'
 import { treeDepth as depth } from './inheritance.ts'
+import { columnSettingsSql } from './columns.ts'
 import { columnSpec, commentOn, pairs } from './sql-text.ts'
 
 function rowSecuritySql(key: string, a: Pick<TableInfo, 'rowSecurity' | 'forceRowSecurity'>, b: TableInfo): string[] {
@@ -44,6 +45,10 @@ export function diffTables(ctx: DiffContext): Change[] {
     out.push({ kind: 'table', action: 'add', name: key, detected: detectedLine('add', 'table', key), sql, phase: PHASE.createTable, order: depth(ctx.to.tables, key) })
     const rls = rowSecuritySql(key, { rowSecurity: false, forceRowSecurity: false }, t)
     if (rls.length) out.push({ kind: 'row security', action: 'add', name: key, detected: '', sql: rls, phase: PHASE.rowSecurity })
+    // A partition's columns are its parent's (settings included); an inherited-only column is set on the child too.
+    const settings = t.partitionOf ? [] : t.columns.flatMap((c) => columnSettingsSql(key, undefined, c))
+    if (settings.length) out.push({ kind: 'column', action: 'add', name: key, detected: '', sql: settings, phase: PHASE.alterTable, order: depth(ctx.to.tables, key) })
+    if (t.replicaIdentity) out.push({ kind: 'table', action: 'add', name: key, detected: '', sql: [`ALTER TABLE ${key} REPLICA IDENTITY ${t.replicaIdentity}`], phase: PHASE.rowSecurity })
   }
   const renameHint = added.length > 0
     ? [`if this is a rename of ${added.map(([k]) => k).join(' or ')}, replace DROP and CREATE by ALTER TABLE ... RENAME TO ...`]
@@ -76,6 +81,10 @@ export function diffTables(ctx: DiffContext): Change[] {
     }
     const opts = optionsSql(key, a.options, b.options)
     if (opts.length) out.push({ kind: 'table', action: 'change', name: key, detected: detectedLine('change', 'table', key, 'storage parameters'), sql: opts, phase: PHASE.alterTable })
+    // After the indexes (USING INDEX needs its index); a dropped index was dropped before.
+    if ((a.replicaIdentity ?? null) !== (b.replicaIdentity ?? null)) {
+      out.push({ kind: 'table', action: 'change', name: key, detected: detectedLine('change', 'table', key, 'replica identity'), sql: [`ALTER TABLE ${key} REPLICA IDENTITY ${b.replicaIdentity ?? 'DEFAULT'}`], phase: PHASE.rowSecurity })
+    }
     const rls = rowSecuritySql(key, a, b)
     if (rls.length) out.push({ kind: 'row security', action: 'change', name: key, detected: detectedLine('change', 'row security', key), sql: rls, phase: PHASE.rowSecurity })
     if (a.comment !== b.comment) {

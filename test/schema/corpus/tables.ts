@@ -34,6 +34,28 @@ export const TABLE_CASES: CorpusCase[] = [
   { name: 'a table with a quoted mixed-case name and keyword column is added', before: '', after: `create table "Order" ("user" text, "Select" int, id int primary key);` },
   { name: 'array and json columns change type', before: `create table t (tags text[], doc json);`, after: `create table t (tags varchar(20)[], doc jsonb);` },
   { name: 'two tables swap names of their columns (drop and add)', before: `create table t (a int, b text);`, after: `create table t (a int, c text);` },
+  { name: 'column settings: a statistics target is added', before: `create table t (a int, b text);`, after: `create table t (a int, b text); alter table t alter column a set statistics 500;` },
+  { name: 'column settings: a statistics target changes', before: `create table t (a int, b text); alter table t alter column a set statistics 500;`, after: `create table t (a int, b text); alter table t alter column a set statistics 100;` },
+  { name: 'column settings: a statistics target is removed', before: `create table t (a int, b text); alter table t alter column a set statistics 500;`, after: `create table t (a int, b text);` },
+  { name: 'column settings: a new table has a statistics target', before: ``, after: `create table t (a int, b text); alter table t alter column b set statistics 250;` },
+  { name: 'column settings: attribute options are added', before: `create table t (a int, b text);`, after: `create table t (a int, b text); alter table t alter column a set (n_distinct = 100);` },
+  { name: 'column settings: attribute options change', before: `create table t (a int, b text); alter table t alter column a set (n_distinct = 100);`, after: `create table t (a int, b text); alter table t alter column a set (n_distinct = 50, n_distinct_inherited = -0.5);` },
+  // (pg_dump prints attribute options in the order they were set; the model sorts them.)
+  { name: 'column settings: attribute options are removed', before: `create table t (a int, b text); alter table t alter column a set (n_distinct_inherited = -0.5, n_distinct = 100);`, after: `create table t (a int, b text); alter table t alter column a set (n_distinct_inherited = -0.5);` },
+  { name: 'column settings: a new table has attribute options', before: ``, after: `create table t (a int, b text); alter table t alter column b set (n_distinct = -0.2);` },
+  { name: 'column settings: a storage mode is added', before: `create table t (a int, b text);`, after: `create table t (a int, b text); alter table t alter column b set storage external;` },
+  { name: 'column settings: a storage mode changes', before: `create table t (a int, b text); alter table t alter column b set storage external;`, after: `create table t (a int, b text); alter table t alter column b set storage main;` },
+  { name: 'column settings: a storage mode is removed', before: `create table t (a int, b text); alter table t alter column b set storage external;`, after: `create table t (a int, b text);` },
+  { name: 'column settings: a new table has a storage mode', before: ``, after: `create table t (a int, b text); alter table t alter column b set storage external;` },
+  { name: 'column settings: an added column has settings', before: `create table t (a int, b text);`, after: `create table t (a int, b text, c text); alter table t alter column c set storage main; alter table t alter column c set statistics 42; alter table t alter column c set (n_distinct = 10);` },
+  { name: 'column settings: a compression method is added', before: `create table t (a int not null, b text);`, after: `create table t (a int not null, b text); alter table t alter column b set compression pglz;` },
+  { name: 'column settings: a compression method is removed', before: `create table t (a int not null, b text); alter table t alter column b set compression pglz;`, after: `create table t (a int not null, b text);` },
+  { name: 'column settings: a new table has a compression method', before: ``, after: `create table t (a int, b text compression pglz);` },
+  { name: 'column settings: replica identity full is added', before: `create table t (a int not null, b text);`, after: `create table t (a int not null, b text); alter table t replica identity full;` },
+  { name: 'column settings: replica identity changes from full to using index', before: `create table t (a int not null, b text); create unique index t_a on t (a); alter table t replica identity full;`, after: `create table t (a int not null, b text); create unique index t_a on t (a); alter table t replica identity using index t_a;` },
+  { name: 'column settings: replica identity using index is removed with its index', before: `create table t (a int not null, b text); create unique index t_a on t (a); alter table t replica identity using index t_a;`, after: `create table t (a int not null, b text);` },
+  { name: 'column settings: a new table has replica identity nothing', before: ``, after: `create table t (a int not null, b text); alter table t replica identity nothing;` },
+  { name: 'column settings: a new table has replica identity using index', before: ``, after: `create table t (a int not null, b text); create unique index t_a on t (a); alter table t replica identity using index t_a;` },
 ]
 
 export const PARTITION_CASES: CorpusCase[] = [
