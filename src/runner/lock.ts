@@ -78,6 +78,7 @@ export async function beginLocked<T = undefined>(db: Database, name: VersionTabl
   let delay = 25
   let reported = false
   let lookups = 0
+  let lastHolder: { pid: number | undefined; app: string | undefined } | undefined
   for (;;) {
     // BEGIN and the try go out together (one round trip): the try runs inside the new transaction.
     const [, rows, probed] = await Promise.all([
@@ -95,13 +96,16 @@ export async function beginLocked<T = undefined>(db: Database, name: VersionTabl
     // look may fail on a busy server), so look again on the next polls before settling for less.
     const who = reported ? undefined : await holder(db, key)
     lookups += 1
+    if (who?.pid !== undefined) lastHolder = who
     if (who && (who.pid !== undefined || lookups >= 10)) {
       reported = true
       options.onEvent?.({ type: 'lock-wait', holderPid: who.pid, holderApplication: who.app })
     }
     const waited = Date.now() - started
     if (options.timeoutMs !== undefined && waited >= options.timeoutMs) {
-      const now = await holder(db, key)
+      // Look again (the holder may have changed); if that look fails, name the one seen waiting.
+      const seen = await holder(db, key)
+      const now = seen.pid !== undefined ? seen : lastHolder ?? seen
       throw new LockTimeoutError(
         `Cannot take the migration lock: another migration has held it for over ${Math.round(options.timeoutMs / 1000 * 10) / 10}s` +
           (now.pid !== undefined ? ` (pid ${now.pid}${now.app ? `, application_name "${now.app}"` : ''})` : ''),
