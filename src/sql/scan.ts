@@ -239,6 +239,10 @@ export class Scanner {
     let j = i + 1
     if (isIdentStart(s.charCodeAt(j))) while (j < s.length && isTagChar(s.charCodeAt(j))) j++
     else j++
+    // pg_dump 15.14+/17.6+ brackets its output with \restrict KEY ... \unrestrict KEY, which only
+    // stop psql from running meta-commands in between. sqlmig runs none: the line is a comment.
+    const name = s.slice(i + 1, j)
+    if (name === 'restrict' || name === 'unrestrict') return this.set('comment', this.lineCommentEnd(i))
     this.fail('PSQL_META_COMMAND', `psql meta-command "${s.slice(i, j)}" is not supported`, i,
       'Remove it: sqlmig sends SQL to the server, not to psql')
   }

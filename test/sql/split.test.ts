@@ -210,4 +210,11 @@ test('splitStatements() runs in linear time on 1 MB lines (4x the input costs ab
   assert.ok(large / small < 10, `256 KB took ${small.toFixed(0)} ms, 1 MB ${large.toFixed(0)} ms: ${(large / small).toFixed(1)}x`)
 })
 
+test("pg_dump's \\restrict and \\unrestrict lines are comments; other meta-commands are still refused", () => {
+  const dump = '\\restrict AbC123\nselect 1;\n\\unrestrict AbC123\n'
+  assert.equal(splitStatements(dump).map((s) => [s.text, s.line]), [['select 1', 2]])
+  assert.throws(() => splitStatements('\\i other.sql\nselect 1;'), (e: unknown) => e instanceof SqlSyntaxError && e.code === 'PSQL_META_COMMAND')
+  assert.throws(() => splitStatements('\\restricted\nselect 1;'), (e: unknown) => e instanceof SqlSyntaxError)
+})
+
 test.run()
