@@ -51,6 +51,6 @@ export { type Statement, splitStatements } from './src/sql/split.ts'
 export { VERSION } from './src/version.ts'
 
 if ((import.meta as { main?: boolean }).main) {
-  const { runProcess } = await import('./src/cli/main.ts')
+  const { runProcess } = await import('./src/cli/run-process.ts')
   await runProcess(process.argv.slice(2))
 }

@@ -63,7 +63,7 @@ test('the core never imports commands or the CLI, and commands never import the 
 test('mod.ts loads the CLI only through a dynamic import when it is the main module', () => {
   const text = readFileSync(join(REPO, 'mod.ts'), 'utf8')
   assert.not.match(text, /^\s*(import|export)\s[^'"]*from\s+'\.\/src\/cli\//m)
-  assert.match(text, "await import('./src/cli/main.ts')")
+  assert.match(text, "await import('./src/cli/run-process.ts')")
 })
 
 test('file names are unique across src/', () => {

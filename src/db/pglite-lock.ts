@@ -11,6 +11,7 @@ import { hostname } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import process from 'node:process'
 import { LockTimeoutError } from '../errors.ts'
+import { sleep } from '../sleep.ts'
 
 /** Who holds a data directory: what the lock file says. */
 export interface PgliteLockHolder {
@@ -147,21 +148,6 @@ function breakStale(path: string, stale: PgliteLockHolder | undefined): boolean 
       // Gone already.
     }
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal!.reason)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
 }
 
 const describe = (h: PgliteLockHolder | undefined) => (h ? `pid ${h.pid} on host "${h.host}" since ${h.started}` : 'another process')

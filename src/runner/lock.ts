@@ -11,6 +11,7 @@
  */
 import type { Database } from '../db/database.ts'
 import { LockTimeoutError } from '../errors.ts'
+import { sleep } from '../sleep.ts'
 import type { RunListener } from './events.ts'
 import type { VersionTableName } from './version-table.ts'
 
@@ -33,22 +34,6 @@ export interface LockOptions {
   onEvent?: RunListener | undefined
   /** Stops waiting (rejects with the abort reason) once aborted. */
   signal?: AbortSignal | undefined
-}
-
-/** Sleeps, cut short by an abort (then rejects with its reason). */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal!.reason)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
 }
 
 async function holder(db: Database, key: [number, number]): Promise<{ pid: number | undefined; app: string | undefined }> {
