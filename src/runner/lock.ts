@@ -42,7 +42,9 @@ async function holder(db: Database, key: [number, number]): Promise<{ pid: numbe
       `select l.pid, a.application_name from pg_catalog.pg_locks l
          left join pg_catalog.pg_stat_activity a on a.pid = l.pid
         where l.locktype = 'advisory' and l.classid::bigint = ($1::bigint & 4294967295) and l.objid::bigint = ($2::bigint & 4294967295)
-          and l.objsubid = 2 and l.granted limit 1`,
+          and l.objsubid = 2 and l.granted
+          and l.database = (select oid from pg_catalog.pg_database where datname = pg_catalog.current_database())
+        limit 1`,
       [key[0], key[1]],
     )
     return { pid: rows[0]?.pid === undefined ? undefined : Number(rows[0].pid), app: rows[0]?.application_name ?? undefined }

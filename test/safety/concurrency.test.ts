@@ -88,11 +88,19 @@ console.log(JSON.stringify(r.steps.map((s) => s.revision)))
   test('a waiter names the holder (pid, application_name) and --lock-timeout 1s gives up with exit 4', async () => {
     const p = tempProject(migrationFiles(FIVE))
     const t = await newTarget('postgres')
+    // Advisory locks belong to one database: the same key held in another database on the
+    // server (another project's run) must neither block us nor be named as our holder.
+    const other = await newTarget('postgres')
+    const decoy = connect(other.url)
     const holder = connect(t.url)
     let reserved: Awaited<ReturnType<typeof holder.reserve>> | undefined
+    let decoyReserved: Awaited<ReturnType<typeof decoy.reserve>> | undefined
     try {
-      // Hold sqlmig's lock from another session, as a stuck run would.
       const [k1, k2] = lockKey({ schema: 'public', table: 'sqlmig_version' })
+      decoyReserved = await decoy.reserve()
+      await decoyReserved`set application_name to 'other database'`
+      await decoyReserved`select pg_advisory_lock(${k1}::int4, ${k2}::int4)`
+      // Hold sqlmig's lock from another session, as a stuck run would.
       reserved = await holder.reserve()
       await reserved`set application_name to 'stuck deploy'`
       const held = await reserved`select pg_backend_pid()::int as pid, pg_advisory_lock(${k1}::int4, ${k2}::int4)`
@@ -108,11 +116,15 @@ console.log(JSON.stringify(r.steps.map((s) => s.revision)))
       assert.is(JSON.parse(j.stdout).error.code, 'LOCK_TIMEOUT')
       // Nothing ran while we waited: not even the version table exists.
       assert.equal(await tablesIn(reserved), [])
+      assert.not.match(r.stderr, 'other database')
     } finally {
       reserved?.release()
+      decoyReserved?.release()
       await holder.end({ timeout: 1 })
+      await decoy.end({ timeout: 1 })
       p.cleanup()
       await t.cleanup()
+      await other.cleanup()
     }
   })
 
