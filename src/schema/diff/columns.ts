@@ -146,7 +146,10 @@ export function diffColumns(ctx: DiffContext): Change[] {
       if (c.comment !== null) sql.push(commentOn(`COLUMN ${key}.${c.name}`, c.comment))
       // Children first: a parent's ADD COLUMN then merges into the child's own column of that
       // name (which stays local); added the other way round, the child's ADD finds it there.
-      out.push({ kind: 'column', action: 'add', name: `${key}.${c.name}`, detected: detectedLine('add', 'column', `${key}.${c.name}`), sql, phase: PHASE.addColumn, order: -treeDepth(ctx.to.tables, key) })
+      // A generated column is added after the columns it reads change type (order 0), as a
+      // re-created one is (order 3): its expression is checked against their new types.
+      const [phase, order] = c.generated !== null ? [PHASE.alterColumn, 4 - treeDepth(ctx.to.tables, key) / 100] : [PHASE.addColumn, -treeDepth(ctx.to.tables, key)]
+      out.push({ kind: 'column', action: 'add', name: `${key}.${c.name}`, detected: detectedLine('add', 'column', `${key}.${c.name}`), sql, phase, order })
       const settings = columnSettingsSql(key, undefined, c)
       if (settings.length) out.push({ kind: 'column', action: 'add', name: `${key}.${c.name}`, detected: '', sql: settings, phase: PHASE.alterTable, order: treeDepth(ctx.to.tables, key) })
     }
@@ -168,8 +171,12 @@ export function diffColumns(ctx: DiffContext): Change[] {
     const hint = added.length ? [`if this is a rename of ${added.map((c) => c.name).join(' or ')}, use ALTER TABLE ... RENAME COLUMN instead`] : undefined
     // Parents first: a child's column that was also its own (attislocal) is then left local and
     // can be dropped; an inherited one cannot ("cannot drop inherited column").
+    // A generated column goes first, before the columns it reads are dropped or change type
+    // ("cannot drop column ... because other objects depend on it", "cannot alter type of a
+    // column used by a generated column").
     for (const c of removed) {
-      out.push({ kind: 'column', action: 'remove', name: `${key}.${c.name}`, detected: detectedLine('remove', 'column', `${key}.${c.name}`), sql: [`ALTER TABLE ${key} DROP COLUMN ${c.name}`], phase: PHASE.dropColumn, order: treeDepth(ctx.from.tables, key), destructive: true, notes: hint })
+      const [phase, order] = c.generated !== null ? [PHASE.alterColumn, treeDepth(ctx.from.tables, key) - 10] : [PHASE.dropColumn, treeDepth(ctx.from.tables, key)]
+      out.push({ kind: 'column', action: 'remove', name: `${key}.${c.name}`, detected: detectedLine('remove', 'column', `${key}.${c.name}`), sql: [`ALTER TABLE ${key} DROP COLUMN ${c.name}`], phase, order, destructive: true, notes: hint })
     }
     for (const ca of a.columns) {
       const cb = b.columns.find((c) => c.name === ca.name)
