@@ -34,6 +34,10 @@ const INDEX_NAME = new RegExp(`^(CREATE (?:UNIQUE )?INDEX )${NAME}( ON )`)
 const TRIGGER_NAME = new RegExp(`^(CREATE (?:CONSTRAINT )?TRIGGER )${NAME}( )`)
 const RULE_NAME = new RegExp(`^(CREATE RULE )${NAME}( AS)`)
 
+// A SQL-standard body (BEGIN ATOMIC ... END, RETURN expr) is parsed and deparsed; a quoted body
+// (AS $$ ... $$) is kept as written, so its text is its meaning.
+const SQL_BODY = /^ ?(?:BEGIN ATOMIC$|RETURN )/m
+
 /** A trip that renames the copy to TMP and its deparse back to `name`. */
 function renamed(pattern: RegExp, name: string, read: string, params: unknown[], create = (text: string) => text): Trip {
   return {
@@ -88,7 +92,7 @@ function triggerTrips(rel: string, declared: Record<string, TriggerInfo>, other:
 /**
  * Every definition of `other` that differs from `declared`'s in text only, with its trip:
  * constraints, column defaults and generated expressions, indexes, triggers, policies, domain
- * checks, views and materialized views, rules.
+ * checks, views and materialized views, rules, SQL-standard function bodies.
  */
 export function pendingTrips(declared: SchemaModel, other: SchemaModel): PendingTrip[] {
   const pending: PendingTrip[] = []
@@ -194,6 +198,19 @@ export function pendingTrips(declared: SchemaModel, other: SchemaModel): Pending
       declared: r.definition,
       other: o.definition,
       apply: () => (o.definition = r.definition),
+    })
+  }
+  for (const [key, f] of Object.entries(declared.functions)) {
+    const o = other.functions[key]
+    if (!o || o.definition === f.definition || !SQL_BODY.test(f.definition) || !SQL_BODY.test(o.definition)) continue
+    const head = `CREATE OR REPLACE ${f.kind === 'p' ? 'PROCEDURE' : 'FUNCTION'} ${f.schema}.`
+    const pattern = new RegExp(`^(${head.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})${NAME}(\\()`)
+    if (!pattern.test(f.definition)) continue
+    pending.push({
+      trip: renamed(pattern, f.name, `select pg_catalog.pg_get_functiondef(p.oid) as d from pg_catalog.pg_proc p where p.proname = '${TMP}' and p.pronamespace = $1::regnamespace`, [f.schema]),
+      declared: f.definition,
+      other: o.definition,
+      apply: () => (o.definition = f.definition),
     })
   }
   return pending
