@@ -18,7 +18,7 @@ export interface Difference {
   what: string
 }
 
-const IGNORED = new Set(['dependsOn', 'usesTypes', 'columns', 'refTable', 'refColumns', 'function', 'baseline', 'typeStorage'])
+const IGNORED = new Set(['dependsOn', 'usesTypes', 'columns', 'refTable', 'refColumns', 'function', 'baseline', 'typeStorage', 'relocatable'])
 
 function show(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'undefined'

@@ -195,6 +195,8 @@ export interface SchemaInfo {
 export interface ExtensionInfo {
   name: string
   schema: string
+  /** pg_extension.extrelocatable: ALTER EXTENSION ... SET SCHEMA works (not compared; absent counts as true). */
+  relocatable?: boolean
   comment: string | null
 }
 
