@@ -118,7 +118,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
         noTransaction: o.transaction === false,
         shadowUrl: str(o.shadowUrl),
       })
-      const { renderCreate } = await autogenText()
+      const { renderCreate, createWarnings } = await autogenText()
+      for (const w of createWarnings(r)) err(w)
       print(r, () => renderCreate(r))
     })
 

@@ -3,7 +3,12 @@ import pc from 'picocolors'
 import type { CheckResult, DetectedChange } from '../commands/autogen.ts'
 import type { CreateResult } from '../commands/create.ts'
 
-const line = (c: DetectedChange) => (c.destructive ? pc.red(`${c.detected}  (WARNING: destructive)`) : c.detected)
+const line = (c: DetectedChange) => (c.destructive ? pc.red(`${c.detected}  (WARNING: destructive)`) : c.unmodelled ? pc.yellow(c.detected) : c.detected)
+
+/** The stderr warnings of `create`: one per difference it could not write (empty when none). */
+export function createWarnings(r: CreateResult): string[] {
+  return r.changes.filter((c) => c.unmodelled).map((c) => `warning: ${c.detected} (see the comment in ${r.up})`)
+}
 
 export function renderCreate(r: CreateResult): string {
   const out: string[] = []
@@ -15,5 +20,7 @@ export function renderCreate(r: CreateResult): string {
 
 export function renderCheck(r: CheckResult): string {
   if (r.ok) return 'No changes detected: the migrations build the declared schema'
-  return [...r.changes.map(line), pc.red(`${r.changes.length} change${r.changes.length === 1 ? '' : 's'} between the migrations and the declared schema: run "sqlmig create <message>"`)].join('\n')
+  const unmodelled = r.changes.filter((c) => c.unmodelled).length
+  const byHand = unmodelled === 0 ? '' : ` (${unmodelled} not modelled by sqlmig: write ${unmodelled === 1 ? 'it' : 'those'} in the migration by hand)`
+  return [...r.changes.map(line), pc.red(`${r.changes.length} change${r.changes.length === 1 ? '' : 's'} between the migrations and the declared schema: run "sqlmig create <message>"${byHand}`)].join('\n')
 }

@@ -9,7 +9,7 @@ import { UsageError } from '../errors.ts'
 import { autogenerate as autogenerateSchemas, type AutogenerateResult, introspectDeclared } from '../schema/autogenerate.ts'
 import type { Change } from '../schema/diff/change.ts'
 import { introspect } from '../schema/introspect.ts'
-import { omitVersionTable } from '../schema/omit-version-table.ts'
+import { omitLargeObjects, omitVersionTable } from '../schema/omit-version-table.ts'
 import { planMigration } from '../schema/render.ts'
 import { migrationTexts, readDeclaredSchema } from './declared-schema.ts'
 import { postgresTargetFor } from './target-version.ts'
@@ -27,10 +27,12 @@ export interface DetectedChange {
   name: string
   detected: string
   destructive: boolean
+  /** True when sqlmig does not model it (kind "not modelled"): the migration must be written by hand. */
+  unmodelled: boolean
 }
 
 export const toDetected = (changes: Change[]): DetectedChange[] =>
-  changes.filter((c) => c.detected !== '').map((c) => ({ kind: c.kind, action: c.action, name: c.name, detected: c.detected, destructive: c.destructive === true }))
+  changes.filter((c) => c.detected !== '').map((c) => ({ kind: c.kind, action: c.action, name: c.name, detected: c.detected, destructive: c.destructive === true, unmodelled: c.unmodelled === true }))
 
 /** Opens a shadow database: a PGlite one with the extensions the project's SQL creates. */
 function shadowOpener(project: Project): (url: string) => Promise<Database> {
@@ -89,8 +91,8 @@ export async function diff(options: AutogenOptions = {}): Promise<DiffResult> {
     const live = await introspect(db)
     const want = await introspectDeclared({ declared, open: shadowOpener(project), shadowUrl: options.shadowUrl, against: live })
     // The version table (whatever versionTable/versionSchema name it) is not part of the schema.
-    const have = omitVersionTable(live, project.versionTable, want)
-    const plan = planMigration(have, want, { postgresVersion: target.major })
+    const have = omitLargeObjects(omitVersionTable(live, project.versionTable, want))
+    const plan = planMigration(have, omitLargeObjects(want), { postgresVersion: target.major })
     return { sql: plan.up, changes: toDetected(plan.changes), database: db.description }
   }, { arrays: true, ...embeddedOpenOptions(project, project.config.url) })
 }

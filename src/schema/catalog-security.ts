@@ -15,10 +15,10 @@ const ME = `(select r.oid from pg_roles r where r.rolname = current_user)`
 /** A role oid as a token: OWNER (when it is `owner`), PUBLIC, CURRENT_USER, or its quoted name. */
 const ROLE = (oid: string, owner: string) =>
   `case when ${oid} = ${owner} then 'OWNER' when ${oid} = 0 then 'PUBLIC' when ${oid} = ${ME} then 'CURRENT_USER' else quote_ident(pg_get_userbyid(${oid})) end`
-const ENTRIES = (acl: string, owner: string) =>
+export const ENTRIES = (acl: string, owner: string) =>
   `coalesce((select json_agg(e.x order by e.i) from (select ${ROLE('a.grantee', owner)} || '=' || a.privilege_type
      || case when a.is_grantable then '*' else '' end as x, a.i from aclexplode(${acl}) with ordinality a(grantor, grantee, privilege_type, is_grantable, i)) e), '[]')`
-const OWNER = (oid: string) => `case when ${oid} = ${ME} then 'CURRENT_USER' else quote_ident(pg_get_userbyid(${oid})) end`
+export const OWNER = (oid: string) => `case when ${oid} = ${ME} then 'CURRENT_USER' else quote_ident(pg_get_userbyid(${oid})) end`
 const COLUMN_ACLS = (rel: string, owner: string) =>
   `coalesce((select json_object_agg(quote_ident(a.attname), ${ENTRIES('a.attacl', owner)}) from pg_attribute a
      where a.attrelid = ${rel} and a.attnum > 0 and not a.attisdropped and a.attacl is not null and cardinality(a.attacl) > 0), '{}')`

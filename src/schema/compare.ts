@@ -18,7 +18,7 @@ export interface Difference {
   what: string
 }
 
-const IGNORED = new Set(['dependsOn', 'usesTypes', 'columns', 'refTable', 'refColumns', 'function', 'baseline', 'typeStorage'])
+const IGNORED = new Set(['dependsOn', 'usesTypes', 'columns', 'refTable', 'refColumns', 'function', 'baseline', 'typeStorage', 'relocatable'])
 
 function show(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'undefined'
@@ -91,6 +91,7 @@ export function compareModels(a: SchemaModel, b: SchemaModel, options: CompareOp
   records('operator', '', (a.operators ?? {}) as never, (b.operators ?? {}) as never, out)
   records('owner and privileges', '', byColumnName(a.security ?? {}) as never, byColumnName(b.security ?? {}) as never, out)
   records('default privileges', '', (a.defaultPrivileges ?? {}) as never, (b.defaultPrivileges ?? {}) as never, out)
+  records('not modelled', '', (a.unmodelled ?? {}) as never, (b.unmodelled ?? {}) as never, out)
   records('view', '', a.views as never, b.views as never, out, { indexes: 'index', triggers: 'trigger' })
   for (const k of Object.keys(a.tables)) if (!b.tables[k]) out.push({ kind: 'table', name: k, what: 'only in first' })
   for (const k of Object.keys(b.tables)) if (!a.tables[k]) out.push({ kind: 'table', name: k, what: 'only in second' })

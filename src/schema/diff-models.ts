@@ -29,6 +29,7 @@ import { diffSequences } from './diff/sequences.ts'
 import { diffTextSearch } from './diff/text-search.ts'
 import { diffTables } from './diff/tables.ts'
 import { diffTriggersAndPolicies } from './diff/triggers.ts'
+import { diffUnmodelled } from './diff/unmodelled.ts'
 import { diffDomains, diffEnums } from './diff/types.ts'
 import { diffViews } from './diff/views.ts'
 import type { SchemaModel } from './model.ts'
@@ -69,6 +70,7 @@ export function diffModels(from: SchemaModel, to: SchemaModel): Change[] {
     ...diffPublications(ctx),
     ...diffPrivileges(ctx),
     ...diffDefaultPrivileges(ctx),
+    ...diffUnmodelled(ctx),
   ]
   const phased = all
     .map((change, index) => ({ change, index }))

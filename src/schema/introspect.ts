@@ -17,8 +17,9 @@ import { OPERATORS_SQL } from './catalog-operators.ts'
 import { publicationsSql } from './catalog-publications.ts'
 import { EVENT_TRIGGERS_SQL, RULES_SQL } from './catalog-rules.ts'
 import { DEPENDENCIES_SQL } from './catalog-depend.ts'
+import { UNMODELLED_SQL } from './catalog-unmodelled.ts'
 import { ACL_BASELINES_SQL, DEFAULT_PRIVILEGES_SQL, SECURITY_SQL } from './catalog-security.ts'
-import { emptyModel, type ColumnInfo, type ConstraintInfo, type IndexInfo, type PolicyInfo, type SchemaModel, type TriggerInfo } from './model.ts'
+import { emptyModel, unmodelledSubject, type ColumnInfo, type ConstraintInfo, type IndexInfo, type PolicyInfo, type SchemaModel, type TriggerInfo } from './model.ts'
 
 export interface IntrospectOptions {
   /** Only these schemas (unquoted names); default: every schema except the system ones. */
@@ -50,7 +51,7 @@ const QUERIES = {
   rules: RULES_SQL, eventTriggers: EVENT_TRIGGERS_SQL, publications: publicationsSql,
   foreignDataWrappers: FOREIGN_DATA_WRAPPERS_SQL, foreignServers: FOREIGN_SERVERS_SQL, userMappings: USER_MAPPINGS_SQL, foreignTables: FOREIGN_TABLES_SQL,
   tsDictionaries: TS_DICTIONARIES_SQL, tsConfigurations: TS_CONFIGURATIONS_SQL,
-  casts: CASTS_SQL, operators: OPERATORS_SQL, dependencies: DEPENDENCIES_SQL,
+  casts: CASTS_SQL, operators: OPERATORS_SQL, dependencies: DEPENDENCIES_SQL, unmodelled: UNMODELLED_SQL,
 } satisfies Record<string, string | ((version: number) => string)>
 
 type Rows = Record<keyof typeof QUERIES, Row[]>
@@ -87,7 +88,7 @@ function readModel(rows: Rows): SchemaModel {
   const m = emptyModel()
   for (const r of rows.schemas) m.schemas[r.name] = { name: r.name, comment: r.comment }
   for (const r of rows.extensions) {
-    m.extensions[r.name] = { name: r.name, schema: r.schema, comment: r.comment }
+    m.extensions[r.name] = { name: r.name, schema: r.schema, relocatable: r.relocatable, comment: r.comment }
   }
   for (const r of rows.enums) {
     m.enums[`${r.schema}.${r.name}`] = { schema: r.schema, name: r.name, values: r.values, comment: r.comment }
@@ -216,6 +217,11 @@ function readModel(rows: Rows): SchemaModel {
   }
   for (const r of rows.defaultPrivileges) {
     defaults[`${r.role} ${r.schema ?? ''} ${r.objtype}`] = { role: r.role, schema: r.schema, objtype: r.objtype, acl: r.acl, baseline: r.baseline }
+  }
+  const unmodelled: NonNullable<SchemaModel['unmodelled']> = (m.unmodelled = {})
+  for (const r of rows.unmodelled) {
+    const u = { kind: r.kind, name: r.name, attribute: r.attribute, value: r.value }
+    unmodelled[unmodelledSubject(u)] = u
   }
   const deps: Record<string, string[]> = {}
   for (const r of rows.dependencies) (deps[r.dependent] ??= []).push(r.referenced)

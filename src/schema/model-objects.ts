@@ -127,3 +127,24 @@ export interface ForeignTableInfo {
   columns: ForeignColumnInfo[]
   comment: string | null
 }
+
+/**
+ * Something in the database sqlmig does not model (see catalog-unmodelled.ts): a whole object
+ * (attribute null) or an attribute of a modelled object it does not write (its owner, its
+ * privileges...). Keyed by `unmodelledSubject()`; `value` changes when the object does.
+ */
+export interface UnmodelledInfo {
+  /** Object kind, e.g. "operator class", "collation". */
+  kind: string
+  /** Quoted qualified name (an operator class adds `USING method`). */
+  name: string
+  /** The attribute not modelled ("owner", "privileges", "check constraint", "parent"), or null for the whole object. */
+  attribute: string | null
+  /** A definition, owner, ACL or count; null when presence is all that is read. */
+  value: string | null
+}
+
+/** "operator class public.foo_ops USING btree", "owner of collation public.c": the model key and the display name. */
+export function unmodelledSubject(u: UnmodelledInfo): string {
+  return u.attribute === null ? `${u.kind} ${u.name}` : `${u.attribute} of ${u.kind} ${u.name}`
+}

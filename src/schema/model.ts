@@ -8,9 +8,10 @@
  * functions the key adds the identity arguments (`public.f(integer, text)`).
  */
 
-import type { PublicationInfo, CastInfo, OperatorInfo, TsDictionaryInfo, TsConfigurationInfo, ForeignDataWrapperInfo, ForeignServerInfo, UserMappingInfo, ForeignTableInfo } from './model-objects.ts'
+import type { PublicationInfo, CastInfo, OperatorInfo, TsDictionaryInfo, TsConfigurationInfo, ForeignDataWrapperInfo, ForeignServerInfo, UserMappingInfo, ForeignTableInfo, UnmodelledInfo } from './model-objects.ts'
 
-export type { PublicationTable, PublicationInfo, CastInfo, OperatorInfo, TsDictionaryInfo, TsConfigurationInfo, GenericOption, ForeignDataWrapperInfo, ForeignServerInfo, UserMappingInfo, ForeignColumnInfo, ForeignTableInfo } from './model-objects.ts'
+export type { PublicationTable, PublicationInfo, CastInfo, OperatorInfo, TsDictionaryInfo, TsConfigurationInfo, GenericOption, ForeignDataWrapperInfo, ForeignServerInfo, UserMappingInfo, ForeignColumnInfo, ForeignTableInfo, UnmodelledInfo } from './model-objects.ts'
+export { unmodelledSubject } from './model-objects.ts'
 
 export interface SchemaModel {
   schemas: Record<string, SchemaInfo>
@@ -52,6 +53,11 @@ export interface SchemaModel {
   security?: Record<string, SecurityInfo>
   /** ALTER DEFAULT PRIVILEGES entries, keyed `role schema objtype` (schema "" when global). */
   defaultPrivileges?: Record<string, DefaultPrivilegeInfo>
+  /**
+   * What sqlmig does not model but the database has (operator classes, owners of collations...;
+   * see catalog-unmodelled.ts), keyed by unmodelledSubject(): compared, never written as SQL.
+   */
+  unmodelled?: Record<string, UnmodelledInfo>
   /**
    * What each object needs, from pg_depend (normal dependencies between modelled objects, keyed
    * like the records above; an extension's members are named by the extension): dependent key →
@@ -195,6 +201,8 @@ export interface SchemaInfo {
 export interface ExtensionInfo {
   name: string
   schema: string
+  /** pg_extension.extrelocatable: ALTER EXTENSION ... SET SCHEMA works (not compared; absent counts as true). */
+  relocatable?: boolean
   comment: string | null
 }
 

@@ -83,7 +83,7 @@ async function ensureRoles(bench: Bench, roles: string[]): Promise<void> {
   }
 }
 /** The contrib extensions corpus cases create (PGlite loads only what it is given). */
-const PGLITE_CORPUS = { pgliteExtensions: ['cube', 'earthdistance'] }
+const PGLITE_CORPUS = { pgliteExtensions: ['cube', 'earthdistance', 'hstore'] }
 
 
 export async function openBench(kind: TargetKind): Promise<Bench> {

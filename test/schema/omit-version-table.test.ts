@@ -1,7 +1,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { emptyModel, type SchemaModel } from '../../src/schema/model.ts'
-import { omitVersionTable } from '../../src/schema/omit-version-table.ts'
+import { LARGE_OBJECTS, omitLargeObjects, omitVersionTable } from '../../src/schema/omit-version-table.ts'
 
 function live(): SchemaModel {
   const m = emptyModel()
@@ -34,6 +34,17 @@ test('omitVersionTable() quotes a mixed-case name as quote_ident does', () => {
   const m = live()
   m.tables['public."Versions"'] = { ...m.tables['public.users']!, name: '"Versions"' }
   assert.equal(Object.keys(omitVersionTable(m, { schema: 'public', table: 'Versions' }, emptyModel()).tables), ['meta.versions', 'public.users'])
+})
+
+test('omitLargeObjects() drops the count of large objects (data in a live database), nothing else that is not modelled', () => {
+  const m = { ...emptyModel(), unmodelled: {
+    [LARGE_OBJECTS]: { kind: 'large objects', name: 'in the database', attribute: null, value: '3' },
+    'operator family public.f USING hash': { kind: 'operator family', name: 'public.f USING hash', attribute: null, value: '' },
+  } }
+  assert.equal(Object.keys(omitLargeObjects(m).unmodelled!), ['operator family public.f USING hash'])
+  assert.is(Object.keys(m.unmodelled).length, 2)
+  const none = emptyModel()
+  assert.is(omitLargeObjects(none), none)
 })
 
 test.run()

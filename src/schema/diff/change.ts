@@ -11,6 +11,8 @@ export type ObjectKind =
   | 'row security' | 'comment' | 'composite type' | 'privileges' | 'default privileges' | 'range type' | 'aggregate' | 'collation' | 'rule' | 'event trigger'
   | 'publication' | 'foreign data wrapper' | 'foreign server' | 'user mapping' | 'foreign table'
   | 'text search dictionary' | 'text search configuration' | 'cast' | 'operator'
+  /** Something sqlmig does not model (diff/unmodelled.ts): reported, no SQL. */
+  | 'not modelled'
 
 export type ChangeAction = 'add' | 'remove' | 'change'
 
@@ -30,6 +32,8 @@ export interface Change {
   destructive?: boolean
   /** Extra comment lines rendered above the SQL (without the leading "-- "). */
   notes?: string[]
+  /** True for a difference sqlmig cannot write (kind 'not modelled'): the migration needs it by hand. */
+  unmodelled?: boolean
 }
 
 /** Phases, in the order their statements run. */
@@ -50,6 +54,7 @@ export const PHASE = {
   createDomain: 23,
   createSequence: 24,
   createFunction: 25,
+  unmodelledObject: 26,
   createTable: 30,
   addColumn: 31,
   alterColumn: 32,
@@ -67,6 +72,7 @@ export const PHASE = {
   comment: 60,
   privileges: 62,
   grantDefaultPrivileges: 63,
+  unmodelledAttribute: 64,
   dropTable: 70,
   dropSequence: 71,
   dropFunction: 72,

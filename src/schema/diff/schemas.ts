@@ -34,12 +34,31 @@ export function diffExtensions(ctx: DiffContext): Change[] {
     out.push({ kind: 'extension', action: 'remove', name, detected: detectedLine('remove', 'extension', name), sql: [`DROP EXTENSION ${name}`], phase: PHASE.dropExtension, destructive: true })
   }
   for (const [name, a, b] of both) {
-    if (a.schema !== b.schema) {
+    const moved = a.schema !== b.schema
+    const recreated = moved && a.relocatable === false
+    if (recreated) out.push(recreateExtension(name, b.schema))
+    else if (moved) {
       out.push({ kind: 'extension', action: 'change', name, detected: detectedLine('change', 'extension', name, 'schema'), sql: [`ALTER EXTENSION ${name} SET SCHEMA ${b.schema}`], phase: PHASE.createExtension })
     }
-    if (a.comment !== b.comment) {
+    // Created again, the extension has its control file's comment: set the declared one.
+    if (recreated && a.comment === b.comment) {
+      out.push({ kind: 'extension', action: 'change', name, detected: '', sql: [commentOn(`EXTENSION ${name}`, b.comment)], phase: PHASE.comment })
+    } else if (a.comment !== b.comment) {
       out.push({ kind: 'extension', action: 'change', name, detected: detectedLine('change', 'extension', name, 'comment'), sql: [commentOn(`EXTENSION ${name}`, b.comment)], phase: PHASE.comment })
     }
   }
   return out
+}
+
+/**
+ * An extension that is not relocatable (pg_extension.extrelocatable false, e.g. xml2) cannot SET
+ * SCHEMA: it is dropped and created in the new schema. Without CASCADE the drop fails while
+ * objects outside the extension depend on it (drop and re-create those by hand).
+ */
+function recreateExtension(name: string, to: string): Change {
+  return {
+    kind: 'extension', action: 'change', name, detected: detectedLine('change', 'extension', name, 'schema'),
+    sql: [`DROP EXTENSION ${name}`, `CREATE EXTENSION ${name} WITH SCHEMA ${to}`], phase: PHASE.createExtension, destructive: true,
+    notes: [`${name} is not relocatable: it is dropped and created again in ${to} (objects that use it must be dropped first and re-created after)`],
+  }
 }
