@@ -28,7 +28,8 @@ const rank = (f) => {
 }
 selected.sort((a, b) => rank(a) - rank(b))
 let passed = 0, failed = 0, skipped = 0
-// Scratch space the files of this run share (test/helpers/targets.ts keeps its PGlite template there).
+// Scratch space the files of this run share (test/helpers/targets.ts keeps its PGlite template
+// there, and sqlmig its cached empty cluster: SQLMIG_CACHE_DIR, see src/db/pglite-image.ts).
 const runTmp = mkdtempSync(join(tmpdir(), 'sqlmig-test-run-'))
 const crashed = []
 const strip = (s) => s.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
@@ -36,7 +37,7 @@ const strip = (s) => s.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m
 function runOne(file) {
   return new Promise((resolve) => {
     const started = Date.now()
-    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', SQLMIG_TEST_TMP: runTmp } })
+    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', SQLMIG_TEST_TMP: runTmp, SQLMIG_CACHE_DIR: process.env.SQLMIG_CACHE_DIR ?? join(runTmp, 'cache') } })
     let out = ''
     child.stdout.on('data', (d) => (out += d))
     child.stderr.on('data', (d) => (out += d))

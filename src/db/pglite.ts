@@ -3,11 +3,12 @@
  * Loaded only for `pglite:` URLs, so server users never pay for the WASM start-up.
  */
 import { mkdirSync } from 'node:fs'
-import { PGlite } from '@electric-sql/pglite'
+import { PGlite, type Extension } from '@electric-sql/pglite'
 import { ConnectionError } from '../errors.ts'
 import { copyWithoutData, type Database } from './database.ts'
 import { isCopyFromStdin } from '../sql/copy-data.ts'
 import { pgliteExtensionModules } from './pglite-extensions.ts'
+import { discardClusterImage, readClusterImage, saveClusterImage } from './pglite-image.ts'
 import { lockPgliteDir, type PgliteLock, type PgliteLockOptions } from './pglite-lock.ts'
 import type { Kysely } from 'kysely'
 
@@ -18,6 +19,34 @@ export interface PgliteOpenOptions {
   lock?: PgliteLockOptions | undefined
   /** Contrib extensions to load (PostgreSQL names, e.g. "uuid-ossp"); what they require is added. */
   extensions?: readonly string[] | undefined
+}
+
+/**
+ * Settings of in-memory instances: scratch databases built once and thrown away. PGlite's
+ * default 128 MB of shared buffers is memory the process touches at start; 16 MB holds the
+ * catalogs of a schema of hundreds of tables (bench/shadow.ts).
+ */
+const IN_MEMORY_SETTINGS = ['shared_buffers = 16MB']
+
+/**
+ * An in-memory instance: from `image` when given, else from the cached empty cluster
+ * (pglite-image.ts), else a fresh initdb whose result becomes that cache.
+ */
+async function openInMemory(image: Blob | undefined, extensions: Record<string, Extension> | undefined): Promise<PGlite> {
+  const settings = { postgresqlconf: IN_MEMORY_SETTINGS, ...(extensions ? { extensions } : {}) }
+  if (image) return await PGlite.create({ ...settings, loadDataDir: image })
+  const cached = readClusterImage()
+  if (cached) {
+    try {
+      return await PGlite.create({ ...settings, loadDataDir: cached })
+    } catch {
+      discardClusterImage()
+    }
+  }
+  const pg = await PGlite.create(settings)
+  const dump = await pg.dumpDataDir('gzip')
+  saveClusterImage(dump, new Uint8Array(await dump.arrayBuffer()))
+  return pg
 }
 
 /**
@@ -34,11 +63,9 @@ export async function openPglite(location: string, options: PgliteOpenOptions = 
   let pg: PGlite
   try {
     if (!inMemory) mkdirSync(location, { recursive: true })
-    pg = await PGlite.create({
-      ...(inMemory ? {} : { dataDir: location }),
-      ...(inMemory && options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-      ...(extensions ? { extensions } : {}),
-    })
+    pg = inMemory
+      ? await openInMemory(options.loadDataDir, extensions)
+      : await PGlite.create({ dataDir: location, ...(extensions ? { extensions } : {}) })
   } catch (error) {
     lock?.release()
     throw new ConnectionError(`Cannot open the embedded database at "${location}": ${(error as Error)?.message ?? error}`, {

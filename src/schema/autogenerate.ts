@@ -1,14 +1,15 @@
 /**
  * autogenerate(): what the migrations build vs what the declared schema describes, as an
  * up/down pair. Replays the migrations into one shadow database, loads the declared schema into
- * another, introspects both and diffs (up: replayed → declared, down: declared → replayed).
+ * another (one at a time on PGlite: see withShadows), introspects both and diffs (up: replayed →
+ * declared, down: declared → replayed).
  */
 import type { Change } from './diff/change.ts'
 import { introspect } from './introspect.ts'
 import type { SchemaModel } from './model.ts'
 import { reconcileDeparsed } from './reconcile-deparse.ts'
 import { planMigration } from './render.ts'
-import { loadTexts, openShadowPair, type OpenDatabase, type SqlText } from './shadow.ts'
+import { loadTexts, withShadow, withShadows, type OpenDatabase, type SqlText } from './shadow.ts'
 
 export interface AutogenerateOptions {
   /** Up-migration texts in apply order. */
@@ -40,19 +41,19 @@ export interface AutogenerateResult {
 }
 
 export async function autogenerate(options: AutogenerateOptions): Promise<AutogenerateResult> {
-  const pair = await openShadowPair(options.open, options.shadowUrl)
-  try {
-    await Promise.all([
-      loadTexts(pair.replayed, options.migrations, 'migration'),
-      loadTexts(pair.declared, options.declared, 'declared schema'),
-    ])
-    const io = { schemas: options.schemas }
-    const [replayed, declared] = await Promise.all([introspect(pair.replayed, io), introspect(pair.declared, io)])
-    await reconcileDeparsed(pair.declared, declared, replayed)
-    return { ...planMigration(replayed, declared, { postgresVersion: options.postgresVersion }), replayed, declared }
-  } finally {
-    await pair.dispose()
-  }
+  const io = { schemas: options.schemas }
+  return await withShadows(options.open, options.shadowUrl,
+    async (db) => {
+      await loadTexts(db, options.migrations, 'migration')
+      return await introspect(db, io)
+    },
+    async (db, replayedModel) => {
+      await loadTexts(db, options.declared, 'declared schema')
+      const declared = await introspect(db, io)
+      const replayed = await replayedModel
+      await reconcileDeparsed(db, declared, replayed)
+      return { ...planMigration(replayed, declared, { postgresVersion: options.postgresVersion }), replayed, declared }
+    })
 }
 
 export interface DeclaredOptions {
@@ -72,13 +73,10 @@ export interface DeclaredOptions {
  * `planMigration(await introspect(live), await introspectDeclared(...))`.
  */
 export async function introspectDeclared(options: DeclaredOptions): Promise<SchemaModel> {
-  const pair = await openShadowPair(options.open, options.shadowUrl, 1)
-  try {
-    await loadTexts(pair.declared, options.declared, 'declared schema')
-    const model = await introspect(pair.declared, { schemas: options.schemas })
-    if (options.against) await reconcileDeparsed(pair.declared, model, options.against)
+  return await withShadow(options.open, options.shadowUrl, async (db) => {
+    await loadTexts(db, options.declared, 'declared schema')
+    const model = await introspect(db, { schemas: options.schemas })
+    if (options.against) await reconcileDeparsed(db, model, options.against)
     return model
-  } finally {
-    await pair.dispose()
-  }
+  })
 }

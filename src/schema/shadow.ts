@@ -1,7 +1,7 @@
 /**
  * Shadow databases: where autogenerate replays the migrations and loads the declared schema.
- * By default two fresh in-memory PGlite instances; with a server URL, two scratch databases on
- * that server, created with unique names and always dropped afterwards.
+ * By default fresh in-memory PGlite instances, one at a time; with a server URL, scratch
+ * databases on that server, created with unique names and always dropped afterwards.
  *
  * This module opens databases only through the `open` function it is given (the commands pass
  * `openDatabase`), so src/schema never imports a driver.
@@ -31,13 +31,6 @@ const TRANSACTION_CONTROL = /^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|
 
 export type OpenDatabase = (url: string) => Promise<Database>
 
-/** A pair of scratch databases and how to get rid of them. */
-export interface ShadowPair {
-  replayed: Database
-  declared: Database
-  dispose(): Promise<void>
-}
-
 let counter = 0
 
 function scratchName(): string {
@@ -45,37 +38,56 @@ function scratchName(): string {
   return `sqlmig_shadow_${process.pid}_${Date.now().toString(36)}_${counter}`
 }
 
-
-
 /**
- * Opens two empty databases (or one, shared by both fields, when count is 1): in-memory
- * PGlite, or scratch databases on `shadowUrl`'s server.
+ * Runs `use` on an empty database and gets rid of it afterwards, whatever happens: an in-memory
+ * PGlite instance, or a scratch database created on `shadowUrl`'s server and dropped after.
  */
-export async function openShadowPair(open: OpenDatabase, shadowUrl?: string, count: 1 | 2 = 2): Promise<ShadowPair> {
+export async function withShadow<T>(open: OpenDatabase, shadowUrl: string | undefined, use: (db: Database) => Promise<T>): Promise<T> {
   if (!shadowUrl) {
-    const [replayed, declared] = count === 2 ? await Promise.all([open('pglite:memory'), open('pglite:memory')]) : [undefined, await open('pglite:memory')]
-    return { replayed: replayed ?? declared, declared, dispose: async () => { await Promise.all([replayed?.close(), declared.close()]) } }
+    const db = await open('pglite:memory')
+    try {
+      return await use(db)
+    } finally {
+      await db.close()
+    }
   }
   const admin = await open(shadowUrl)
-  const names: string[] = []
-  const opened: Database[] = []
-  const dispose = async () => {
-    await Promise.allSettled(opened.map((d) => d.close()))
-    for (const n of names) await admin.exec(`DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`).catch(() => {})
+  const name = scratchName()
+  let db: Database | undefined
+  try {
+    await admin.exec(`CREATE DATABASE "${name}"`)
+    db = await open(withDatabaseName(shadowUrl, name))
+    return await use(db)
+  } finally {
+    await db?.close().catch(() => {})
+    await admin.exec(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {})
     await admin.close()
   }
+}
+
+/**
+ * The two shadows of a comparison: `first` runs on one, then `second` on another, given a
+ * promise of `first`'s result. Embedded shadows are built one after the other, the first closed
+ * before the second opens (PGlite runs on this thread anyway, so this costs no time and halves
+ * the peak memory); server scratch databases are built side by side. When both fail, the first
+ * one's error is the one thrown.
+ */
+export async function withShadows<A, B>(
+  open: OpenDatabase,
+  shadowUrl: string | undefined,
+  first: (db: Database) => Promise<A>,
+  second: (db: Database, first: Promise<A>) => Promise<B>,
+): Promise<B> {
+  const a = withShadow(open, shadowUrl, first)
+  // Awaited below or inside second(); this only keeps an early failure from being "unhandled".
+  a.catch(() => {})
+  if (!shadowUrl) await a
   try {
-    for (let i = 0; i < count; i++) {
-      const n = scratchName()
-      await admin.exec(`CREATE DATABASE "${n}"`)
-      names.push(n)
-      opened.push(await open(withDatabaseName(shadowUrl, n)))
-    }
+    return await withShadow(open, shadowUrl, (db) => second(db, a))
   } catch (error) {
-    await dispose()
+    await a
     throw error
   }
-  return { replayed: opened[0]!, declared: opened[count - 1]!, dispose }
 }
 
 /**

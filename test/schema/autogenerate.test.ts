@@ -85,6 +85,29 @@ test('autogenerate() names the migration that fails to replay', async () => {
   }
 })
 
+/** An opener that logs when each shadow opens and closes. */
+function logging(open: (url: string) => Promise<Database>, log: string[]): (url: string) => Promise<Database> {
+  let n = 0
+  return async (url) => {
+    const id = ++n
+    const db = await open(url)
+    log.push(`open ${id}`)
+    return { ...db, close: async () => { log.push(`close ${id}`); await db.close() } }
+  }
+}
+
+test('autogenerate() on PGlite builds its shadows one at a time, the first closed before the second opens; the migration error wins when both fail', async () => {
+  const log: string[] = []
+  await autogenerate({ migrations: MIGRATIONS, declared: DECLARED, open: logging(borrow, log) })
+  assert.equal(log, ['open 1', 'close 1', 'open 2', 'close 2'])
+  try {
+    await autogenerate({ migrations: [{ name: 'm.up.sql', sql: 'create tabel x ();' }], declared: [{ name: 'schema.sql', sql: 'create tabel y ();' }], open: borrow })
+    assert.unreachable()
+  } catch (e) {
+    assert.is((e as SqlmigError).code, 'REPLAY_FAILED')
+  }
+})
+
 test('introspectDeclared() and planMigration() give the SQL that brings a live database to the declared schema', async () => {
   const live = await borrow('pglite:memory')
   await live.exec('create table users (id int primary key, name text); create table sqlmig_version (revision text)')
@@ -110,6 +133,26 @@ if ((await targetKinds()).includes('postgres')) {
     const r = await autogenerate({ migrations: MIGRATIONS, declared: [...DECLARED, { name: 'ext.sql', sql: 'create extension citext;\nalter table users add column nick citext;' }], open: openDatabase, shadowUrl: SERVER_URL })
     assert.ok(r.detected.includes('Detected added extension citext'))
     assert.ok(r.detected.includes('Detected added column public.users.nick'))
+    assert.equal(await shadowDatabases(), before)
+  })
+
+  test('autogenerate() with shadowUrl builds both scratch databases side by side; a slow migration error wins over a quick declared one', async () => {
+    const before = await shadowDatabases()
+    const log: string[] = []
+    await autogenerate({ migrations: MIGRATIONS, declared: DECLARED, open: logging(openDatabase, log), shadowUrl: SERVER_URL })
+    // Opened: the admin session of each, then each scratch database; both before either closes.
+    assert.ok(log.indexOf('open 4') < log.findIndex((l) => l.startsWith('close')), log.join(', '))
+    try {
+      await autogenerate({
+        migrations: [{ name: 'm.up.sql', sql: 'select pg_sleep(1);\ncreate tabel x ();' }],
+        declared: [{ name: 'schema.sql', sql: 'create tabel y ();' }],
+        open: openDatabase,
+        shadowUrl: SERVER_URL,
+      })
+      assert.unreachable()
+    } catch (e) {
+      assert.is((e as SqlmigError).code, 'REPLAY_FAILED')
+    }
     assert.equal(await shadowDatabases(), before)
   })
 
