@@ -95,6 +95,57 @@ export class RevisionError extends SqlmigError {
   }
 }
 
+/**
+ * `+N`/`-N` from the current state could mean more than one revision (AMBIGUOUS_RELATIVE, exit 2).
+ * `candidates`: the revisions where the paths part (current heads, bases, children of a branch
+ * point, parents of an undone merge); `targets`: for each, the explicit target that follows it
+ * (`undefined` when no single revision says it). The command layer adds the hint.
+ */
+export class AmbiguousRelativeTarget extends RevisionError {
+  readonly text: string
+  readonly direction: 'up' | 'down'
+  readonly candidates: string[]
+  readonly targets: (string | undefined)[]
+  constructor(text: string, direction: 'up' | 'down', candidates: string[], targets: (string | undefined)[], message: string, options: SqlmigErrorOptions = {}) {
+    super('AMBIGUOUS_RELATIVE', message, options)
+    this.name = 'AmbiguousRelativeTarget'
+    this.text = text
+    this.direction = direction
+    this.candidates = candidates
+    this.targets = targets
+  }
+
+  withHint(hint: string): AmbiguousRelativeTarget {
+    return new AmbiguousRelativeTarget(this.text, this.direction, this.candidates, this.targets, this.message, { hint, detail: this.detail, cause: this.cause })
+  }
+}
+
+/**
+ * `+N`/`-N` from the current state asks for more steps than exist that way (RELATIVE_OUT_OF_RANGE,
+ * exit 2; Alembic: "Relative revision +2 didn't produce 2 migrations"). `available` steps exist;
+ * `reached` is the revision they end on (`undefined`: none, or base). The command layer adds the hint.
+ */
+export class RelativeOutOfRange extends RevisionError {
+  readonly text: string
+  readonly direction: 'up' | 'down'
+  readonly requested: number
+  readonly available: number
+  readonly reached: string | undefined
+  constructor(text: string, direction: 'up' | 'down', requested: number, available: number, reached: string | undefined, message: string, options: SqlmigErrorOptions = {}) {
+    super('RELATIVE_OUT_OF_RANGE', message, options)
+    this.name = 'RelativeOutOfRange'
+    this.text = text
+    this.direction = direction
+    this.requested = requested
+    this.available = available
+    this.reached = reached
+  }
+
+  withHint(hint: string): RelativeOutOfRange {
+    return new RelativeOutOfRange(this.text, this.direction, this.requested, this.available, this.reached, this.message, { hint, detail: this.detail, cause: this.cause })
+  }
+}
+
 /** A migration statement failed on the database; everything in its transaction rolled back. */
 export class MigrationFailedError extends SqlmigError {
   readonly revision: string

@@ -2,6 +2,7 @@
 import { planDowngrade } from '../graph/plan.ts'
 import { parseTarget, resolveTarget } from '../graph/resolve.ts'
 import { migrate, type MigrateOptions, type MigrateResult, migrateScript, type ScriptOptions } from './migrate.ts'
+import { hintingRelative } from './relative-hint.ts'
 import { appliedUpTo } from './upgrade.ts'
 
 export interface DowngradeOptions extends MigrateOptions {
@@ -13,12 +14,12 @@ export interface DowngradeOptions extends MigrateOptions {
 export async function downgrade(options: DowngradeOptions): Promise<MigrateResult> {
   return await migrate({
     options,
-    planSteps: (project, applied) => planDowngrade(project.graph, applied, options.revision),
+    planSteps: (project, applied) => hintingRelative(() => planDowngrade(project.graph, applied, options.revision)),
     precheck: (project) => void resolveTarget(project.graph, parseTarget(options.revision, 'down')),
   })
 }
 
 /** The SQL `downgrade` would run (`--sql`); with `from`, no database is contacted. */
 export async function downgradeSql(options: DowngradeOptions & ScriptOptions): Promise<string> {
-  return await migrateScript(options, `downgrade to ${options.revision}`, (project, applied) => planDowngrade(project.graph, applied, options.revision), appliedUpTo)
+  return await migrateScript(options, `downgrade to ${options.revision}`, (project, applied) => hintingRelative(() => planDowngrade(project.graph, applied, options.revision)), appliedUpTo)
 }

@@ -5,23 +5,17 @@
  * Semantics (Alembic's, adapted to sqlmig recording every applied revision):
  * - upgrade X: apply every ancestor of X (X included) that is not applied, in topological order.
  *   `heads`: every unapplied revision. `head`: the single head (MULTIPLE_HEADS if several).
- * - upgrade +N: the first N steps towards the heads that still have pending revisions. With one
- *   such head that is the first N steps of the plan to it. With several, only the pending
- *   revisions every one of them needs are unambiguous (the part before the branches split);
- *   going further is AMBIGUOUS_RELATIVE: name the revision, or `<revision>+N`.
+ * - upgrade +N / downgrade -N: see relative-move.ts (exact about the branch: an ambiguous one,
+ *   or fewer than N steps that way, is an error).
  * - <revision>+N / <revision>-N name the revision N steps along children / down_revisions (an
  *   error at a branch point or merge), then act as that revision does.
  * - downgrade X: X stays applied; every applied descendant of X is undone.
  *   `base`: everything applied is undone.
- * - downgrade -N: undo the N most recently applied revisions, where "most recent" is taken
- *   among those nothing applied builds on at that moment. When the applied order is
- *   topological (always, unless a stamp wrote rows out of order) that is exactly the last N
- *   revisions in applied order: the reverse of what was actually run, never ambiguous even with
- *   several current heads.
  * - Every undo runs in reverse applied order, adjusted only where needed so a revision is undone
  *   after everything applied that builds on it.
  */
 import { RevisionError } from '../errors.ts'
+import { relativeDowngradeSteps, relativeUpgradeTarget } from './relative-move.ts'
 import { appliedOrder, checkApplied } from './applied-revision.ts'
 import type { AppliedRevision } from './applied-revision.ts'
 import { checkDirection, formatTarget, parseTarget, resolveTarget } from './resolve.ts'
@@ -36,8 +30,6 @@ export interface Step<T extends RevisionNode = RevisionNode> {
   node: T
 }
 
-const quote = (ids: readonly string[]): string => ids.map((id) => `"${id}"`).join(', ')
-const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`
 
 function toTarget(target: Target | string, direction: Direction): Target {
   if (typeof target === 'string') return parseTarget(target, direction)
@@ -76,22 +68,9 @@ export function planUpgrade<T extends RevisionNode>(graph: RevisionGraph<T>, app
 }
 
 function relativeUpgrade<T extends RevisionNode>(graph: RevisionGraph<T>, done: Set<string>, steps: number, text: string): string[] {
-  const pending = graph.topological().filter((id) => !done.has(id))
-  if (pending.length === 0 || steps === 0) return []
-  if (steps > pending.length) {
-    throw new RevisionError('RELATIVE_OUT_OF_RANGE', `Cannot upgrade by "${text}": only ${count(pending.length, 'revision')} ${pending.length === 1 ? 'is' : 'are'} pending`,
-      { hint: `Use at most "+${pending.length}", or run "sqlmig upgrade heads" to apply them all` })
-  }
-  const needs = graph.heads()
-    .map((head) => ({ head, ancestry: new Set(graph.ancestors(head, { inclusive: true })) }))
-    .filter(({ ancestry }) => pending.some((id) => ancestry.has(id)))
-  const shared = pending.filter((id) => needs.every(({ ancestry }) => ancestry.has(id)))
-  if (steps <= shared.length) return shared.slice(0, steps)
-  const heads = needs.map(({ head }) => head)
-  throw new RevisionError('AMBIGUOUS_RELATIVE',
-    `Cannot upgrade by "${text}": the pending revisions lead to ${heads.length} heads (${quote(heads)})` +
-      (shared.length > 0 ? ` and only the first ${count(shared.length, 'step')} ${shared.length === 1 ? 'is' : 'are'} shared` : ''),
-    { hint: `Name where to stop: a revision ("sqlmig upgrade ${heads[0]}") or a revision and steps ("sqlmig upgrade <revision>+1")` })
+  const target = relativeUpgradeTarget(graph, done, steps, text)
+  if (target === undefined) return []
+  return graph.sortTopologically(graph.ancestors(target, { inclusive: true })).filter((id) => !done.has(id))
 }
 
 /**
@@ -118,15 +97,7 @@ export function planDowngrade<T extends RevisionNode>(graph: RevisionGraph<T>, a
       const undo = resolved.ids.flatMap((id) => graph.descendants(id)).filter((id) => order.has(id) && !keep.has(id))
       return toSteps(graph, undoOrder(graph, order, new Set(undo)), 'down')
     }
-    case 'relative': {
-      const steps = Math.abs(resolved.steps)
-      if (steps > order.size) {
-        const state = order.size === 0 ? 'no revision is applied' : `only ${count(order.size, 'revision')} ${order.size === 1 ? 'is' : 'are'} applied`
-        throw new RevisionError('RELATIVE_OUT_OF_RANGE', `Cannot downgrade by "${formatTarget(parsed)}": ${state}`,
-          { hint: order.size === 0 ? 'Run "sqlmig current" to check the database' : `Use at most "-${order.size}", or "sqlmig downgrade base" to undo everything` })
-      }
-      return toSteps(graph, undoOrder(graph, order, new Set(order.keys())).slice(0, steps), 'down')
-    }
+    case 'relative': return toSteps(graph, relativeDowngradeSteps(graph, new Set(order.keys()), Math.abs(resolved.steps), formatTarget(parsed)), 'down')
   }
 }
 

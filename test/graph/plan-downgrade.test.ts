@@ -31,22 +31,19 @@ test('downgrade -N and <revision>±N', () => {
 
 test('downgrade -N beyond the applied revisions says how many there are', () => {
   assertThrows(() => planDowngrade(linear, appliedOf('a', 'b'), '-5'), {
-    name: 'RevisionError',
+    name: 'RelativeOutOfRange',
     code: 'RELATIVE_OUT_OF_RANGE',
     message: 'Cannot downgrade by "-5": only 2 revisions are applied',
-    hint: 'Use at most "-2", or "sqlmig downgrade base" to undo everything',
   })
   assertThrows(() => planDowngrade(linear, appliedOf('a'), '-2'), {
-    name: 'RevisionError',
+    name: 'RelativeOutOfRange',
     code: 'RELATIVE_OUT_OF_RANGE',
     message: 'Cannot downgrade by "-2": only 1 revision is applied',
-    hint: 'Use at most "-1", or "sqlmig downgrade base" to undo everything',
   })
   assertThrows(() => planDowngrade(linear, [], '-1'), {
-    name: 'RevisionError',
+    name: 'RelativeOutOfRange',
     code: 'RELATIVE_OUT_OF_RANGE',
     message: 'Cannot downgrade by "-1": no revision is applied',
-    hint: 'Run "sqlmig current" to check the database',
   })
 })
 
@@ -74,10 +71,13 @@ test('downgrade within one branch leaves the other applied', () => {
   down(branched, ['a', 'b', 'c1', 'd1', 'c2'], 'd1', '', 'a b c1 d1 c2')
 })
 
-test('downgrade -1 with two current heads undoes the one applied last', () => {
-  down(branched, ['a', 'b', 'c1', 'd1', 'c2', 'd2'], '-1', '-d2', 'a b c1 d1 c2')
-  down(branched, ['a', 'b', 'c2', 'd2', 'c1', 'd1'], '-1', '-d1', 'a b c1 c2 d2')
-  down(branched, ['a', 'b', 'c2', 'c1', 'd2', 'd1'], '-3', '-d1 -d2 -c1', 'a b c2')
+test('downgrade -1 with two current heads is ambiguous, whatever was applied last', () => {
+  assertThrows(() => planDowngrade(branched, appliedOf('a', 'b', 'c1', 'd1', 'c2', 'd2'), '-1'), {
+    name: 'AmbiguousRelativeTarget',
+    code: 'AMBIGUOUS_RELATIVE',
+    message: 'Cannot downgrade by "-1": 2 revisions are current ("d1", "d2")',
+  })
+  down(branched, ['a', 'b', 'c1', 'd1'], '-2', '-d1 -c1', 'a b')
 })
 
 // a -> b1, a -> b2, m merges b1 and b2, n follows m
@@ -86,7 +86,12 @@ const merged = graphOf('a', 'a>b1', 'a>b2', 'b1,b2>m', 'm>n')
 test('downgrading a merge makes both of its parents current again', () => {
   down(merged, ['a', 'b1', 'b2', 'm', 'n'], 'b1', '-n -m', 'a b1 b2')
   down(merged, ['a', 'b1', 'b2', 'm', 'n'], '-2', '-n -m', 'a b1 b2')
-  down(merged, ['a', 'b2', 'b1', 'm'], '-2', '-m -b1', 'a b2')
+  down(merged, ['a', 'b2', 'b1', 'm'], '-1', '-m', 'a b1 b2')
+  assertThrows(() => planDowngrade(merged, appliedOf('a', 'b2', 'b1', 'm'), '-2'), {
+    name: 'AmbiguousRelativeTarget',
+    code: 'AMBIGUOUS_RELATIVE',
+    message: 'Cannot downgrade by "-2": after undoing "m", 2 revisions are current ("b1", "b2")',
+  })
 })
 
 test('downgrade to one side of a merge undoes the other side only after the merge', () => {

@@ -19,7 +19,6 @@ test('upgrade to a revision applies the missing part of its chain', () => {
 test('upgrade to an applied revision, or with nothing pending, plans nothing', () => {
   up(linear, ['a', 'b', 'c'], 'b', '', 'a b c')
   up(linear, ['a', 'b', 'c', 'd', 'e'], 'head', '', 'a b c d e')
-  up(linear, ['a', 'b', 'c', 'd', 'e'], '+3', '', 'a b c d e')
   up(linear, ['a'], '+0', '', 'a')
 })
 
@@ -33,18 +32,26 @@ test('upgrade +N and <revision>+N move along the chain', () => {
   up(linear, ['a'], 'head-1', '+b +c +d', 'a b c d')
 })
 
-test('upgrade +N beyond the pending revisions says how many there are', () => {
+test('upgrade +N beyond the head says how many steps there are, and plans nothing', () => {
   assertThrows(() => planUpgrade(linear, appliedOf('a', 'b'), '+5'), {
-    name: 'RevisionError',
+    name: 'RelativeOutOfRange',
     code: 'RELATIVE_OUT_OF_RANGE',
-    message: 'Cannot upgrade by "+5": only 3 revisions are pending',
-    hint: 'Use at most "+3", or run "sqlmig upgrade heads" to apply them all',
+    message: 'Cannot upgrade by "+5": "e" is a head, 3 steps from "b"',
   })
   assertThrows(() => planUpgrade(linear, appliedOf('a', 'b', 'c', 'd'), '+2'), {
-    name: 'RevisionError',
+    name: 'RelativeOutOfRange',
     code: 'RELATIVE_OUT_OF_RANGE',
-    message: 'Cannot upgrade by "+2": only 1 revision is pending',
-    hint: 'Use at most "+1", or run "sqlmig upgrade heads" to apply them all',
+    message: 'Cannot upgrade by "+2": "e" is a head, 1 step from "d"',
+  })
+  assertThrows(() => planUpgrade(linear, appliedOf('a', 'b', 'c', 'd', 'e'), '+1'), {
+    name: 'RelativeOutOfRange',
+    code: 'RELATIVE_OUT_OF_RANGE',
+    message: 'Cannot upgrade by "+1": "e" is a head, nothing follows it',
+  })
+  assertThrows(() => planUpgrade(linear, [], '+6'), {
+    name: 'RelativeOutOfRange',
+    code: 'RELATIVE_OUT_OF_RANGE',
+    message: 'Cannot upgrade by "+6": "e" is a head, 5 steps from base',
   })
 })
 
@@ -71,24 +78,16 @@ test('upgrade head with several heads lists them', () => {
   })
 })
 
-test('upgrade +N with several heads follows the part every pending head needs', () => {
+test('upgrade +N follows the one current revision up to a branch point, and along a branch', () => {
   up(branched, [], '+2', '+a +b', 'a b')
-  up(branched, ['a', 'b', 'c1', 'd1'], '+2', '+c2 +d2', 'a b c1 d1 c2 d2')
-  up(branched, ['a', 'b', 'c2', 'd2'], '+1', '+c1', 'a b c1 c2 d2')
+  up(branched, ['a', 'b', 'c1'], '+1', '+d1', 'a b c1 d1')
 })
 
 test('upgrade +N past a branch point is ambiguous', () => {
   assertThrows(() => planUpgrade(branched, appliedOf('a'), '+2'), {
-    name: 'RevisionError',
+    name: 'AmbiguousRelativeTarget',
     code: 'AMBIGUOUS_RELATIVE',
-    message: 'Cannot upgrade by "+2": the pending revisions lead to 2 heads ("d1", "d2") and only the first 1 step is shared',
-    hint: 'Name where to stop: a revision ("sqlmig upgrade d1") or a revision and steps ("sqlmig upgrade <revision>+1")',
-  })
-  assertThrows(() => planUpgrade(branched, appliedOf('a', 'b', 'c1'), '+1'), {
-    name: 'RevisionError',
-    code: 'AMBIGUOUS_RELATIVE',
-    message: 'Cannot upgrade by "+1": the pending revisions lead to 2 heads ("d1", "d2")',
-    hint: 'Name where to stop: a revision ("sqlmig upgrade d1") or a revision and steps ("sqlmig upgrade <revision>+1")',
+    message: 'Cannot upgrade by "+2": "b" has 2 children ("c1", "c2")',
   })
 })
 
@@ -112,10 +111,9 @@ test('upgrade to a merge applies only the sides it still needs', () => {
   up(threeWay, [], 'd3', '+a3 +b3 +c3 +d3', 'a3 b3 c3 d3')
 })
 
-test('upgrade with a merge as the single head takes +N in topological order', () => {
+test('upgrade +N onto a merge applies its other unapplied parents too, as upgrade <merge> does', () => {
   const diamond = graphOf('a', 'a>b1', 'a>b2', 'b1,b2>m')
-  up(diamond, ['a'], '+1', '+b1', 'a b1')
-  up(diamond, ['a', 'b1'], '+2', '+b2 +m', 'a b1 b2 m')
+  up(diamond, ['a', 'b1'], '+1', '+b2 +m', 'a b1 b2 m')
   up(diamond, ['a', 'b2'], 'head', '+b1 +m', 'a b1 b2 m')
 })
 
