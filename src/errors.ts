@@ -99,7 +99,7 @@ export class RevisionError extends SqlmigError {
  * `+N`/`-N` from the current state could mean more than one revision (AMBIGUOUS_RELATIVE, exit 2).
  * `candidates`: the revisions where the paths part (current heads, bases, children of a branch
  * point, parents of an undone merge); `targets`: for each, the explicit target that follows it
- * (`undefined` when no single revision says it). The command layer adds the hint.
+ * (`undefined` when that way has too few steps, or no single revision says it). The command layer adds the hint.
  */
 export class AmbiguousRelativeTarget extends RevisionError {
   readonly text: string

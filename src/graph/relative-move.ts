@@ -22,12 +22,17 @@ function headsOf<T extends RevisionNode>(graph: RevisionGraph<T>, applied: Reado
   return graph.sortTopologically(applied).filter((id) => !graph.children(id).some((child) => applied.has(child)))
 }
 
-/** The revision `steps` children on from `from`, or undefined at a branch point or past a head. */
-function walkUp<T extends RevisionNode>(graph: RevisionGraph<T>, from: string, steps: number): string | undefined {
+/**
+ * The explicit target for going `steps` children on from `from`: the revision reached, or
+ * `<from>+<steps>` when a branch point comes first (typing it names the next fork), or
+ * undefined when a head comes first (that way has too few steps).
+ */
+function targetUp<T extends RevisionNode>(graph: RevisionGraph<T>, from: string, steps: number): string | undefined {
   let id = from
   for (let done = 0; done < steps; done++) {
     const next = graph.children(id)
-    if (next.length !== 1) return undefined
+    if (next.length === 0) return undefined
+    if (next.length > 1) return `${from}+${steps}`
     id = next[0] as string
   }
   return id
@@ -42,7 +47,7 @@ export function relativeUpgradeTarget<T extends RevisionNode>(graph: RevisionGra
   const fail = `Cannot upgrade by "${text}"`
   const heads = headsOf(graph, applied)
   if (heads.length > 1) {
-    throw new AmbiguousRelativeTarget(text, 'up', heads, heads.map((head) => walkUp(graph, head, steps) ?? `${head}+${steps}`),
+    throw new AmbiguousRelativeTarget(text, 'up', heads, heads.map((head) => targetUp(graph, head, steps)),
       `${fail}: ${heads.length} revisions are current (${quote(heads)})`)
   }
   let id: string
@@ -53,7 +58,7 @@ export function relativeUpgradeTarget<T extends RevisionNode>(graph: RevisionGra
     const bases = graph.bases()
     if (bases.length === 0) throw new RelativeOutOfRange(text, 'up', steps, 0, undefined, `${fail}: there are no revisions`)
     if (bases.length > 1) {
-      throw new AmbiguousRelativeTarget(text, 'up', bases, bases.map((base) => walkUp(graph, base, steps - 1) ?? `${base}+${steps - 1}`),
+      throw new AmbiguousRelativeTarget(text, 'up', bases, bases.map((base) => targetUp(graph, base, steps - 1)),
         `${fail}: nothing is applied and there are ${bases.length} bases (${quote(bases)})`)
     }
     id = bases[0] as string
@@ -68,7 +73,7 @@ export function relativeUpgradeTarget<T extends RevisionNode>(graph: RevisionGra
     }
     if (next.length > 1) {
       const left = steps - walked - 1
-      throw new AmbiguousRelativeTarget(text, 'up', [...next], next.map((child) => walkUp(graph, child, left) ?? `${child}+${left}`),
+      throw new AmbiguousRelativeTarget(text, 'up', [...next], next.map((child) => targetUp(graph, child, left)),
         `${fail}: "${id}" has ${next.length} children (${quote(next)})`)
     }
     id = next[0] as string
@@ -90,15 +95,14 @@ function walkDown<T extends RevisionNode>(graph: RevisionGraph<T>, applied: Read
   return { undo, heads }
 }
 
-/** The revision whose `downgrade` undoes exactly `undo` from `applied` ("base" for everything), if any. */
+/** A revision whose `downgrade` undoes exactly `undo` from `applied` ("base" for everything), if any. */
 function keepTarget<T extends RevisionNode>(graph: RevisionGraph<T>, applied: ReadonlySet<string>, undo: readonly string[]): string | undefined {
   const gone = new Set(undo)
-  const kept = [...applied].filter((id) => !gone.has(id))
-  if (kept.length === 0) return 'base'
-  const heads = headsOf(graph, new Set(kept))
-  if (heads.length !== 1) return undefined
-  const undone = graph.descendants(heads[0] as string).filter((id) => applied.has(id))
-  return undone.length === gone.size && undone.every((id) => gone.has(id)) ? heads[0] : undefined
+  if (gone.size === applied.size) return 'base'
+  return graph.sortTopologically([...applied].filter((id) => !gone.has(id))).find((keep) => {
+    const undone = graph.descendants(keep).filter((id) => applied.has(id))
+    return undone.length === gone.size && undone.every((id) => gone.has(id))
+  })
 }
 
 /**
