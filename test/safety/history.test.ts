@@ -42,11 +42,12 @@ for (const kind of await targetKinds()) {
       await withDb(t.url, (db) => db.exec('create table event_log (id int generated always as identity primary key, what text not null)'))
       for (const rev of ['a1', 'b1', 'b2', 'a2']) await upgrade({ url: t.url, cwd: p.dir, revision: rev })
       assert.equal(await events(t.url), ['+r0', '+a1', '+b1', '+b2', '+a2'])
-      // -2 undoes the two most recently applied, whatever branch they are on.
-      const last2 = await downgrade({ url: t.url, cwd: p.dir, revision: '-2' })
-      assert.equal(last2.steps.map((s) => s.revision), ['a2', 'b2'])
+      // With two current revisions -2 is ambiguous and undoes nothing; base undoes all in reverse applied order.
+      const ambiguous = await downgrade({ url: t.url, cwd: p.dir, revision: '-2' }).catch((e) => e)
+      assert.is(ambiguous.code, 'AMBIGUOUS_RELATIVE')
+      assert.equal(await events(t.url), ['+r0', '+a1', '+b1', '+b2', '+a2'])
       const all = await downgrade({ url: t.url, cwd: p.dir, revision: 'base' })
-      assert.equal(all.steps.map((s) => s.revision), ['b1', 'a1', 'r0'])
+      assert.equal(all.steps.map((s) => s.revision), ['a2', 'b2', 'b1', 'a1', 'r0'])
       assert.equal(await events(t.url), ['+r0', '+a1', '+b1', '+b2', '+a2', '-a2', '-b2', '-b1', '-a1', '-r0'])
     } finally {
       p.cleanup()

@@ -60,7 +60,11 @@ for (const kind of await targetKinds()) {
       // Downgrading a merge goes back to both parents.
       await downgrade({ ...o, revision: 'm1' })
       assert.equal((await current(o)).current.sort(), ['c1', 'm1'])
-      await downgrade({ ...o, revision: '-1' })
+      // -1 with two current revisions is ambiguous and undoes nothing; naming what stays is exact.
+      const ambiguous = await downgrade({ ...o, revision: '-1' }).catch((e) => e)
+      assert.is(ambiguous.code, 'AMBIGUOUS_RELATIVE')
+      assert.equal((await current(o)).current.sort(), ['c1', 'm1'])
+      await downgrade({ ...o, revision: 'a2' })
       assert.equal((await current(o)).current.sort(), ['a2', 'b1', 'c1'])
       // Downgrading one branch leaves the others applied.
       await downgrade({ ...o, revision: 'a1' })
