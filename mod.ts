@@ -32,6 +32,7 @@ export { upgrade, type UpgradeOptions, type UpgradeResult, upgradeSql } from './
 export { verify, type VerifyFinding, type VerifyOptions, type VerifyResult } from './src/commands/verify.ts'
 export type { Config, ConfigOptions, TransactionMode } from './src/config.ts'
 export {
+  AmbiguousRelativeTarget,
   ConnectionError,
   ExtensionUnavailableError,
   EXIT,
@@ -39,6 +40,7 @@ export {
   InvalidMigrationError,
   LockTimeoutError,
   MigrationFailedError,
+  RelativeOutOfRange,
   RevisionError,
   SqlmigError,
   SqlSyntaxError,
