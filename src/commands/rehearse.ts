@@ -22,6 +22,7 @@ import { compareModels } from '../schema/compare.ts'
 import { introspect } from '../schema/introspect.ts'
 import type { SchemaModel } from '../schema/model.ts'
 import { type CommonOptions, openProject, pgliteLockOptions, usingDatabaseLine } from './project.ts'
+import { hintingRelative } from './relative-hint.ts'
 import { type Flag, type LockHeld, type MeasureContext, measureUp, type Rewrite, runFile } from './rehearse-measure.ts'
 import { assertAppliedKnown, assertUnchanged } from './state-checks.ts'
 
@@ -114,7 +115,7 @@ export async function rehearse(options: RehearseOptions = {}): Promise<RehearseR
     const applied = await readApplied(db, project.versionTable)
     assertAppliedKnown(project, applied)
     assertUnchanged(project, applied, options.allowChanged === true)
-    const steps = planUpgrade(project.graph, toGraphApplied(applied), options.revision ?? 'head')
+    const steps = hintingRelative(() => planUpgrade(project.graph, toGraphApplied(applied), options.revision ?? 'head'))
     await ensureVersionTable(db, project.versionTable)
     const scripts = steps.map((s) => project.scripts.get(s.revision)!)
     if (db.kind === 'postgres' && scripts.some((s) => !s.up.transaction)) monitor = await copy.open()
