@@ -218,3 +218,31 @@ export class ExtensionUnavailableError extends SqlmigError {
 export function exitCodeOf(error: unknown): ExitCode {
   return error instanceof SqlmigError ? error.exitCode : EXIT.failed
 }
+
+/**
+ * A downgrade stopped before an irreversible revision (the steps before it ran, or for `--sql`
+ * were printed: `script` holds that text). Carries what the command layer needs for its hint.
+ */
+export class IrreversibleStop extends SqlmigError {
+  readonly revision: string
+  readonly reason: string
+  /** Revisions undone before stopping (none printed or run: empty). */
+  readonly undone: string[]
+  /** Current revisions after the steps that ran. */
+  readonly at: string[]
+  /** `--sql`: the script of the steps before the stop. */
+  readonly script: string | undefined
+  constructor(stop: { revision: string; reason: string; file: string }, undone: string[], at: string[], options: SqlmigErrorOptions & { script?: string | undefined } = {}) {
+    super('IRREVERSIBLE', `Stopped before revision "${stop.revision}": it is irreversible (${stop.reason})`, {
+      location: { file: stop.file, line: 1 },
+      detail: undone.length ? `Undone before stopping: ${undone.join(', ')}` : 'Nothing was undone',
+      ...options,
+    })
+    this.name = 'IrreversibleStop'
+    this.revision = stop.revision
+    this.reason = stop.reason
+    this.undone = undone
+    this.at = at
+    this.script = options.script
+  }
+}

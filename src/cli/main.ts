@@ -6,7 +6,7 @@ import process from 'node:process'
 import { cac } from 'cac'
 import type { CommonOptions } from '../commands/project.ts'
 import type { MigrateResult } from '../commands/migrate.ts'
-import { EXIT, exitCodeOf, SqlmigError, UsageError } from '../errors.ts'
+import { EXIT, exitCodeOf, IrreversibleStop, SqlmigError, UsageError } from '../errors.ts'
 import { redact } from '../redact.ts'
 import { protectRelative, str, STRING } from './args.ts'
 import { createInterrupts } from './interrupts.ts'
@@ -70,6 +70,15 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     },
   })
   const print = (data: unknown, text: () => string) => (json ? out(JSON.stringify(data, null, 2)) : out(text()))
+  /** `--sql`: the script; a downgrade that stops at an irreversible revision prints what runs before it, then fails as the run would. */
+  const printScript = async (make: () => Promise<string>) => {
+    try {
+      out(await make())
+    } catch (error) {
+      if (error instanceof IrreversibleStop && error.script !== undefined) out(error.script.trimEnd())
+      throw error
+    }
+  }
   const interrupts = createInterrupts(err)
   const runSignal = interrupts.runSignal
   const migrateOptions = (o: Record<string, unknown>) => ({
@@ -161,7 +170,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     .action(async (revision, o) => {
       const target = str(o.revision) ?? str(revision) ?? 'head'
       if (o.sql) {
-        out(await upgradeSql({ ...common(o), revision: target, from: str(o.from), transaction: str(o.transaction) as 'all' | undefined }))
+        await printScript(() => upgradeSql({ ...common(o), revision: target, from: str(o.from), transaction: str(o.transaction) as 'all' | undefined }))
         return
       }
       const r = await upgrade({ ...migrateOptions(o), revision: target, backup: str(o.backup) })
@@ -176,7 +185,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     .action(async (revision, o) => {
       const target = str(revision)!
       if (o.sql) {
-        out(await downgradeSql({ ...common(o), revision: target, from: str(o.from), transaction: str(o.transaction) as 'all' | undefined }))
+        await printScript(() => downgradeSql({ ...common(o), revision: target, from: str(o.from), transaction: str(o.transaction) as 'all' | undefined }))
         return
       }
       const r = await downgrade({ ...migrateOptions(o), revision: target })

@@ -4,12 +4,14 @@
  */
 import type { TransactionMode } from '../config.ts'
 import type { Database } from '../db/database.ts'
-import { SqlmigError } from '../errors.ts'
+import { IrreversibleStop } from '../errors.ts'
 import type { AppliedRevision as GraphApplied } from '../graph/applied-revision.ts'
 import { currentHeads, toGraphApplied } from '../graph/applied-revision.ts'
+import { appliedAfter } from '../graph/plan.ts'
 import type { Direction } from '../runner/events.ts'
 import { renderRunScript } from '../runner/render-script.ts'
 import { type RunStep, runPlan } from '../runner/run-plan.ts'
+import { type Blocked, type PlannedStep, schedule, scheduledSteps } from '../runner/schedule.ts'
 import { type AppliedRecord, peekApplied, readApplied } from '../runner/version-table.ts'
 import { embeddedOpenOptions } from './embedded.ts'
 import { type CommonOptions, lockTimeoutMs, openProject, type Project, withDatabase, withProjectDatabase } from './project.ts'
@@ -63,19 +65,13 @@ export interface MigrateResult {
 
 
 /** The revisions that are current after `steps` are applied to `before`. */
-export function afterSteps(project: Project, before: AppliedRecord[], steps: RunStep[]): string[] {
-  const applied = new Map(before.map((r) => [r.revision, r.order]))
-  let order = Math.max(0, ...applied.values())
-  for (const s of steps) {
-    if (s.direction === 'up') applied.set(s.revision, ++order)
-    else applied.delete(s.revision)
-  }
-  return currentHeads(project.graph, [...applied].map(([id, o]) => ({ id, order: o })))
+function currentAfter(project: Project, before: AppliedRecord[], steps: readonly RunStep[]): string[] {
+  return currentHeads(project.graph, appliedAfter(toGraphApplied(before), steps))
 }
 
 export interface MigrateRequest {
   options: MigrateOptions
-  planSteps: (project: Project, applied: GraphApplied[]) => RunStep[]
+  planSteps: (project: Project, applied: GraphApplied[]) => PlannedStep[]
   /** Checks of the request against the files alone (e.g. that the target exists), made before the database is opened. */
   precheck?: (project: Project) => void
   recordOnly?: boolean
@@ -92,7 +88,6 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
     const result = await runPlan({
       db,
       versionTable: project.versionTable,
-      scripts: project.scripts,
       plan: (applied) => {
         assertAppliedKnown(project, applied)
         if (req.checkFiles !== false) assertUnchanged(project, applied, options.allowChanged === true)
@@ -102,22 +97,15 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
       dryRun: options.dryRun === true,
       recordOnly: req.recordOnly === true,
       lockTimeoutMs: timeoutMs,
-      settings: { lockTimeout: project.config.pgLockTimeout, statementTimeout: project.config.pgStatementTimeout },
+      settings: projectSettings(project),
       onEvent: options.onEvent,
       signal: options.signal,
     })
     const done: RunStep[] = result.steps
-    if (result.blocked) {
-      const b = result.blocked
-      throw new SqlmigError('IRREVERSIBLE', `Stopped before revision "${b.revision}": it is irreversible (${b.reason})`, {
-        location: { file: b.file, line: 1 },
-        detail: done.length ? `Undone before stopping: ${done.map((s) => s.revision).join(', ')}` : 'Nothing was undone',
-        hint: `The database is now at ${afterSteps(project, result.before, done).join(', ') || 'base'}; undo "${b.revision}" by hand and run "sqlmig stamp" if you must go further`,
-      })
-    }
+    if (result.blocked) throw irreversibleStop(result.blocked, done.map((s) => s.revision), currentAfter(project, result.before, done))
     return {
       from: currentHeads(project.graph, toGraphApplied(result.before)),
-      to: afterSteps(project, result.before, done),
+      to: currentAfter(project, result.before, done),
       steps: result.steps.map((s) => ({ revision: s.revision, direction: s.direction, message: s.message, ms: Math.round(s.ms * 10) / 10 })),
       dryRun: result.dryRun,
       notRun: result.skipped.map((s, i) => ({
@@ -152,17 +140,34 @@ async function nothingToDo(req: MigrateRequest, project: Project, db: Database):
   return { from: heads, to: heads, steps: [], dryRun: req.options.dryRun === true, notRun: [], database: db.description }
 }
 
+/** The downgrade stopped before an irreversible revision: what ran, where it is, what to do. */
+function irreversibleStop(b: Blocked, undone: string[], at: string[], script?: string): IrreversibleStop {
+  return new IrreversibleStop(b, undone, at, {
+    script,
+    hint: `The database ${script === undefined ? 'is now' : 'would then be'} at ${at.join(', ') || 'base'}; undo "${b.revision}" by hand and run "sqlmig stamp" if you must go further`,
+  })
+}
+
+/** lock_timeout / statement_timeout from sqlmig.json (a file's header overrides them). */
+function projectSettings(project: Project) {
+  return { lockTimeout: project.config.pgLockTimeout, statementTimeout: project.config.pgStatementTimeout }
+}
+
 export interface ScriptOptions extends CommonOptions {
   /** Start from this revision ("base" for nothing applied) without connecting to the database. */
   from?: string | undefined
   transaction?: TransactionMode | undefined
 }
 
-/** The SQL a run would execute, as text (`--sql`). Connects only to read the current state when `from` is not given. */
+/**
+ * The SQL a run would execute, as text (`--sql`): the same schedule the run executes, printed.
+ * Connects only to read the current state when `from` is not given.
+ * @throws IrreversibleStop a downgrade across an irreversible revision (its `script` holds what runs before the stop)
+ */
 export async function migrateScript(
   options: ScriptOptions,
   verb: string,
-  planSteps: (project: Project, applied: GraphApplied[]) => RunStep[],
+  planSteps: (project: Project, applied: GraphApplied[]) => PlannedStep[],
   fromApplied: (project: Project, from: string) => GraphApplied[],
 ): Promise<string> {
   const project = openProject(options)
@@ -170,11 +175,16 @@ export async function migrateScript(
     ? fromApplied(project, options.from)
     : await withDatabase(project.config, options, async (db) => toGraphApplied(await readApplied(db, project.versionTable)), embeddedOpenOptions(project, project.config.url))
   const steps = planSteps(project, applied)
-  return renderRunScript({
+  const planned = schedule(steps, { mode: options.transaction ?? project.config.transaction, settings: projectSettings(project) })
+  const count = scheduledSteps(planned).length
+  const script = renderRunScript({
     versionTable: project.versionTable,
-    scripts: project.scripts,
-    steps,
-    mode: options.transaction ?? project.config.transaction,
-    header: `sqlmig ${verb}: ${steps.length} migration${steps.length === 1 ? '' : 's'}${options.from !== undefined ? ` from ${options.from}` : ''}`,
+    schedule: planned,
+    header: `sqlmig ${verb}: ${count} migration${count === 1 ? '' : 's'}${options.from !== undefined ? ` from ${options.from}` : ''}`,
   })
+  if (planned.blocked) {
+    const ran = scheduledSteps(planned)
+    throw irreversibleStop(planned.blocked, ran.map((s) => s.revision), currentHeads(project.graph, appliedAfter(applied, ran)), script)
+  }
+  return script
 }

@@ -128,13 +128,18 @@ function undoOrder<T extends RevisionNode>(graph: RevisionGraph<T>, order: Map<s
   return result
 }
 
-/** The applied ids (topological order) after running `steps` from `applied`. */
-export function plannedState<T extends RevisionNode>(graph: RevisionGraph<T>, applied: readonly AppliedRevision[], steps: readonly Step<RevisionNode>[]): string[] {
-  checkApplied(graph, applied)
-  const ids = new Set(applied.map((row) => row.id))
+/**
+ * The applied set after running `steps` from `applied`: each up is added after everything
+ * applied so far, each down removed. What `currentHeads` of it returns is where a run leaves the
+ * database (upgrade, downgrade and stamp report it; a dry run reports where it would).
+ */
+export function appliedAfter(applied: readonly AppliedRevision[], steps: readonly { revision: string; direction: Direction }[]): AppliedRevision[] {
+  const order = appliedOrder(applied)
+  let last = 0
+  for (const n of order.values()) last = Math.max(last, n)
   for (const step of steps) {
-    if (step.direction === 'up') ids.add(step.revision)
-    else ids.delete(step.revision)
+    if (step.direction === 'up') order.set(step.revision, ++last)
+    else order.delete(step.revision)
   }
-  return graph.sortTopologically(ids)
+  return [...order].map(([id, n]) => ({ id, order: n }))
 }

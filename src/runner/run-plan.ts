@@ -1,19 +1,18 @@
 /**
- * Applies a plan through a Database. The plan is computed once, inside the lock, from the
- * applied state read in that same transaction; then steps run in transaction groups:
- *  - mode "all": every transactional step of the run in ONE transaction (all or nothing);
- *  - mode "per-migration": a transaction (and a lock) per step, committed one by one;
- *  - a `transaction: false` file always runs alone, outside a transaction, statement by
- *    statement, under the session-level lock.
- * A dry run executes the first transaction group and rolls it back.
+ * Executes a schedule (schedule.ts decides the units; this module only runs them). The plan is
+ * computed once, inside the lock, from the applied state read in that same transaction. A
+ * transaction unit runs between BEGIN and COMMIT with its version rows written just before the
+ * COMMIT; a standalone unit (`transaction: false`) runs statement by statement under the
+ * session-level lock, its version row written after it. A dry run executes its one transaction
+ * unit and rolls it back.
  */
 import type { TransactionMode } from '../config.ts'
 import type { Database } from '../db/database.ts'
-import { EXIT, MigrationFailedError, SqlmigError, UsageError } from '../errors.ts'
-import type { Script, ScriptFile } from '../files/script.ts'
+import { EXIT, MigrationFailedError, SqlmigError } from '../errors.ts'
 import type { Direction, RunListener } from './events.ts'
-import { executeFile, MARK_TRANSACTION, statementsOf } from './execute-file.ts'
+import { executeFile, MARK_TRANSACTION } from './execute-file.ts'
 import { beginLocked, lockSession } from './lock.ts'
+import { type Blocked, type PlannedStep, schedule, type ScheduledStep } from './schedule.ts'
 import {
   type AppliedRecord,
   deleteVersionStatements,
@@ -66,9 +65,8 @@ export interface RunStep {
 export interface RunRequest {
   db: Database
   versionTable: VersionTableName
-  scripts: ReadonlyMap<string, Script>
   /** Computes the steps from the applied state; called once, with the lock held. Throws to refuse. */
-  plan: (applied: AppliedRecord[]) => RunStep[]
+  plan: (applied: AppliedRecord[]) => PlannedStep[]
   mode: TransactionMode
   dryRun: boolean
   /** Only record the version rows, run no migration SQL (stamp). */
@@ -98,103 +96,75 @@ export interface RunResult {
   skipped: RunStep[]
   dryRun: boolean
   /** The downgrade stopped before this irreversible revision (the steps before it ran). */
-  blocked?: { revision: string; reason: string; file: string } | undefined
+  blocked?: Blocked | undefined
 }
-
-const fileOf = (script: Script, d: Direction): ScriptFile => (d === 'up' ? script.up : script.down)
 
 /** Runs the plan; returns what was done. */
 export async function runPlan(req: RunRequest): Promise<RunResult> {
   const { db, versionTable: name } = req
+  const recordOnly = req.recordOnly === true
   const lockOptions = { timeoutMs: req.lockTimeoutMs, onEvent: req.onEvent, signal: req.signal }
   const completed: CompletedStep[] = []
   /** completed.length at the last commit: what an interruption leaves applied. */
   let committed = 0
   const cancel = () => void db.cancel().catch(() => {})
   req.signal?.addEventListener('abort', cancel)
-  let before: AppliedRecord[] = []
-  let pending: RunStep[] | undefined
-  /** pending[at] is the next step to run (an index, not slices: a 10k-step run stays linear). */
-  let at = 0
   let inTransaction = false
-  let blocked: RunResult['blocked']
-  const finish = (skipped: RunStep[], dryRun: boolean): RunResult => ({ before, steps: completed, skipped, dryRun, blocked })
+  const begin = async (next?: RunStep): Promise<boolean | undefined> => {
+    // Whether the next step is still to do is read in the same round trip as the lock.
+    const nextApplied = await beginLocked(db, name, lockOptions, next ? () => isApplied(db, name, next.revision) : undefined)
+    inTransaction = true
+    if (!recordOnly) await db.exec(MARK_TRANSACTION)
+    return nextApplied
+  }
+  const end = async (how: 'commit' | 'rollback', writes: VersionWrite[] = []) => {
+    if (how === 'commit') await flushAndCommit(db, name, writes)
+    else {
+      await flushVersionWrites(db, name, writes)
+      await db.exec('rollback')
+    }
+    inTransaction = false
+  }
   try {
-    for (;;) {
-      // per-migration, after the first transaction: whether the next step is still to do is read
-      // in the same round trip as the lock (someone may have moved the state between our transactions).
-      const next = pending?.[at]
-      const nextApplied = await beginLocked(db, name, lockOptions, next ? () => isApplied(db, name, next.revision) : undefined)
-      inTransaction = true
-      if (!req.recordOnly) await db.exec(MARK_TRANSACTION)
-      if (pending === undefined) {
-        await ensureVersionTable(db, name)
-        const applied = await readApplied(db, name)
-        before = applied
-        pending = req.plan(applied)
-        checkRunnable(req, pending)
-        // A downgrade stops before the first irreversible revision; the steps before it run.
-        const stop = req.recordOnly ? -1 : pending.findIndex((s) => s.direction === 'down' && req.scripts.get(s.revision)!.down.irreversible)
-        if (stop >= 0) {
-          const script = req.scripts.get(pending[stop]!.revision)!
-          blocked = { revision: script.id, reason: script.down.irreversible!, file: script.down.path }
-          pending = pending.slice(0, stop)
-        }
-        for (const step of pending) statementsOf(fileOf(req.scripts.get(step.revision)!, step.direction))
-      } else {
-        // per-migration: someone may have moved the state between our transactions.
-        // Only the next step is checked, not the whole table again: per-migration runs stay
-        // linear in the number of migrations (re-reading every row each time was quadratic).
-        let applied = nextApplied
-        while (pending[at] && (pending[at]!.direction === 'up') === applied) {
-          at++
-          if (pending[at]) applied = await isApplied(db, name, pending[at]!.revision)
-        }
-      }
-      const group: RunStep[] = []
-      for (let k = at; k < pending.length; k++) {
-        const step = pending[k]!
-        const script = req.scripts.get(step.revision)!
-        if (!req.recordOnly && !fileOf(script, step.direction).transaction) break
-        group.push(step)
-        if (req.mode === 'per-migration' && !req.dryRun) break
-      }
-      if (group.length === 0 && at >= pending.length) {
-        await db.exec(req.dryRun ? 'rollback' : 'commit')
-        inTransaction = false
-        return finish([], req.dryRun)
-      }
-      let previousHadSettings = false
-      const writes: VersionWrite[] = []
-      const groupStart = completed.length
-      for (const step of group) {
-        previousHadSettings = await runStep(req, step, true, previousHadSettings, completed, writes, completed.slice(groupStart))
-      }
-      at += group.length
-      if (req.dryRun) {
-        await flushVersionWrites(db, name, writes)
-        await db.exec('rollback')
-        inTransaction = false
-        req.onEvent?.({ type: 'rollback', reason: 'dry-run' })
-        return finish(pending.slice(at), true)
-      }
-      await flushAndCommit(db, name, writes)
-      inTransaction = false
-      committed = completed.length
-      if (group.length) req.onEvent?.({ type: 'commit', revisions: group.map((s) => s.revision) })
-      if (at < pending.length && group.length === 0) {
-        const step = pending[at]!
+    await begin()
+    await ensureVersionTable(db, name)
+    const before = await readApplied(db, name)
+    const planned = schedule(req.plan(before), { mode: req.mode, settings: req.settings, dryRun: req.dryRun, recordOnly })
+    const finish = (): RunResult => ({ before, steps: completed, skipped: planned.notRun, dryRun: req.dryRun, blocked: planned.blocked })
+    /** The first transaction (lock, version table, plan) is still open. */
+    let open = true
+    for (const unit of planned.units) {
+      if (unit.kind === 'standalone') {
+        if (open) await end('commit')
+        open = false
+        const step = unit.step
         const unlock = await lockSession(db, name, lockOptions)
         try {
-          if ((step.direction === 'up') !== (await isApplied(db, name, step.revision))) await runStep(req, step, false, false, completed)
+          // Someone may have moved the state since our last transaction.
+          if ((step.direction === 'up') !== (await isApplied(db, name, step.revision))) await runStep(req, step, false, completed)
           committed = completed.length
         } finally {
           await unlock()
         }
-        at++
+        continue
       }
-      if (at >= pending.length) return finish([], false)
+      let steps = unit.steps
+      if (!open) steps = await stillToDo(steps, await begin(steps[0]), (s) => isApplied(db, name, s.revision))
+      open = false
+      const writes: VersionWrite[] = []
+      const groupStart = completed.length
+      for (const step of steps) await runStep(req, step, true, completed, writes, completed.slice(groupStart))
+      if (req.dryRun) {
+        await end('rollback', writes)
+        req.onEvent?.({ type: 'rollback', reason: 'dry-run' })
+        return finish()
+      }
+      await end('commit', writes)
+      committed = completed.length
+      if (steps.length) req.onEvent?.({ type: 'commit', revisions: steps.map((s) => s.revision) })
     }
+    if (open) await end(req.dryRun ? 'rollback' : 'commit')
+    return finish()
   } catch (error) {
     // After an abort the session may sit in a transaction beginLocked opened: roll back anyway.
     if (inTransaction || req.signal?.aborted) {
@@ -206,6 +176,21 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
   } finally {
     req.signal?.removeEventListener('abort', cancel)
   }
+}
+
+/**
+ * A later transaction unit without the leading steps someone else did since our last
+ * transaction (only the next step is checked each time, not the whole table again: a
+ * per-migration run stays linear in the number of migrations).
+ */
+async function stillToDo(steps: ScheduledStep[], firstApplied: boolean | undefined, applied: (s: ScheduledStep) => Promise<boolean>): Promise<ScheduledStep[]> {
+  let k = 0
+  let done = firstApplied
+  while (k < steps.length && (steps[k]!.direction === 'up') === done) {
+    k++
+    if (k < steps.length) done = await applied(steps[k]!)
+  }
+  return k === 0 ? steps : steps.slice(k)
 }
 
 /** Throws the abort reason when the run was aborted (checked before each step and statement). */
@@ -230,41 +215,23 @@ function interrupted(reason: unknown, error: unknown, committed: CompletedStep[]
   })
 }
 
-function checkRunnable(req: RunRequest, steps: RunStep[]): void {
-  for (const step of steps) {
-    const script = req.scripts.get(step.revision)
-    if (!script) throw new SqlmigError('INTERNAL', `No file for planned revision "${step.revision}"`)
-    if (req.dryRun && !req.recordOnly && !fileOf(script, step.direction).transaction && steps.indexOf(step) === 0) {
-      throw new UsageError(`Cannot dry-run revision "${step.revision}": it runs outside a transaction (transaction: false), so it cannot be rolled back`, {
-        hint: 'Run it for real, or rehearse on a copy of the database',
-      })
-    }
-  }
-}
-
 /**
- * Runs one step; returns whether it set timeouts (so the next one resets them). Inside a
- * transaction the version row goes to `writes` (written before COMMIT, in one statement for the
- * group); outside one it is written at once.
+ * Runs one step. Inside a transaction the version row goes to `writes` (written before COMMIT,
+ * in one statement for the group); outside one it is written at once.
  */
 async function runStep(
-  req: RunRequest, step: RunStep, inTransaction: boolean, previousHadSettings: boolean, out: CompletedStep[], writes: VersionWrite[] = [],
+  req: RunRequest, step: ScheduledStep, inTransaction: boolean, out: CompletedStep[], writes: VersionWrite[] = [],
   /** The steps run earlier in this same transaction. */
   earlier: CompletedStep[] = [],
-): Promise<boolean> {
+): Promise<void> {
   const { db, versionTable: name } = req
-  const script = req.scripts.get(step.revision)!
-  const file = fileOf(script, step.direction)
+  const script = step.node
   throwIfAborted(req.signal)
-  req.onEvent?.({ type: 'step-start', revision: step.revision, direction: step.direction, message: script.message, file: file.path })
+  req.onEvent?.({ type: 'step-start', revision: step.revision, direction: step.direction, message: script.message, file: step.file.path })
   const started = performance.now()
-  const lockTimeout = file.lockTimeout ?? req.settings.lockTimeout
-  const statementTimeout = file.statementTimeout ?? req.settings.statementTimeout
-  const hasSettings = lockTimeout !== undefined || statementTimeout !== undefined
   if (!req.recordOnly) {
-    const statements = statementsOf(file)
-    if (hasSettings || previousHadSettings) await applySettings(db, lockTimeout, statementTimeout, inTransaction)
-    await executeFile(db, file, statements, {
+    for (const s of step.before) await db.exec(s)
+    await executeFile(db, step.file, step.statements, {
       revision: step.revision,
       listProgress: !inTransaction,
       inTransactionBlock: inTransaction,
@@ -274,7 +241,7 @@ async function runStep(
         ? req.mode === 'all' ? 'All changes of this run were rolled back; the version table is unchanged' : `Revision "${step.revision}" was rolled back; earlier revisions stay applied`
         : `Revision "${step.revision}" ran outside a transaction: it is NOT recorded as applied; undo or finish the statements that ran by hand`,
     })
-    if (!inTransaction && hasSettings) await applySettings(db, undefined, undefined, false)
+    for (const s of step.after) await db.exec(s)
   }
   const ms = performance.now() - started
   if (step.direction === 'up') {
@@ -283,15 +250,6 @@ async function runStep(
     writes.push({ delete: script.id })
   }
   if (!inTransaction) await flushVersionWrites(db, name, writes)
-  out.push({ ...step, message: script.message, ms })
+  out.push({ revision: step.revision, direction: step.direction, message: script.message, ms })
   req.onEvent?.({ type: 'step-done', revision: step.revision, direction: step.direction, ms })
-  return hasSettings
-}
-
-/** lock_timeout / statement_timeout for one migration: SET LOCAL inside a transaction (undefined → the session default). */
-async function applySettings(db: Database, lockTimeout: string | undefined, statementTimeout: string | undefined, local: boolean): Promise<void> {
-  for (const [setting, value] of [['lock_timeout', lockTimeout], ['statement_timeout', statementTimeout]] as const) {
-    if (value === undefined) await db.exec(`set ${local ? 'local ' : ''}${setting} to default`)
-    else await db.query(`select pg_catalog.set_config($1, $2, ${local ? 'true' : 'false'})`, [setting, value])
-  }
 }

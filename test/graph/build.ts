@@ -2,7 +2,7 @@
 import * as assert from 'uvu/assert'
 import { SqlmigError } from '../../src/errors.ts'
 import type { AppliedRevision } from '../../src/graph/applied-revision.ts'
-import { plan, plannedState } from '../../src/graph/plan.ts'
+import { appliedAfter, plan } from '../../src/graph/plan.ts'
 import type { Direction } from '../../src/graph/resolve.ts'
 import { RevisionGraph } from '../../src/graph/revision-graph.ts'
 import type { RevisionNode } from '../../src/graph/revision-graph.ts'
@@ -39,7 +39,7 @@ export function assertPlan(graph: RevisionGraph, applied: readonly string[], tar
   const planned = plan(graph, rows, target, direction)
   assert.is(planned.map((step) => `${step.direction === 'up' ? '+' : '-'}${step.revision}`).join(' '), steps, `steps of ${direction} ${target}`)
   for (const step of planned) assert.is(step.node.id, step.revision)
-  assert.is(plannedState(graph, rows, planned).join(' '), state, `state after ${direction} ${target}`)
+  assert.is(graph.sortTopologically(appliedAfter(rows, planned).map((r) => r.id)).join(' '), state, `state after ${direction} ${target}`)
 }
 
 export interface ExpectedError {
