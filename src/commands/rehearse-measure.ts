@@ -8,9 +8,9 @@
  *    statement runs. https://www.postgresql.org/docs/current/explicit-locking.html
  */
 import type { Database } from '../db/database.ts'
-import type { Script, ScriptFile } from '../files/script.ts'
-import { executeFile, statementsOf } from '../runner/execute-file.ts'
-import { insertVersionQuery, type VersionTableName } from '../runner/version-table.ts'
+import type { Script } from '../files/script.ts'
+import { runFile } from '../runner/run-file.ts'
+import { insertVersionRows, type VersionTableName } from '../runner/version-table.ts'
 
 /** An existing table before a migration. */
 export interface TableStat {
@@ -120,12 +120,6 @@ export interface MeasureContext {
 
 const FAILED_NOTE = (revision: string) => `Revision "${revision}" failed on the rehearsal copy; the source database was not touched`
 
-async function applySettings(ctx: MeasureContext, file: ScriptFile, local: boolean): Promise<void> {
-  for (const [setting, value] of [['lock_timeout', file.lockTimeout ?? ctx.settings.lockTimeout], ['statement_timeout', file.statementTimeout ?? ctx.settings.statementTimeout]] as const) {
-    if (value !== undefined) await ctx.db.query(`select pg_catalog.set_config($1, $2, ${local})`, [setting, value])
-  }
-}
-
 /** Applies the up file of `script`, records it in the version table, and measures it. */
 export async function measureUp(ctx: MeasureContext, script: Script): Promise<Measured> {
   const { db } = ctx
@@ -133,44 +127,43 @@ export async function measureUp(ctx: MeasureContext, script: Script): Promise<Me
   if (await analyzeUnknown(db, before)) for (const [oid, t] of await readTableStats(db, ctx.versionTable)) before.set(oid, t)
   const pid = String((await db.query<{ pid: number }>('select pg_catalog.pg_backend_pid() as pid'))[0]!.pid)
   const file = script.up
-  const statements = statementsOf(file)
   const log = new LockLog()
-  const options = { revision: script.id, listProgress: !file.transaction, rolledBackNote: FAILED_NOTE(script.id) }
+  const row = { revision: script.id, parents: script.parents, message: script.message, checksum: script.checksum, executionMs: 0 }
+  const options = { revision: script.id, rolledBackNote: FAILED_NOTE(script.id), settings: ctx.settings }
   const started = performance.now()
   let end: number | undefined
   if (file.transaction) {
-    await db.exec('begin')
-    try {
-      await applySettings(ctx, file, true)
-      for (const statement of statements) {
-        const at = performance.now()
-        await executeFile(db, file, [statement], options)
-        log.see(await db.query(LOCKS_SQL, [pid]), at)
-      }
-      await insertVersionQuery(db.kysely, ctx.versionTable, { revision: script.id, parents: script.parents, message: script.message, checksum: script.checksum, executionMs: 0 }).execute()
-      await db.exec('commit')
-      end = performance.now()
-    } catch (error) {
-      await db.exec('rollback').catch(() => {})
-      throw error
-    }
+    await runFile(db, file, {
+      ...options,
+      observer: {
+        statement: () => {
+          const at = performance.now()
+          return async (ok) => {
+            if (ok) log.see(await db.query(LOCKS_SQL, [pid]), at)
+          }
+        },
+        beforeCommit: () => insertVersionRows(db, ctx.versionTable, [row]),
+      },
+    })
+    end = performance.now()
   } else {
-    await applySettings(ctx, file, false)
-    for (const statement of statements) {
-      const at = performance.now()
-      const seen = new Set<string>()
-      const stop = ctx.monitor ? watchLocks(ctx.monitor, pid, log, at, seen) : async () => {}
-      try {
-        await executeFile(db, file, [statement], options)
-      } finally {
-        await stop()
-      }
-      // Locks seen while the statement ran were held until it ended (each statement commits).
-      const stmtEnd = performance.now()
-      for (const key of seen) log.last.set(key, stmtEnd)
-    }
-    await db.exec('reset lock_timeout; reset statement_timeout')
-    await insertVersionQuery(db.kysely, ctx.versionTable, { revision: script.id, parents: script.parents, message: script.message, checksum: script.checksum, executionMs: 0 }).execute()
+    await runFile(db, file, {
+      ...options,
+      observer: {
+        statement: () => {
+          const at = performance.now()
+          const seen = new Set<string>()
+          const stop = ctx.monitor ? watchLocks(ctx.monitor, pid, log, at, seen) : async () => {}
+          return async () => {
+            await stop()
+            // Locks seen while the statement ran were held until it ended (each statement commits).
+            const stmtEnd = performance.now()
+            for (const key of seen) log.last.set(key, stmtEnd)
+          }
+        },
+      },
+    })
+    await insertVersionRows(db, ctx.versionTable, [row])
   }
   const seconds = round3((performance.now() - started) / 1000)
   const after = await readTableStats(db, ctx.versionTable)
@@ -204,20 +197,5 @@ function watchLocks(monitor: Database, pid: string, log: LockLog, at: number, se
   return async () => {
     running = false
     await loop
-  }
-}
-
-/** Runs a file's statements (in a transaction of its own when it has one), without measuring. */
-export async function runFile(db: Database, file: ScriptFile, revision: string, note: string): Promise<void> {
-  const statements = statementsOf(file)
-  const options = { revision, listProgress: !file.transaction, rolledBackNote: note }
-  if (!file.transaction) return await executeFile(db, file, statements, options)
-  await db.exec('begin')
-  try {
-    await executeFile(db, file, statements, options)
-    await db.exec('commit')
-  } catch (error) {
-    await db.exec('rollback').catch(() => {})
-    throw error
   }
 }

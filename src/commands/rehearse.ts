@@ -16,14 +16,15 @@ import { EXIT, SqlmigError, UsageError } from '../errors.ts'
 import type { Script } from '../files/script.ts'
 import { currentHeads, toGraphApplied } from '../graph/applied-revision.ts'
 import { planUpgrade } from '../graph/plan.ts'
-import { executeFile, statementsOf } from '../runner/execute-file.ts'
+import { MARK_TRANSACTION } from '../runner/execute-file.ts'
+import { runFile } from '../runner/run-file.ts'
 import { ensureVersionTable, readApplied } from '../runner/version-table.ts'
 import { compareModels } from '../schema/compare.ts'
 import { introspect } from '../schema/introspect.ts'
 import type { SchemaModel } from '../schema/model.ts'
 import { type CommonOptions, openProject, pgliteLockOptions, usingDatabaseLine } from './project.ts'
 import { hintingRelative } from './relative-hint.ts'
-import { type Flag, type LockHeld, type MeasureContext, measureUp, type Rewrite, runFile } from './rehearse-measure.ts'
+import { type Flag, type LockHeld, type MeasureContext, measureUp, type Rewrite } from './rehearse-measure.ts'
 import { assertAppliedKnown, assertUnchanged } from './state-checks.ts'
 
 export type { Flag, LockHeld, Rewrite } from './rehearse-measure.ts'
@@ -182,16 +183,17 @@ async function checkDown(db: Database, script: Script, before: SchemaModel): Pro
     // Inside a transaction that is rolled back: the copy returns to the state after the up.
     await db.exec('begin')
     try {
-      await executeFile(db, down, statementsOf(down), { revision: script.id, listProgress: false, rolledBackNote: downNote })
+      await db.exec(MARK_TRANSACTION)
+      await runFile(db, down, { transaction: 'caller', revision: script.id, rolledBackNote: downNote })
       const differences = describe(await introspect(db))
-      if (differences.length === 0 && up.transaction) await executeFile(db, up, statementsOf(up), { revision: script.id, listProgress: false, rolledBackNote: upNote })
+      if (differences.length === 0 && up.transaction) await runFile(db, up, { transaction: 'caller', revision: script.id, rolledBackNote: upNote })
       return differences
     } finally {
       await db.exec('rollback').catch(() => {})
     }
   }
-  await runFile(db, down, script.id, downNote)
+  await runFile(db, down, { revision: script.id, rolledBackNote: downNote })
   const differences = describe(await introspect(db))
-  await runFile(db, up, script.id, upNote)
+  await runFile(db, up, { revision: script.id, rolledBackNote: upNote })
   return differences
 }

@@ -10,7 +10,8 @@ import type { TransactionMode } from '../config.ts'
 import type { Database } from '../db/database.ts'
 import { EXIT, MigrationFailedError, SqlmigError } from '../errors.ts'
 import type { Direction, RunListener } from './events.ts'
-import { executeFile, MARK_TRANSACTION } from './execute-file.ts'
+import { MARK_TRANSACTION } from './execute-file.ts'
+import { runFile } from './run-file.ts'
 import { beginLocked, lockSession } from './lock.ts'
 import { type Blocked, type PlannedStep, schedule, type ScheduledStep } from './schedule.ts'
 import {
@@ -230,18 +231,18 @@ async function runStep(
   req.onEvent?.({ type: 'step-start', revision: step.revision, direction: step.direction, message: script.message, file: step.file.path })
   const started = performance.now()
   if (!req.recordOnly) {
-    for (const s of step.before) await db.exec(s)
-    await executeFile(db, step.file, step.statements, {
+    await runFile(db, step.file, {
+      transaction: inTransaction ? 'caller' : 'none',
+      statements: step.statements,
+      before: step.before,
+      after: step.after,
       revision: step.revision,
-      listProgress: !inTransaction,
-      inTransactionBlock: inTransaction,
       lostTransactionNote: earlier.length ? `the changes of ${earlier.map((s) => `${s.revision} (${s.direction})`).join(', ')}` : 'nothing from earlier migrations of this run',
       signal: req.signal,
       rolledBackNote: inTransaction
         ? req.mode === 'all' ? 'All changes of this run were rolled back; the version table is unchanged' : `Revision "${step.revision}" was rolled back; earlier revisions stay applied`
         : `Revision "${step.revision}" ran outside a transaction: it is NOT recorded as applied; undo or finish the statements that ran by hand`,
     })
-    for (const s of step.after) await db.exec(s)
   }
   const ms = performance.now() - started
   if (step.direction === 'up') {

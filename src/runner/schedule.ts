@@ -111,8 +111,8 @@ export function schedule(steps: readonly PlannedStep[], options: ScheduleOptions
     if (!transactional(k)) {
       group = undefined
       previousHadSettings = false
-      const before = values ? setStatements(values, false) : []
-      const after = values ? setStatements({ lockTimeout: undefined, statementTimeout: undefined }, false) : []
+      const before = settingStatements(file, options.settings, false)
+      const after = settingStatements(file, options.settings, false, true)
       units.push({ kind: 'standalone', step: { ...step, file, statements, before, after } })
       continue
     }
@@ -123,14 +123,27 @@ export function schedule(steps: readonly PlannedStep[], options: ScheduleOptions
     }
     // Inside a transaction, SET LOCAL: a step with settings sets both, and the step after it
     // sets them back to the session's defaults.
-    const before = values ? setStatements(values, true) : previousHadSettings ? setStatements({ lockTimeout: undefined, statementTimeout: undefined }, true) : []
+    const before = values ? setStatements(values, true) : previousHadSettings ? setStatements(DEFAULTS, true) : []
     previousHadSettings = values !== undefined
     group.push({ ...step, file, statements, before, after: [] })
   }
   return { units, blocked, notRun, dryRun }
 }
 
-type Settings = { lockTimeout: string | undefined; statementTimeout: string | undefined }
+/** lock_timeout / statement_timeout values (undefined: the session default). */
+export type Settings = { lockTimeout: string | undefined; statementTimeout: string | undefined }
+
+const DEFAULTS: Settings = { lockTimeout: undefined, statementTimeout: undefined }
+
+/**
+ * The SET statements a file runs with (its header over the project's settings; none when
+ * neither sets anything), or with `reset`, those that restore the session defaults after it.
+ */
+export function settingStatements(file: ScriptFile, project: Settings = DEFAULTS, local: boolean, reset = false): string[] {
+  const values = settingsOf(file, project)
+  if (values === undefined) return []
+  return setStatements(reset ? DEFAULTS : values, local)
+}
 
 /** The file's settings (its header over the project's), or undefined when it has none. */
 function settingsOf(file: ScriptFile, project: Settings): Settings | undefined {

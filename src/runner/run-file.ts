@@ -1,0 +1,77 @@
+/**
+ * Runs one migration file: the one way every command executes a file (the runner, verify,
+ * rehearse). Where the transaction comes from is the caller's choice, made once:
+ *  - `own`: the file runs in a transaction of its own (BEGIN ... COMMIT, ROLLBACK on error);
+ *  - `caller`: inside a transaction block the caller holds open (the runner's transaction unit);
+ *  - `none`: outside any transaction, statement by statement (`transaction: false`).
+ * The settings statements (schedule.ts) run before the file, and after it outside a transaction.
+ * An observer sees each statement (rehearse measures locks there) and the moment before COMMIT
+ * (where a version row is written).
+ */
+import type { Database } from '../db/database.ts'
+import type { ScriptFile } from '../files/script.ts'
+import type { SplitStatement } from '../sql/split.ts'
+import { executeFile, type ExecuteOptions, MARK_TRANSACTION, statementsOf } from './execute-file.ts'
+import { settingStatements, type Settings } from './schedule.ts'
+
+export type StatementDone = (ok: boolean) => Promise<void>
+
+export type FileTransaction = 'own' | 'caller' | 'none'
+
+export interface FileObserver {
+  /** Around each statement: the function it returns runs when the statement is done (`ok`) or failed. */
+  statement?: (statement: SplitStatement, index: number) => StatementDone | void | Promise<StatementDone | void>
+  /** `own` only: after the last statement, before COMMIT, in the file's transaction. */
+  beforeCommit?: () => Promise<void>
+}
+
+export interface RunFileOptions extends Omit<ExecuteOptions, 'inTransactionBlock' | 'listProgress'> {
+  /** Default: `own` when the file's header says it runs in a transaction, else `none`. */
+  transaction?: FileTransaction | undefined
+  /** The file's statements, when the caller already has them (the schedule's). */
+  statements?: SplitStatement[] | undefined
+  /** SET statements before / after the file; default: from `settings` (the project's, the header's over them). */
+  before?: string[] | undefined
+  after?: string[] | undefined
+  settings?: Settings | undefined
+  observer?: FileObserver | undefined
+}
+
+/** Runs every statement of `file` as `options.transaction` says; throws MigrationFailedError on the first failure. */
+export async function runFile(db: Database, file: ScriptFile, options: RunFileOptions): Promise<void> {
+  const transaction = options.transaction ?? (file.transaction ? 'own' : 'none')
+  const statements = options.statements ?? statementsOf(file)
+  const inBlock = transaction !== 'none'
+  const before = options.before ?? settingStatements(file, options.settings, inBlock)
+  const after = options.after ?? (inBlock ? [] : settingStatements(file, options.settings, false, true))
+  const execute = { ...options, listProgress: !inBlock, inTransactionBlock: inBlock }
+  try {
+    if (transaction === 'own') {
+      await db.exec('begin')
+      await db.exec(MARK_TRANSACTION)
+    }
+    for (const s of before) await db.exec(s)
+    const observe = options.observer?.statement
+    if (observe === undefined) await executeFile(db, file, statements, execute)
+    else {
+      for (let i = 0; i < statements.length; i++) {
+        const done = await observe(statements[i]!, i)
+        let ok = false
+        try {
+          await executeFile(db, file, [statements[i]!], { ...execute, inTransactionBlock: false })
+          ok = true
+        } finally {
+          if (done) await done(ok)
+        }
+      }
+    }
+    for (const s of after) await db.exec(s)
+    if (transaction === 'own') {
+      await options.observer?.beforeCommit?.()
+      await db.exec('commit')
+    }
+  } catch (error) {
+    if (transaction === 'own') await db.exec('rollback').catch(() => {})
+    throw error
+  }
+}
