@@ -6,6 +6,7 @@ import { type Config, type ConfigOptions, loadConfig } from '../config.ts'
 import { type Database, serverErrorFields } from '../db/database.ts'
 import { embeddedOpenOptions } from './embedded.ts'
 import { isPgliteUrl, openDatabase, type OpenOptions } from '../db/open.ts'
+import type { KyselyInstance } from '../db/kysely-session.ts'
 import type { PgliteLockOptions } from '../db/pglite-lock.ts'
 import { SqlmigError, UsageError } from '../errors.ts'
 import { redactUrl } from '../redact.ts'
@@ -29,6 +30,11 @@ export interface CommonOptions extends ConfigOptions {
   lockTimeout?: string | number | undefined
   /** Abort: a wait for a lock ends (and a run is cancelled and rolled back). */
   signal?: AbortSignal | undefined
+  /**
+   * Run on the application's own Kysely instance (any PostgreSQL dialect) instead of a URL:
+   * one of its connections is pinned for the command; the instance is not destroyed.
+   */
+  kysely?: KyselyInstance | undefined
 }
 
 export interface Project {
@@ -63,6 +69,13 @@ function openOptions(config: Config, options: CommonOptions, open: OpenOptions):
   return { kysely: false, arrays: false, connectTimeoutSeconds: config.connectTimeout, ...lockOptions(options), ...open }
 }
 
+const KYSELY_LINE = "Using database the application's Kysely instance"
+
+/** The application's Kysely instance as a session (the adapter loads only when one is given). */
+async function openKysely(kysely: KyselyInstance): Promise<Database> {
+  return await (await import('../db/kysely-session.ts')).openKyselySession(kysely)
+}
+
 /**
  * Opens the configured database, runs `fn`, closes it. By default the session is lean: no
  * Kysely (every query a command runs is plain SQL, see version-table.ts, and loading Kysely
@@ -75,8 +88,8 @@ export async function withDatabase<T>(
   fn: (db: Database) => Promise<T>,
   open: OpenOptions & { opened?: Promise<Database> } = {},
 ): Promise<T> {
-  if (!open.opened) options.onInfo?.(usingDatabaseLine(config.url, config.urlSource))
-  const db = await (open.opened ?? openDatabase(config.url, openOptions(config, options, open)))
+  if (!open.opened) options.onInfo?.(options.kysely ? KYSELY_LINE : usingDatabaseLine(config.url, config.urlSource))
+  const db = await (open.opened ?? (options.kysely ? openKysely(options.kysely) : openDatabase(config.url, openOptions(config, options, open))))
   try {
     return await fn(db)
   } catch (error) {
@@ -100,10 +113,10 @@ export async function withProjectDatabase<T>(
   precheck?: (project: Project) => void,
 ): Promise<T> {
   const config = loadConfig(options)
-  if (isPgliteUrl(config.url)) {
+  if (isPgliteUrl(config.url) || options.kysely) {
     const project = projectOf(config, loadScripts(nodeFileSource, config.dir))
     precheck?.(project)
-    return await withDatabase(config, options, (db) => fn(project, db), { ...embeddedOpenOptions(project, config.url), ...open })
+    return await withDatabase(config, options, (db) => fn(project, db), options.kysely ? open : { ...embeddedOpenOptions(project, config.url), ...open })
   }
   // Said before connecting: a host that does not answer must not look like a silent hang.
   options.onInfo?.(usingDatabaseLine(config.url, config.urlSource))
