@@ -10,7 +10,7 @@ import { currentHeads, toGraphApplied } from '../graph/applied-revision.ts'
 import { appliedAfter } from '../graph/plan.ts'
 import type { Direction } from '../runner/events.ts'
 import { renderRunScript } from '../runner/render-script.ts'
-import { type RunStep, runPlan } from '../runner/run-plan.ts'
+import type { RunStep } from '../runner/run-plan.ts'
 import { type Blocked, type PlannedStep, schedule, scheduledSteps } from '../runner/schedule.ts'
 import { type AppliedRecord, peekApplied, readApplied } from '../runner/version-table.ts'
 import { embeddedOpenOptions } from './embedded.ts'
@@ -85,6 +85,8 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
   return await withProjectDatabase(options, async (project, db) => {
     const idle = await nothingToDo(req, project, db)
     if (idle) return idle
+    // The runner (and Kysely, which it runs on) loads only when there is something to run.
+    const { runPlan } = await import('../runner/run-plan.ts')
     const result = await runPlan({
       db,
       versionTable: project.versionTable,

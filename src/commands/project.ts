@@ -66,7 +66,7 @@ export function usingDatabaseLine(url: string, source: Config['urlSource']): str
 }
 
 function openOptions(config: Config, options: CommonOptions, open: OpenOptions): OpenOptions {
-  return { kysely: false, arrays: false, connectTimeoutSeconds: config.connectTimeout, ...lockOptions(options), ...open }
+  return { arrays: false, connectTimeoutSeconds: config.connectTimeout, ...lockOptions(options), ...open }
 }
 
 const KYSELY_LINE = "Using database the application's Kysely instance"

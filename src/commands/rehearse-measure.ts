@@ -10,7 +10,8 @@
 import type { Database } from '../db/database.ts'
 import type { Script } from '../files/script.ts'
 import { runFile } from '../runner/run-file.ts'
-import { insertVersionRows, type VersionTableName } from '../runner/version-table.ts'
+import type { KyselySession } from '../db/session-dialect.ts'
+import type { VersionRow, VersionTableName } from '../runner/version-table.ts'
 
 /** An existing table before a migration. */
 export interface TableStat {
@@ -111,7 +112,9 @@ const round3 = (n: number) => Math.round(Math.max(0, n) * 1000) / 1000
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export interface MeasureContext {
+  /** The copy's session, through `kysely`. */
   db: Database
+  kysely: KyselySession['kysely']
   /** A second session on the copy (server only) for locks outside a transaction. */
   monitor: Database | undefined
   versionTable: VersionTableName
@@ -119,6 +122,11 @@ export interface MeasureContext {
 }
 
 const FAILED_NOTE = (revision: string) => `Revision "${revision}" failed on the rehearsal copy; the source database was not touched`
+
+async function record(ctx: MeasureContext, row: VersionRow): Promise<void> {
+  const { insertRows } = await import('../runner/version-rows.ts')
+  for (const q of insertRows(ctx.kysely, ctx.versionTable, [row])) await ctx.kysely.executeQuery(q)
+}
 
 /** Applies the up file of `script`, records it in the version table, and measures it. */
 export async function measureUp(ctx: MeasureContext, script: Script): Promise<Measured> {
@@ -142,7 +150,7 @@ export async function measureUp(ctx: MeasureContext, script: Script): Promise<Me
             if (ok) log.see(await db.query(LOCKS_SQL, [pid]), at)
           }
         },
-        beforeCommit: () => insertVersionRows(db, ctx.versionTable, [row]),
+        beforeCommit: () => record(ctx, row),
       },
     })
     end = performance.now()
@@ -163,7 +171,7 @@ export async function measureUp(ctx: MeasureContext, script: Script): Promise<Me
         },
       },
     })
-    await insertVersionRows(db, ctx.versionTable, [row])
+    await record(ctx, row)
   }
   const seconds = round3((performance.now() - started) / 1000)
   const after = await readTableStats(db, ctx.versionTable)

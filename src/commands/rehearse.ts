@@ -18,7 +18,7 @@ import { currentHeads, toGraphApplied } from '../graph/applied-revision.ts'
 import { planUpgrade } from '../graph/plan.ts'
 import { MARK_TRANSACTION } from '../runner/execute-file.ts'
 import { runFile } from '../runner/run-file.ts'
-import { ensureVersionTable, readApplied } from '../runner/version-table.ts'
+import { readApplied } from '../runner/version-table.ts'
 import { compareModels } from '../schema/compare.ts'
 import { introspect } from '../schema/introspect.ts'
 import type { SchemaModel } from '../schema/model.ts'
@@ -113,15 +113,19 @@ export async function rehearse(options: RehearseOptions = {}): Promise<RehearseR
     const how = copy.method === 'template' ? 'CREATE DATABASE … TEMPLATE' : copy.method === 'pg_dump' ? `pg_dump | pg_restore (${copy.fallbackReason})` : 'dumpDataDir, in memory'
     options.onInfo?.(`Copied "${copy.source}" to "${copy.name}" with ${how} in ${((performance.now() - started) / 1000).toFixed(1)} s`)
     db = await copy.open()
+    // The rehearsal runs as the runner does: every statement through Kysely on the copy's session.
+    const session = (await import('../db/session-dialect.ts')).throughKysely(db)
+    const { ensureVersionTable } = await import('../runner/version-rows.ts')
     const applied = await readApplied(db, project.versionTable)
     assertAppliedKnown(project, applied)
     assertUnchanged(project, applied, options.allowChanged === true)
     const steps = hintingRelative(() => planUpgrade(project.graph, toGraphApplied(applied), options.revision ?? 'head'))
-    await ensureVersionTable(db, project.versionTable)
+    await ensureVersionTable(session.kysely, project.versionTable)
     const scripts = steps.map((s) => project.scripts.get(s.revision)!)
     if (db.kind === 'postgres' && scripts.some((s) => !s.up.transaction)) monitor = await copy.open()
     const ctx: MeasureContext = {
-      db,
+      db: session.db,
+      kysely: session.kysely,
       monitor,
       versionTable: project.versionTable,
       settings: { lockTimeout: project.config.pgLockTimeout, statementTimeout: project.config.pgStatementTimeout },
@@ -132,7 +136,7 @@ export async function rehearse(options: RehearseOptions = {}): Promise<RehearseR
       const check = options.downgrade !== false && !script.down.irreversible
       const model = check ? await introspect(db) : undefined
       const m = await measureUp(ctx, script)
-      const differences = model ? await checkDown(db, script, model) : []
+      const differences = model ? await checkDown(session.db, script, model) : []
       migrations.push({ revision: script.id, message: script.message, ...m, downRestoresSchema: model ? differences.length === 0 : null, downDifferences: differences })
       options.onInfo?.(`rehearsed ${script.id} (${m.seconds.toFixed(2)} s)${m.flags.length ? `: ${m.flags.join(', ')}` : ''}`)
     }

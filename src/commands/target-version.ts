@@ -30,7 +30,7 @@ export async function postgresTargetFor(config: Config): Promise<PostgresTarget>
 async function serverMajor(config: Config): Promise<number | undefined> {
   let db
   try {
-    db = await openDatabase(config.url, { kysely: false, arrays: false, connectTimeoutSeconds: config.connectTimeout, applicationName: 'sqlmig' })
+    db = await openDatabase(config.url, { arrays: false, connectTimeoutSeconds: config.connectTimeout, applicationName: 'sqlmig' })
     const rows = await db.query<{ server_version_num: string }>('show server_version_num')
     const major = majorOfVersionNum(rows[0]?.server_version_num ?? NaN)
     return Number.isInteger(major) ? major : undefined

@@ -5,7 +5,6 @@
  * A Database is ONE session: migrations, the version table and the advisory lock all go
  * through the same connection, so `SET`, transactions and session locks mean what they say.
  */
-import type { Kysely } from 'kysely'
 import { UsageError } from '../errors.ts'
 
 export type DatabaseKind = 'postgres' | 'pglite'
@@ -27,12 +26,6 @@ export interface Database {
   readonly description: string
   /** Database name (e.g. "test", or "memory" for an in-memory PGlite). */
   readonly name: string
-  /**
-   * Kysely bound to this same session. Loaded when the session is opened, unless opened with
-   * `{ kysely: false }` (what commands do: sqlmig's own queries are plain SQL, and loading
-   * Kysely's ~260 modules costs ~0.25 s of CPU at every start); then reading it throws.
-   */
-  readonly kysely: Kysely<any>
   /** Runs SQL text through the simple query protocol: no parameters, may hold several statements. */
   exec(sql: string): Promise<void>
   /**

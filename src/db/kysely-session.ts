@@ -41,9 +41,6 @@ export async function openKyselySession(kysely: Kysely<any>): Promise<Database> 
     kind: 'postgres',
     description: `${DESCRIPTION} (database ${info!.name})`,
     name: info!.name,
-    get kysely() {
-      return conn
-    },
     async exec(text: string) {
       if (isCopyFromStdin(text)) throw copyWithoutData()
       // No parameters: the pg driver sends it with the simple query protocol (several statements allowed).

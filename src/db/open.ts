@@ -16,8 +16,6 @@ export const DEFAULT_URL = 'pglite:.sqlmig/pgdata'
 export interface OpenOptions {
   /** application_name on a server (shown to other sessions waiting for the lock). */
   applicationName?: string
-  /** Load Kysely for `db.kysely` (default true). Commands pass false: their queries are plain SQL. */
-  kysely?: boolean
   /**
    * Return array columns as arrays (default true). false skips the driver's read of the
    * server's type catalog at connect (a round trip and ~20-40 ms on a cold start): arrays then
@@ -75,7 +73,6 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   if (isPgliteUrl(url)) {
     const { openPglite } = await import('./pglite.ts')
     return await openPglite(pgliteLocation(url), {
-      kysely: options.kysely,
       extensions: options.pgliteExtensions,
       lock: { timeoutMs: options.lockTimeoutMs, onWait: options.onLockWait, signal: options.signal },
     })

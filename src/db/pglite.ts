@@ -10,11 +10,9 @@ import { isCopyFromStdin } from '../sql/copy-data.ts'
 import { pgliteExtensionModules } from './pglite-extensions.ts'
 import { discardClusterImage, readClusterImage, saveClusterImage } from './pglite-image.ts'
 import { lockPgliteDir, type PgliteLock, type PgliteLockOptions } from './pglite-lock.ts'
-import type { Kysely } from 'kysely'
 
 export interface PgliteOpenOptions {
   loadDataDir?: Blob
-  kysely?: boolean | undefined
   /** The data directory's lock (see pglite-lock.ts): how long to wait, whom to tell. `memory` takes none. */
   lock?: PgliteLockOptions | undefined
   /** Contrib extensions to load (PostgreSQL names, e.g. "uuid-ossp"); what they require is added. */
@@ -55,7 +53,6 @@ async function openInMemory(image: Blob | undefined, extensions: Record<string, 
  * another process holds it) and released when the session closes.
  */
 export async function openPglite(location: string, options: PgliteOpenOptions = {}): Promise<Database> {
-  const makeKysely = options.kysely === false ? undefined : (await import('./session-dialect.ts')).sessionKysely
   const inMemory = location === 'memory'
   // Unknown extensions are refused before the data directory is locked or created.
   const extensions = options.extensions?.length ? await pgliteExtensionModules(options.extensions) : undefined
@@ -78,15 +75,10 @@ export async function openPglite(location: string, options: PgliteOpenOptions = 
     const result = await pg.query(text, params as unknown[])
     return { rows: result.rows as unknown[], affected: result.affectedRows }
   }
-  let kysely: Kysely<any> | undefined
   return {
     kind: 'pglite',
     description: `pglite:${inMemory ? 'memory' : location}`,
     name: inMemory ? 'memory' : location,
-    get kysely() {
-      if (!makeKysely) throw new Error('This session was opened with { kysely: false }')
-      return (kysely ??= makeKysely(query))
-    },
     async exec(text: string) {
       // PGlite would spin for ever waiting for rows that never come (and ignore signals).
       if (isCopyFromStdin(text)) throw copyWithoutData()

@@ -12,7 +12,6 @@ import { parsePgUrl, type PgUrl, urlConnectTimeout } from './pg-url.ts'
 import { redactUrl, registerSecret } from '../redact.ts'
 import { copyWithoutData, type Database } from './database.ts'
 import { isCopyFromStdin } from '../sql/copy-data.ts'
-import type { Kysely } from 'kysely'
 
 /** Seconds to wait for a server to answer a connect (libpq has no default; psql users expect a bound). */
 export const DEFAULT_CONNECT_TIMEOUT = 10
@@ -94,9 +93,8 @@ function sslOption(p: Record<string, string>): boolean | 'prefer' | 'require' | 
 /** Opens one session on a PostgreSQL server. */
 export async function openPostgres(
   url: string,
-  options: { applicationName?: string; connectTimeoutSeconds?: number | undefined; kysely?: boolean | undefined; arrays?: boolean | undefined } = {},
+  options: { applicationName?: string; connectTimeoutSeconds?: number | undefined; arrays?: boolean | undefined } = {},
 ): Promise<Database> {
-  const makeKysely = options.kysely === false ? undefined : (await import('./session-dialect.ts')).sessionKysely
   const parsed = parsePgUrl(url)
   const target = describeUrl(url)
   const timeout = options.connectTimeoutSeconds ?? urlConnectTimeout(url) ?? DEFAULT_CONNECT_TIMEOUT
@@ -150,15 +148,10 @@ export async function openPostgres(
       rows: [...result] as unknown[],
       affected: result.count ?? undefined,
     }))
-  let kysely: Kysely<any> | undefined
   const db: Database = {
     kind: 'postgres',
     description: redactUrl(url),
     name: target.database,
-    get kysely() {
-      if (!makeKysely) throw new Error('This session was opened with { kysely: false }')
-      return (kysely ??= makeKysely(query))
-    },
     async exec(text: string) {
       if (isCopyFromStdin(text)) throw copyWithoutData()
       // No parameters: postgres.js sends it with the simple query protocol, several statements allowed.

@@ -14,30 +14,23 @@ import { MARK_TRANSACTION } from './execute-file.ts'
 import { runFile } from './run-file.ts'
 import { beginLocked, lockSession } from './lock.ts'
 import { type Blocked, type PlannedStep, schedule, type ScheduledStep } from './schedule.ts'
-import {
-  type AppliedRecord,
-  deleteVersionStatements,
-  ensureVersionTable,
-  insertVersionStatements,
-  isApplied,
-  readApplied,
-  type Statement,
-  type VersionRow,
-  type VersionTableName,
-} from './version-table.ts'
+import type { Kysely } from 'kysely'
+import { simpleQuery, throughKysely } from '../db/session-dialect.ts'
+import type { AppliedRecord, VersionRow, VersionTableName } from './version-table.ts'
+import { deleteRows, ensureVersionTable, insertRows, isRecorded, readRecorded } from './version-rows.ts'
 
 /** Version-table writes of a transaction group, in order, written together just before COMMIT. */
 type VersionWrite = { insert: VersionRow } | { delete: string }
 
 /** The statements that write the buffered rows: one INSERT (or DELETE) per run of the same kind, in order. */
-function versionWriteStatements(name: VersionTableName, writes: VersionWrite[]): Statement[] {
-  const out: Statement[] = []
+function versionWriteQueries(k: Kysely<any>, name: VersionTableName, writes: VersionWrite[]) {
+  const out = []
   for (let i = 0; i < writes.length;) {
     let j = i
     while (j < writes.length && ('insert' in writes[j]!) === ('insert' in writes[i]!)) j++
     const run = writes.slice(i, j)
-    if ('insert' in run[0]!) out.push(...insertVersionStatements(name, run.map((w) => (w as { insert: VersionRow }).insert)))
-    else out.push(...deleteVersionStatements(name, run.map((w) => (w as { delete: string }).delete)))
+    if ('insert' in run[0]!) out.push(...insertRows(k, name, run.map((w) => (w as { insert: VersionRow }).insert)))
+    else out.push(...deleteRows(k, name, run.map((w) => (w as { delete: string }).delete)))
     i = j
   }
   writes.length = 0
@@ -45,17 +38,17 @@ function versionWriteStatements(name: VersionTableName, writes: VersionWrite[]):
 }
 
 /** Writes the buffered rows now. */
-async function flushVersionWrites(db: Database, name: VersionTableName, writes: VersionWrite[]): Promise<void> {
-  for (const q of versionWriteStatements(name, writes)) await db.query(q.text, q.params)
+async function flushVersionWrites(k: Kysely<any>, name: VersionTableName, writes: VersionWrite[]): Promise<void> {
+  for (const q of versionWriteQueries(k, name, writes)) await k.executeQuery(q)
 }
 
 /**
  * Writes the buffered rows and commits, all sent together (one round trip). If a write fails,
  * the server turns the COMMIT that follows it into a ROLLBACK, and the write's error is thrown.
  */
-async function flushAndCommit(db: Database, name: VersionTableName, writes: VersionWrite[]): Promise<void> {
-  const statements = versionWriteStatements(name, writes)
-  await Promise.all([...statements.map((q) => db.query(q.text, q.params)), db.exec('commit')])
+async function flushAndCommit(k: Kysely<any>, name: VersionTableName, writes: VersionWrite[]): Promise<void> {
+  const queries = versionWriteQueries(k, name, writes)
+  await Promise.all([...queries.map((q) => k.executeQuery(q)), k.executeQuery(simpleQuery('commit'))])
 }
 
 export interface RunStep {
@@ -102,7 +95,9 @@ export interface RunResult {
 
 /** Runs the plan; returns what was done. */
 export async function runPlan(req: RunRequest): Promise<RunResult> {
-  const { db, versionTable: name } = req
+  // Every statement of the run goes through Kysely, on the request's one session.
+  const { kysely: k, db } = throughKysely(req.db)
+  const name = req.versionTable
   const recordOnly = req.recordOnly === true
   const lockOptions = { timeoutMs: req.lockTimeoutMs, onEvent: req.onEvent, signal: req.signal }
   const completed: CompletedStep[] = []
@@ -113,23 +108,24 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
   let inTransaction = false
   const begin = async (next?: RunStep): Promise<boolean | undefined> => {
     // Whether the next step is still to do is read in the same round trip as the lock.
-    const nextApplied = await beginLocked(db, name, lockOptions, next ? () => isApplied(db, name, next.revision) : undefined)
+    const nextApplied = await beginLocked(db, name, lockOptions, next ? () => isRecorded(k, name, next.revision) : undefined)
     inTransaction = true
     if (!recordOnly) await db.exec(MARK_TRANSACTION)
     return nextApplied
   }
   const end = async (how: 'commit' | 'rollback', writes: VersionWrite[] = []) => {
-    if (how === 'commit') await flushAndCommit(db, name, writes)
+    if (how === 'commit') await flushAndCommit(k, name, writes)
     else {
-      await flushVersionWrites(db, name, writes)
+      await flushVersionWrites(k, name, writes)
       await db.exec('rollback')
     }
     inTransaction = false
   }
+  const run: Run = { req, db, k }
   try {
     await begin()
-    await ensureVersionTable(db, name)
-    const before = await readApplied(db, name)
+    await ensureVersionTable(k, name)
+    const before = await readRecorded(k, name)
     const planned = schedule(req.plan(before), { mode: req.mode, settings: req.settings, dryRun: req.dryRun, recordOnly })
     const finish = (): RunResult => ({ before, steps: completed, skipped: planned.notRun, dryRun: req.dryRun, blocked: planned.blocked })
     /** The first transaction (lock, version table, plan) is still open. */
@@ -142,7 +138,7 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
         const unlock = await lockSession(db, name, lockOptions)
         try {
           // Someone may have moved the state since our last transaction.
-          if ((step.direction === 'up') !== (await isApplied(db, name, step.revision))) await runStep(req, step, false, completed)
+          if ((step.direction === 'up') !== (await isRecorded(k, name, step.revision))) await runStep(run, step, false, completed)
           committed = completed.length
         } finally {
           await unlock()
@@ -150,11 +146,11 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
         continue
       }
       let steps = unit.steps
-      if (!open) steps = await stillToDo(steps, await begin(steps[0]), (s) => isApplied(db, name, s.revision))
+      if (!open) steps = await stillToDo(steps, await begin(steps[0]), (s) => isRecorded(k, name, s.revision))
       open = false
       const writes: VersionWrite[] = []
       const groupStart = completed.length
-      for (const step of steps) await runStep(req, step, true, completed, writes, completed.slice(groupStart))
+      for (const step of steps) await runStep(run, step, true, completed, writes, completed.slice(groupStart))
       if (req.dryRun) {
         await end('rollback', writes)
         req.onEvent?.({ type: 'rollback', reason: 'dry-run' })
@@ -220,12 +216,20 @@ function interrupted(reason: unknown, error: unknown, committed: CompletedStep[]
  * Runs one step. Inside a transaction the version row goes to `writes` (written before COMMIT,
  * in one statement for the group); outside one it is written at once.
  */
+/** A run's request and its session through Kysely. */
+interface Run {
+  req: RunRequest
+  db: Database
+  k: Kysely<any>
+}
+
 async function runStep(
-  req: RunRequest, step: ScheduledStep, inTransaction: boolean, out: CompletedStep[], writes: VersionWrite[] = [],
+  run: Run, step: ScheduledStep, inTransaction: boolean, out: CompletedStep[], writes: VersionWrite[] = [],
   /** The steps run earlier in this same transaction. */
   earlier: CompletedStep[] = [],
 ): Promise<void> {
-  const { db, versionTable: name } = req
+  const { req, db, k } = run
+  const name = req.versionTable
   const script = step.node
   throwIfAborted(req.signal)
   req.onEvent?.({ type: 'step-start', revision: step.revision, direction: step.direction, message: script.message, file: step.file.path })
@@ -250,7 +254,7 @@ async function runStep(
   } else {
     writes.push({ delete: script.id })
   }
-  if (!inTransaction) await flushVersionWrites(db, name, writes)
+  if (!inTransaction) await flushVersionWrites(k, name, writes)
   out.push({ revision: step.revision, direction: step.direction, message: script.message, ms })
   req.onEvent?.({ type: 'step-done', revision: step.revision, direction: step.direction, ms })
 }

@@ -1,11 +1,10 @@
 /**
  * The version table: one row per applied revision (not only the heads, as Alembic keeps), so
  * that downgrades can run in the reverse of the order revisions were actually applied and the
- * checksum of every applied file can be compared. Plain SQL with quoted identifiers (schema and
- * table names with quotes, spaces or mixed case just work) and values always as parameters; the
- * Kysely builders at the end are kept for callers that hold a Kysely instance.
+ * checksum of every applied file can be compared. This module holds its shape and the plain-SQL
+ * reads of the read-only commands (current, history, the start-up check that finds nothing to
+ * do), which must not load Kysely; the runner's reads and writes are in version-rows.ts.
  */
-import type { Kysely } from 'kysely'
 import { type Database, serverErrorFields } from '../db/database.ts'
 
 export interface VersionTableName {
@@ -56,16 +55,6 @@ export function versionTableDdl(name: VersionTableName): string[] {
   return out
 }
 
-/**
- * Creates the schema and table if missing. Call with the migration lock held (CREATE ... IF NOT
- * EXISTS races otherwise). Checks the catalog first: when the table exists (every run but the
- * first) that is one cheap read, not DDL that takes locks and emits a notice.
- */
-export async function ensureVersionTable(db: Database, name: VersionTableName): Promise<void> {
-  if (await versionTableExists(db, name)) return
-  for (const ddl of versionTableDdl(name)) await db.exec(ddl)
-}
-
 /** True when the table exists (read-only commands never create it). */
 export async function versionTableExists(db: Database, name: VersionTableName): Promise<boolean> {
   const rows = await db.query<{ ok: boolean }>(
@@ -105,7 +94,12 @@ async function selectApplied(db: Database, name: VersionTableName): Promise<Appl
     `select "revision", "down_revision", "message", "checksum", "applied_at", "applied_by", "execution_ms", "applied_order"::int4 as "applied_order"
        from ${qualifiedName(name)} order by "applied_order"`,
   )
-  return rows.map((r: any) => ({
+  return rows.map(appliedRecordOf)
+}
+
+/** A version-table row as read (either driver, either query path). */
+export function appliedRecordOf(r: any): AppliedRecord {
+  return {
     revision: r.revision,
     parents: parseTextArray(r.down_revision),
     message: r.message,
@@ -114,12 +108,7 @@ async function selectApplied(db: Database, name: VersionTableName): Promise<Appl
     appliedBy: r.applied_by,
     executionMs: Number(r.execution_ms),
     order: Number(r.applied_order),
-  }))
-}
-
-/** True when `revision` has a row (the table must exist). */
-export async function isApplied(db: Database, name: VersionTableName, revision: string): Promise<boolean> {
-  return (await db.query(`select 1 from ${qualifiedName(name)} where "revision" = $1`, [revision])).length > 0
+  }
 }
 
 /** text[] arrives as an array from both drivers; be lenient with the '{a,b}' text form. */
@@ -127,71 +116,4 @@ function parseTextArray(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String)
   if (typeof value === 'string') return value.replace(/^\{|\}$/g, '').split(',').filter((s) => s !== '')
   return []
-}
-
-/** Rows per INSERT: 5 parameters each, well under the protocol's 65,535. */
-const ROWS_PER_INSERT = 1000
-
-/**
- * Records applied revisions, in order, with one INSERT per 1,000 rows: applied_order (an
- * identity) follows the order of the VALUES list. Values are parameters.
- */
-export async function insertVersionRows(db: Database, name: VersionTableName, rows: readonly VersionRow[]): Promise<void> {
-  for (const q of insertVersionStatements(name, rows)) await db.query(q.text, q.params)
-}
-
-/** A parameterised statement, to run with db.query. */
-export interface Statement {
-  text: string
-  params: unknown[]
-}
-
-/** The INSERTs that record `rows`, in order: one per 1,000 rows. */
-export function insertVersionStatements(name: VersionTableName, rows: readonly VersionRow[]): Statement[] {
-  const out: Statement[] = []
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + ROWS_PER_INSERT)
-    const params: unknown[] = []
-    const values = chunk.map((row) => {
-      const n = params.length
-      // Ids are [A-Za-z0-9_-]+ (checked when files are read), so the array literal needs no escaping.
-      params.push(row.revision, `{${row.parents.join(',')}}`, row.message, row.checksum, Math.round(row.executionMs))
-      return `($${n + 1}, $${n + 2}::text[], $${n + 3}, $${n + 4}, $${n + 5})`
-    })
-    out.push({ text: `insert into ${qualifiedName(name)} ("revision", "down_revision", "message", "checksum", "execution_ms") values ${values.join(', ')}`, params })
-  }
-  return out
-}
-
-/** Forgets applied revisions (after their downs ran, or by stamp), in one DELETE. */
-export async function deleteVersionRows(db: Database, name: VersionTableName, revisions: readonly string[]): Promise<void> {
-  for (const q of deleteVersionStatements(name, revisions)) await db.query(q.text, q.params)
-}
-
-/** The DELETE that forgets `revisions` (none when the list is empty). */
-export function deleteVersionStatements(name: VersionTableName, revisions: readonly string[]): Statement[] {
-  if (revisions.length === 0) return []
-  return [{ text: `delete from ${qualifiedName(name)} where "revision" = any($1::text[])`, params: [`{${revisions.join(',')}}`] }]
-}
-
-/** Records an applied revision, as a Kysely query on `db.kysely` (prefer insertVersionRows: no Kysely needed). */
-export function insertVersionQuery(k: Kysely<any>, name: VersionTableName, row: VersionRow) {
-  return k.withSchema(name.schema).insertInto(name.table).values((eb) => ({
-    revision: row.revision,
-    // string_to_array('', ',') is '{}': no parents. (No value import of kysely's `sql` here.)
-    down_revision: eb.fn<string[]>('string_to_array', [eb.val(row.parents.join(',')), eb.val(',')]),
-    message: row.message,
-    checksum: row.checksum,
-    execution_ms: Math.round(row.executionMs),
-  }))
-}
-
-/** Forgets an applied revision (after its down ran, or by stamp). */
-export function deleteVersionQuery(k: Kysely<any>, name: VersionTableName, revision: string) {
-  return k.withSchema(name.schema).deleteFrom(name.table).where('revision', '=', revision)
-}
-
-/** Updates the recorded checksum (after `--allow-changed` ran on an edited file... kept for stamp/repair). */
-export function updateChecksumQuery(k: Kysely<any>, name: VersionTableName, revision: string, checksum: string) {
-  return k.withSchema(name.schema).updateTable(name.table).set({ checksum }).where('revision', '=', revision)
 }

@@ -1,6 +1,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { openDatabase } from '../../src/db/open.ts'
+import { sessionKysely } from '../../src/db/session-dialect.ts'
 import { serverErrorFields } from '../../src/db/database.ts'
 import { ConnectionError, UsageError } from '../../src/errors.ts'
 import { newTarget, targetKinds } from '../helpers/targets.ts'
@@ -13,7 +14,7 @@ for (const kind of await targetKinds()) {
       await db.exec('create table t (id int primary key, note text); insert into t values (1, \'a\');')
       const rows = await db.query<{ id: number; note: string }>('select id, note from t where id = $1', [1])
       assert.equal(rows, [{ id: 1, note: 'a' }])
-      const viaKysely = await db.kysely.selectFrom('t').select(['id', 'note']).execute()
+      const viaKysely = await sessionKysely(db).selectFrom('t').select(['id', 'note']).execute()
       assert.equal(viaKysely, [{ id: 1, note: 'a' }])
     } finally {
       await db.close()

@@ -123,7 +123,7 @@ export function pgliteTemplate(): Promise<string> {
     }
     const staging = mkdtempSync(join(tmp, 'pgdata-staging-'))
     try {
-      const db = await openDatabase(`pglite:${join(staging, 'pgdata')}`, { kysely: false })
+      const db = await openDatabase(`pglite:${join(staging, 'pgdata')}`)
       await db.close()
       try {
         renameSync(join(staging, 'pgdata'), ready)

@@ -86,6 +86,29 @@ if ((await targetKinds()).includes('postgres')) {
       p.cleanup()
     }
   })
+
+  test('the runner runs on Kysely: the library loads it only when something is pending; the CLI has it bundled', async () => {
+    const p = exampleProject()
+    const t = await newTarget('postgres')
+    const mod = JSON.stringify(pathToFileURL(join(REPO, 'dist', 'mod.js')).href)
+    const call = `const { upgrade } = await import(${mod}); const r = await upgrade({ url: ${JSON.stringify(t.url)} }); console.log(r.steps.length)`
+    try {
+      const pending = await traced(['--input-type=module', '-e', call], p.dir)
+      assert.is(pending.code, 0, pending.stderr)
+      assert.ok(Number(pending.stdout) > 0, pending.stdout)
+      assert.ok(loaded(pending.modules, 'kysely'), 'an upgrade with pending migrations loads Kysely')
+      const idle = await traced(['--input-type=module', '-e', call], p.dir)
+      assert.is(idle.stdout, '0\n')
+      assert.not.ok(loaded(idle.modules, 'kysely'), 'upgrade() with nothing to do loaded Kysely')
+      const cli = await traced([BIN, 'downgrade', 'base', '--url', t.url], p.dir)
+      assert.is(cli.code, 0, cli.stderr)
+      assert.not.ok(loaded(cli.modules, 'kysely'), 'the CLI loaded node_modules/kysely instead of its bundled copy')
+      assert.ok(cli.modules.some((u) => /\/dist\/src\/cli\/chunks\/run-plan-[A-Z0-9]+\.js$/.test(u)), 'the bundled runner')
+    } finally {
+      await t.cleanup()
+      p.cleanup()
+    }
+  })
 }
 
 test.run()

@@ -22,7 +22,7 @@ const ABC = chain([
 ])
 
 async function tables(url: string): Promise<string[]> {
-  const db = await openDatabase(url, { kysely: false })
+  const db = await openDatabase(url)
   try {
     const rows = await db.query<{ t: string }>(`select relname as t from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and relkind = 'r' order by 1`)
     return rows.map((r) => r.t)
@@ -32,7 +32,7 @@ async function tables(url: string): Promise<string[]> {
 }
 
 async function exec(url: string, sql: string): Promise<void> {
-  const db = await openDatabase(url, { kysely: false })
+  const db = await openDatabase(url)
   try {
     await db.exec(sql)
   } finally {
@@ -90,7 +90,7 @@ if (kinds.includes('postgres')) {
   test('postgres: with nothing pending, upgrade() returns without waiting for a held lock; with something pending it waits', async () => {
     const p = tempProject(migrationFiles(ABC))
     const t = await newTarget('postgres')
-    const holder = await openDatabase(t.url, { kysely: false })
+    const holder = await openDatabase(t.url)
     try {
       await upgrade({ url: t.url, cwd: p.dir, revision: 'bbbbbbbbbbb2' })
       // Another run holds the migration lock (as while it applies a migration these files lack).

@@ -35,7 +35,7 @@ function startHolder(projectDir: string, dataDir: string): Spawned {
   const script = join(projectDir, 'holder.mjs')
   writeFileSync(script, `import process from 'node:process'
 import { openDatabase } from ${JSON.stringify(openUrl)}
-await openDatabase(${JSON.stringify(`pglite:${dataDir}`)}, { kysely: false })
+await openDatabase(${JSON.stringify(`pglite:${dataDir}`)})
 process.stdout.write('ready\\n')
 setInterval(() => {}, 60_000)
 `)
@@ -61,7 +61,7 @@ test(`${N} concurrent "sqlmig upgrade" on one pglite: directory: all exit 0, eac
     assert.equal(steps.sort(), [...REVISIONS].sort(), 'the runs applied each migration exactly once between them')
     assert.ok(runs.some((r) => WAITING.test(r.stderr)), 'some run waited for another')
     assert.not.ok(existsSync(pgliteLockPath(dataDir)), 'the lock file is gone after the last run')
-    const db = await openDatabase(`pglite:${dataDir}`, { kysely: false })
+    const db = await openDatabase(`pglite:${dataDir}`)
     try {
       const rows = await db.query<{ revision: string }>('select revision from sqlmig_version order by applied_order')
       assert.equal(rows.map((r) => r.revision), REVISIONS, 'the version table lists each revision once, in order')
@@ -154,7 +154,7 @@ test('a stale lock (its pid gone) and 8 waiters at once: it is broken once and t
 })
 
 test('pglite:memory takes no lock', async () => {
-  const db = await openDatabase('pglite:memory', { kysely: false })
+  const db = await openDatabase('pglite:memory')
   try {
     assert.not.ok(existsSync(pgliteLockPath('memory')))
   } finally {

@@ -26,7 +26,7 @@ async function borrow(url: string): Promise<Database> {
   }
   const db = pool[i]!
   await db.exec(RESET_SQL)
-  return { ...db, kind: db.kind, description: db.description, name: db.name, kysely: db.kysely, exec: db.exec, query: db.query, close: async () => {} }
+  return { ...db, kind: db.kind, description: db.description, name: db.name, exec: db.exec, query: db.query, close: async () => {} }
 }
 test.after(async () => {
   for (const d of pool) await d.close()

@@ -30,7 +30,7 @@ const SUBTITLE = (s: string) => s.replace('    title text NOT NULL,\n', '    tit
 const versions = (dir: string) => readdirSync(join(dir, 'migrations', 'versions')).sort()
 
 async function rows<R>(url: string, text: string): Promise<R[]> {
-  const db = await openDatabase(url, { kysely: false })
+  const db = await openDatabase(url)
   try {
     return await db.query<R>(text)
   } finally {
@@ -46,7 +46,7 @@ for (const kind of kinds) {
     try {
       let r = await runCli(['upgrade', '--url', t.url], p.dir)
       assert.is(r.code, 0, r.stderr)
-      const db = await openDatabase(t.url, { kysely: false })
+      const db = await openDatabase(t.url)
       try {
         await db.exec(`INSERT INTO users (email) VALUES ('ann@example.com');
           INSERT INTO posts (author_id, title, body, published, updated_at)
