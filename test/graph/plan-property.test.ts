@@ -1,7 +1,9 @@
 /**
- * Property test: random DAGs (seeded), random applied states reached by random plans. After
- * every plan the applied set is closed under ancestors, each step was runnable when it ran, and
- * the set is what the target means.
+ * Property test: random DAGs (seeded), random applied states reached by random plans, each
+ * judged by the brute-force model of model.ts (DFS ancestry, the README's rules for ±N). The
+ * model predicts an error (the plan must throw it, with that code) or the applied set after the
+ * plan (each step must be runnable when it runs); after every operation the current heads are the
+ * applied set's maximal elements.
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
