@@ -2,12 +2,12 @@
  * Configuration: flags > environment (DATABASE_URL) > sqlmig.json > defaults. This is the only
  * module that reads environment variables and sqlmig.json.
  */
-import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, join, normalize } from 'node:path'
 import process from 'node:process'
 import { DEFAULT_URL, pgliteLocation } from './db/open.ts'
 import { parseConnectTimeout, urlConnectTimeout } from './db/pg-url.ts'
 import { UsageError } from './errors.ts'
+import { readTextIfExists } from './files/project-files.ts'
 
 export const CONFIG_FILE = 'sqlmig.json'
 export const DEFAULT_DIR = 'migrations'
@@ -95,13 +95,15 @@ const ARRAY_KEYS = ['pgliteExtensions']
 
 function readConfigFile(cwd: string): FileConfig {
   const path = join(cwd, CONFIG_FILE)
-  if (!existsSync(path)) return {}
+  let text: string | undefined
   let data: unknown
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'))
+    text = readTextIfExists(path)
+    if (text !== undefined) data = JSON.parse(text)
   } catch (error) {
     throw new UsageError(`Cannot read ${CONFIG_FILE}: ${(error as Error).message}`, { location: { file: path }, hint: 'Fix the JSON syntax' })
   }
+  if (text === undefined) return {}
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new UsageError(`${CONFIG_FILE} must hold a JSON object`, { location: { file: path } })
   }

@@ -8,9 +8,33 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { REPO } from './helpers/cli.ts'
 
+interface Import {
+  spec: string
+  /** `import type` / `export type`: erased at compile time (still part of the module graph). */
+  typeOnly: boolean
+  /** `import('...')`: loaded lazily, when the code runs. */
+  dynamic: boolean
+}
+
 interface Source {
   file: string
+  /** Static imports and re-exports (value and type), then dynamic import()s, each once per line. */
+  all: Import[]
+  /** The specifiers of the static imports. */
   imports: string[]
+}
+
+/** The source without comments, so an import() in a doc comment is no import. */
+const code = (text: string) => text.replace(/^\s*\/\*[\s\S]*?\*\//gm, '').replace(/^\s*\/\/.*$/gm, '')
+
+function sourceOf(path: string): Source {
+  const text = code(readFileSync(path, 'utf8'))
+  const all: Import[] = [
+    ...[...text.matchAll(/^\s*(?:import|export)\s+(type\s+)?[^'"]*?from\s+'([^']+)'/gm)].map((m) => ({ spec: m[2]!, typeOnly: m[1] !== undefined, dynamic: false })),
+    ...[...text.matchAll(/^\s*import\s+'([^']+)'/gm)].map((m) => ({ spec: m[1]!, typeOnly: false, dynamic: false })),
+    ...[...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)].map((m) => ({ spec: m[1]!, typeOnly: false, dynamic: true })),
+  ]
+  return { file: relative(REPO, path), all, imports: all.filter((i) => !i.dynamic).map((i) => i.spec) }
 }
 
 function sources(dir: string): Source[] {
@@ -18,12 +42,7 @@ function sources(dir: string): Source[] {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name)
     if (statSync(p).isDirectory()) out.push(...sources(p))
-    else if (name.endsWith('.ts')) {
-      const text = readFileSync(p, 'utf8')
-      // Static imports and re-exports; dynamic import('...') is listed separately below.
-      const imports = [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'/gm)].map((m) => m[1]!)
-      out.push({ file: relative(REPO, p), imports })
-    }
+    else if (name.endsWith('.ts')) out.push(sourceOf(p))
   }
   return out
 }
@@ -58,6 +77,94 @@ test('the core never imports commands or the CLI, and commands never import the 
       if (target.startsWith('src/commands/')) assert.ok(l === 'cli' || l === 'commands', `${s.file} imports ${spec}`)
     }
   }
+})
+
+test('kysely: src/db/ (the session dialect) and src/runner/ (which runs on it) import it, nothing else but types from src/db/', () => {
+  const seen: string[] = []
+  for (const s of SRC) {
+    for (const i of s.all) {
+      if (i.spec !== 'kysely' && !i.spec.startsWith('kysely/')) continue
+      seen.push(s.file)
+      const l = layer(s.file)
+      // The runner is loaded lazily (commands import it with import()): the read commands and a
+      // start-up with nothing to do never load Kysely (test/pack/lazy-load.test.ts checks that).
+      assert.ok(l === 'db' || l === 'runner', `${s.file} imports ${i.typeOnly ? 'types from ' : ''}${i.spec}`)
+    }
+  }
+  // The rule has something to check: the scan does see the imports there are.
+  assert.ok(seen.includes('src/db/session-dialect.ts') && seen.includes('src/runner/version-rows.ts'), seen.join(', '))
+})
+
+test('the modules that load Kysely are reached from outside src/runner/ and src/db/ only through import()', () => {
+  const KYSELY_LOADERS = ['src/runner/run-plan.ts', 'src/runner/version-rows.ts', 'src/db/session-dialect.ts', 'src/db/kysely-session.ts']
+  let dynamicUses = 0
+  for (const s of [...SRC, sourceOf(join(REPO, 'mod.ts'))]) {
+    if (s.file !== 'mod.ts' && ['runner', 'db'].includes(layer(s.file))) continue
+    for (const i of s.all) {
+      if (!i.spec.startsWith('.')) continue
+      if (!KYSELY_LOADERS.includes(resolved(s, i.spec))) continue
+      if (i.dynamic) dynamicUses++
+      else assert.ok(i.typeOnly, `${s.file} imports ${i.spec} statically: every command would load Kysely at start`)
+    }
+  }
+  assert.ok(dynamicUses >= 3, `the scan sees the import()s there are (${dynamicUses})`)
+})
+
+const FS = ['fs', 'fs/promises', 'node:fs', 'node:fs/promises']
+
+test('only src/files/ and src/db/ touch the file system (node:fs), statically or through import()', () => {
+  const seen: string[] = []
+  for (const s of SRC) {
+    for (const i of s.all) {
+      if (!FS.includes(i.spec)) continue
+      seen.push(s.file)
+      assert.ok(['files', 'db'].includes(layer(s.file)), `${s.file} imports ${i.spec}${i.dynamic ? ' (dynamic)' : ''}`)
+    }
+  }
+  assert.ok(seen.includes('src/files/file-source.ts') && seen.includes('src/db/pg-tools.ts'), seen.join(', '))
+})
+
+/** The first cycle of a graph (file → the files it imports) by depth-first search, as the path around it. */
+function findCycle(graph: Map<string, string[]>): string[] | undefined {
+  const state = new Map<string, 'open' | 'done'>()
+  const path: string[] = []
+  const visit = (file: string): string[] | undefined => {
+    state.set(file, 'open')
+    path.push(file)
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === 'open') return [...path.slice(path.indexOf(next)), next]
+      if (state.get(next) === undefined) {
+        const found = visit(next)
+        if (found) return found
+      }
+    }
+    path.pop()
+    state.set(file, 'done')
+    return undefined
+  }
+  for (const file of [...graph.keys()].sort()) {
+    if (state.get(file) !== undefined) continue
+    const found = visit(file)
+    if (found) return found
+  }
+  return undefined
+}
+
+test('findCycle() finds a cycle and the path around it, and none in a DAG', () => {
+  const g = (edges: Record<string, string[]>) => new Map(Object.entries(edges))
+  assert.equal(findCycle(g({ a: ['b'], b: ['c'], c: ['d'], d: [] })), undefined)
+  assert.equal(findCycle(g({ a: ['b', 'c'], b: ['d'], c: ['d'], d: [] })), undefined)
+  assert.equal(findCycle(g({ a: ['b'], b: ['c'], c: ['d', 'b'], d: [] })), ['b', 'c', 'b'])
+  assert.equal(findCycle(g({ x: ['y'], y: ['z'], z: ['x'] })), ['x', 'y', 'z', 'x'])
+  assert.equal(findCycle(g({ s: ['s'] })), ['s', 's'])
+})
+
+test('src/ and mod.ts have no import cycles (static, type-only or dynamic)', () => {
+  const all = [...SRC, sourceOf(join(REPO, 'mod.ts'))]
+  const graph = new Map(all.map((s) => [s.file, s.all.filter((i) => i.spec.startsWith('.')).map((i) => resolved(s, i.spec))]))
+  for (const [file, targets] of graph) for (const t of targets) assert.ok(graph.has(t), `${file} imports ${t}, which the scan did not read`)
+  const cycle = findCycle(graph)
+  assert.ok(cycle === undefined, `import cycle: ${cycle?.join(' -> ')}`)
 })
 
 test('mod.ts loads the CLI only through a dynamic import when it is the main module', () => {

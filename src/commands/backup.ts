@@ -4,13 +4,14 @@
  * directory as .tar.gz (extract it and point pglite: at the folder).
  */
 import { toGraphApplied } from '../graph/applied-revision.ts'
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { basename, isAbsolute, join } from 'node:path'
 import { utcStamp } from '../db/copy.ts'
 import type { Database } from '../db/database.ts'
 import { isPgliteUrl } from '../db/open.ts'
 import { dumpToFile, pgConnection, requireTools, shellQuote } from '../db/pg-tools.ts'
 import { planUpgrade } from '../graph/plan.ts'
+import { nodeFileSource } from '../files/file-source.ts'
+import { writeFileAtomically } from '../files/project-files.ts'
 import { readApplied, type VersionTableName } from '../runner/version-table.ts'
 import { type CommonOptions, openProject, pgliteLockOptions, withDatabase } from './project.ts'
 import { loadConfig } from '../config.ts'
@@ -49,18 +50,17 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     database: db.kind === 'postgres' ? db.name : basename(db.name),
   }))
   const stem = `${database}-${revision.length ? revision.join('+') : 'base'}-${utcStamp()}`
-  mkdirSync(folder, { recursive: true })
+  nodeFileSource.mkdirp(folder)
   if (isPgliteUrl(config.url)) {
     const location = config.url.slice('pglite:'.length).replace(/^\/\//, '')
     const file = join(folder, `${stem}.tar.gz`)
     const { dumpPgliteDir } = await import('../db/pglite-dump.ts')
     const archive = await dumpPgliteDir(location, 'gzip', pgliteLockOptions(options))
-    writeFileSync(`${file}.partial`, new Uint8Array(await archive.arrayBuffer()))
-    renameSync(`${file}.partial`, file)
+    const bytes = writeFileAtomically(file, new Uint8Array(await archive.arrayBuffer()))
     const restored = `${database}-restored`
     return {
       file,
-      bytes: statSync(file).size,
+      bytes,
       database,
       revision,
       restore: `mkdir ${shellQuote(restored)} && tar -xzf ${shellQuote(file)} -C ${shellQuote(restored)}   # then use --url pglite:${restored}`,

@@ -2,21 +2,15 @@
  * The declared schema autogenerate compares against: `migrations/schema.sql` by default, or
  * `schema` in sqlmig.json naming a file or a folder of .sql files (loaded in name order).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { relative } from 'node:path'
+import { readSqlFiles } from '../files/project-files.ts'
 import type { SqlText } from '../schema/shadow.ts'
-import type { Project } from './project.ts'
+import type { Project } from './project-model.ts'
 
 /** The declared-schema texts, or undefined when there is no declared schema. */
 export function readDeclaredSchema(project: Project): SqlText[] | undefined {
-  const path = project.config.schema
-  if (!existsSync(path)) return undefined
   const show = (p: string) => relative(project.config.cwd, p) || p
-  if (statSync(path).isDirectory()) {
-    const names = readdirSync(path).filter((n) => n.endsWith('.sql')).sort()
-    return names.map((n) => ({ name: show(join(path, n)), sql: readFileSync(join(path, n), 'utf8') }))
-  }
-  return [{ name: show(path), sql: readFileSync(path, 'utf8') }]
+  return readSqlFiles(project.config.schema)?.map((f) => ({ name: show(f.path), sql: f.sql }))
 }
 
 /** The up files of every revision, in topological order: what the migrations build. */

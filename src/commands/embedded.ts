@@ -8,7 +8,7 @@ import type { OpenOptions } from '../db/open.ts'
 import { isPgliteUrl } from '../db/open.ts'
 import { createdExtensions } from '../sql/extensions.ts'
 import { readDeclaredSchema } from './declared-schema.ts'
-import type { Project } from './project.ts'
+import type { Project } from './project-model.ts'
 
 /** Every SQL text of the project: each revision's up and down files, and the declared schema. */
 export function projectTexts(project: Project): string[] {

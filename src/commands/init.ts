@@ -1,9 +1,10 @@
 /** `sqlmig init`: migrations/versions/, sqlmig.json and a .gitignore entry for the embedded database. */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import process from 'node:process'
 import { CONFIG_FILE, DEFAULT_DIR } from '../config.ts'
 import { DEFAULT_URL } from '../db/open.ts'
+import { nodeFileSource as fs } from '../files/file-source.ts'
+import { appendText, readTextIfExists } from '../files/project-files.ts'
 import { VERSIONS_DIR } from '../files/script-directory.ts'
 
 export interface InitOptions {
@@ -29,22 +30,22 @@ export function init(options: InitOptions = {}): InitResult {
   const existing: string[] = []
   const rel = (p: string) => relative(cwd, p) || '.'
   const versions = join(cwd, dir, VERSIONS_DIR)
-  if (existsSync(versions)) existing.push(rel(versions))
+  if (fs.exists(versions)) existing.push(rel(versions))
   else {
-    mkdirSync(versions, { recursive: true })
+    fs.mkdirp(versions)
     created.push(rel(versions))
   }
   const config = join(cwd, CONFIG_FILE)
-  if (existsSync(config)) existing.push(CONFIG_FILE)
+  if (fs.exists(config)) existing.push(CONFIG_FILE)
   else {
-    writeFileSync(config, `${JSON.stringify({ url: options.url ?? DEFAULT_URL, dir }, null, 2)}\n`)
+    fs.create(config, `${JSON.stringify({ url: options.url ?? DEFAULT_URL, dir }, null, 2)}\n`)
     created.push(CONFIG_FILE)
   }
   const gitignore = join(cwd, '.gitignore')
-  const text = existsSync(gitignore) ? readFileSync(gitignore, 'utf8') : undefined
+  const text = readTextIfExists(gitignore)
   if (text !== undefined && text.split(/\r?\n/).some((l) => l.trim() === GITIGNORE_ENTRY || l.trim() === '.sqlmig')) existing.push('.gitignore')
   else {
-    appendFileSync(gitignore, `${text !== undefined && text !== '' && !text.endsWith('\n') ? '\n' : ''}# sqlmig's embedded database\n${GITIGNORE_ENTRY}\n`)
+    appendText(gitignore, `${text !== undefined && text !== '' && !text.endsWith('\n') ? '\n' : ''}# sqlmig's embedded database\n${GITIGNORE_ENTRY}\n`)
     created.push(text === undefined ? '.gitignore' : '.gitignore (entry)')
   }
   return { created, existing }

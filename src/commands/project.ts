@@ -5,6 +5,7 @@
 import { type Config, type ConfigOptions, loadConfig } from '../config.ts'
 import { type Database, serverErrorFields } from '../db/database.ts'
 import { embeddedOpenOptions } from './embedded.ts'
+import type { Project } from './project-model.ts'
 import { isPgliteUrl, openDatabase, type OpenOptions } from '../db/open.ts'
 import type { KyselyInstance } from '../db/kysely-session.ts'
 import type { PgliteLockOptions } from '../db/pglite-lock.ts'
@@ -15,7 +16,6 @@ import type { Script } from '../files/script.ts'
 import { loadScripts, loadScriptsInterleaved } from '../files/script-directory.ts'
 import { RevisionGraph } from '../graph/revision-graph.ts'
 import type { RunListener } from '../runner/events.ts'
-import type { VersionTableName } from '../runner/version-table.ts'
 
 /** Options every command accepts (library and CLI alike). */
 export interface CommonOptions extends ConfigOptions {
@@ -37,12 +37,7 @@ export interface CommonOptions extends ConfigOptions {
   kysely?: KyselyInstance | undefined
 }
 
-export interface Project {
-  config: Config
-  scripts: Map<string, Script>
-  graph: RevisionGraph<Script>
-  versionTable: VersionTableName
-}
+export type { Project } from './project-model.ts'
 
 /** Reads config and every migration file; throws InvalidMigrationError when any file is wrong. */
 export function openProject(options: CommonOptions): Project {

@@ -8,6 +8,7 @@
  */
 import { basename } from 'node:path'
 import { UsageError } from '../errors.ts'
+import { quoteIdent as ident } from '../sql/quote.ts'
 import { type Database, serverErrorFields } from './database.ts'
 import { isPgliteUrl, openDatabase } from './open.ts'
 import type { PgliteLockOptions } from './pglite-lock.ts'
@@ -50,7 +51,6 @@ export function copyName(source: string, stamp: string, suffix = ''): string {
   return head + tail
 }
 
-const ident = (s: string) => `"${s.replace(/"/g, '""')}"`
 
 /** Prepares a copy of the database at `sourceUrl` (connects to a maintenance database; copies nothing yet). */
 export async function prepareCopy(

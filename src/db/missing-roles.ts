@@ -4,9 +4,9 @@
  * `GRANT ... TO reader` load as they do on the user's server. Never used on a server: roles
  * there are the user's to manage.
  */
+import { quoteIdent } from '../sql/quote.ts'
 import type { Database } from './database.ts'
 
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`
 
 /** Creates (NOLOGIN) each role of `roles` that `db` lacks; returns the ones created. */
 export async function createMissingRoles(db: Database, roles: readonly string[]): Promise<string[]> {

@@ -1,6 +1,7 @@
 /**
  * The tiny I/O interface the script directory reads and writes through, so that everything
- * above it is tested in memory. This is the only module of src/files that touches node:fs.
+ * above it is tested in memory. This and project-files.ts (the files outside the script
+ * directory) are the only modules of src/files that touch node:fs.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'

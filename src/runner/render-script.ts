@@ -4,7 +4,7 @@
  * version-table writes with values inlined as literals. The runner executes the same units.
  */
 import type { Schedule, ScheduledStep } from './schedule.ts'
-import { quoteIdent, quoteLiteral } from './sql-text.ts'
+import { quoteIdent, quoteLiteral } from '../sql/quote.ts'
 import { versionTableDdl, type VersionTableName } from './version-table.ts'
 
 export interface ScriptRequest {

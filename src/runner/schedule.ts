@@ -19,7 +19,7 @@ import type { Script, ScriptFile } from '../files/script.ts'
 import type { Step } from '../graph/plan.ts'
 import type { SplitStatement } from '../sql/split.ts'
 import { statementsOf } from './execute-file.ts'
-import { quoteLiteral } from './sql-text.ts'
+import { quoteLiteral } from '../sql/quote.ts'
 
 /** A planned migration: the revision's up or down, with its Script. */
 export type PlannedStep = Step<Script>

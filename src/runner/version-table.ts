@@ -6,6 +6,7 @@
  * do), which must not load Kysely; the runner's reads and writes are in version-rows.ts.
  */
 import { type Database, serverErrorFields } from '../db/database.ts'
+import { quoteIdent as ident } from '../sql/quote.ts'
 
 export interface VersionTableName {
   schema: string
@@ -33,10 +34,6 @@ export interface VersionRow {
   executionMs: number
 }
 
-/** A PostgreSQL quoted identifier: schema and table names with quotes, spaces or mixed case just work. */
-function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`
-}
 
 /** "schema"."table", quoted. */
 export function qualifiedName(name: VersionTableName): string {

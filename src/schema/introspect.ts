@@ -6,6 +6,7 @@
  * then means the same thing whatever search_path the generated migration later runs with.
  */
 import type { Database } from '../db/database.ts'
+import { quoteLiteral } from '../sql/quote.ts'
 import * as Q from './catalog-queries.ts'
 import { AGGREGATES_SQL } from './catalog-aggregates.ts'
 import { COLLATIONS_SQL } from './catalog-collations.ts'
@@ -28,9 +29,6 @@ export interface IntrospectOptions {
 
 type Row = Record<string, any>
 
-function quoteLiteral(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`
-}
 
 function prepare(sql: string, options: IntrospectOptions): string {
   const ns = options.schemas && options.schemas.length > 0

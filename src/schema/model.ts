@@ -8,6 +8,7 @@
  * functions the key adds the identity arguments (`public.f(integer, text)`).
  */
 
+import { quoteLiteral } from '../sql/quote.ts'
 import type { PublicationInfo, CastInfo, OperatorInfo, TsDictionaryInfo, TsConfigurationInfo, ForeignDataWrapperInfo, ForeignServerInfo, UserMappingInfo, ForeignTableInfo, UnmodelledInfo } from './model-objects.ts'
 
 export type { PublicationTable, PublicationInfo, CastInfo, OperatorInfo, TsDictionaryInfo, TsConfigurationInfo, GenericOption, ForeignDataWrapperInfo, ForeignServerInfo, UserMappingInfo, ForeignColumnInfo, ForeignTableInfo, UnmodelledInfo } from './model-objects.ts'
@@ -383,9 +384,7 @@ export function emptyModel(): SchemaModel {
 }
 
 /** A SQL string literal ('it''s'). */
-export function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`
-}
+export const literal = quoteLiteral
 
 /** A comment value: a literal or NULL. */
 export function commentValue(comment: string | null): string {

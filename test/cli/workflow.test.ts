@@ -21,6 +21,16 @@ async function tables(url: string): Promise<string[]> {
   }
 }
 
+/** The version table as SQL reads it: the recorded revisions, in applied order. */
+async function versionRows(url: string): Promise<string[]> {
+  const db = await openDatabase(url)
+  try {
+    return (await db.query<{ revision: string }>('select revision from sqlmig_version order by applied_order')).map((r) => r.revision)
+  } finally {
+    await db.close()
+  }
+}
+
 const json = (s: string) => JSON.parse(s)
 
 test('init creates migrations/versions/, sqlmig.json and a .gitignore entry, and create writes a pair', async () => {
@@ -106,13 +116,23 @@ for (const kind of await targetKinds()) {
 
       r = await cli('downgrade', '-1')
       assert.is(r.code, 0, r.stderr)
+      // What the downgrade says it reached, what current prints and what the version table holds agree.
+      assert.match(r.stdout, new RegExp(`^Downgraded to ${POSTS} \\(1 migration in [0-9.]+ m?s\\)\n$`))
       assert.equal(json((await cli('current', '--json')).stdout), { current: [POSTS] })
+      assert.is((await cli('current')).stdout, `${POSTS} Create posts\n`)
+      assert.equal(await versionRows(url), [USERS, POSTS])
+      r = await cli('history')
+      assert.match(r.stdout, `  ${HEAD} (head) Keep posts.updated_at current\n`)
+      assert.match(r.stdout, `* ${POSTS} Create posts\n`)
+      assert.match(r.stdout, `* ${USERS} Create users\n`)
       if (!full) return
 
-      r = await cli('downgrade', USERS)
+      r = await cli('downgrade', USERS, '--json')
       assert.is(r.code, 0, r.stderr)
+      assert.equal({ ...json(r.stdout), steps: undefined }, { from: [POSTS], to: [USERS], steps: undefined, dry_run: false, not_run: [] })
       assert.equal(json((await cli('current', '--json')).stdout), { current: [USERS] })
       assert.equal(await tables(url), ['sqlmig_version', 'users'])
+      assert.equal(await versionRows(url), [USERS])
 
       r = await cli('upgrade', '--revision', HEAD)
       assert.is(r.code, 0, r.stderr)
@@ -120,9 +140,15 @@ for (const kind of await targetKinds()) {
       r = await cli('history', '--json')
       assert.equal(json(r.stdout).revisions.map((x: { applied: boolean }) => x.applied), [true, true, true])
 
+      r = await cli('downgrade', 'base', '--dry-run')
+      assert.is(r.code, 0, r.stderr)
+      assert.match(r.stdout, 'Dry run: 3 migrations would be undone (base afterwards); everything was rolled back')
+      assert.equal(await versionRows(url), [USERS, POSTS, HEAD])
       r = await cli('downgrade', 'base')
       assert.is(r.code, 0, r.stderr)
+      assert.match(r.stdout, 'Downgraded to base (3 migrations in')
       assert.equal(json((await cli('current', '--json')).stdout), { current: [] })
+      assert.equal(await versionRows(url), [])
       assert.equal(await tables(url), ['sqlmig_version'])
       r = await cli('history', '--json')
       assert.equal(json(r.stdout).revisions.map((x: { applied_at: string | null }) => x.applied_at), [null, null, null])

@@ -2,10 +2,12 @@
 import * as assert from 'uvu/assert'
 import { SqlmigError } from '../../src/errors.ts'
 import type { AppliedRevision } from '../../src/graph/applied-revision.ts'
-import { appliedAfter, plan } from '../../src/graph/plan.ts'
+import { plan } from '../../src/graph/plan.ts'
+import type { Step } from '../../src/graph/plan.ts'
 import type { Direction } from '../../src/graph/resolve.ts'
 import { RevisionGraph } from '../../src/graph/revision-graph.ts'
 import type { RevisionNode } from '../../src/graph/revision-graph.ts'
+import { NaiveGraph } from './model.ts'
 
 /**
  * `graphOf('a', 'a>b', 'b>c1', 'b>c2', 'c1,c2>m')`: each entry is `parents>id` (or just `id` for a
@@ -39,7 +41,18 @@ export function assertPlan(graph: RevisionGraph, applied: readonly string[], tar
   const planned = plan(graph, rows, target, direction)
   assert.is(planned.map((step) => `${step.direction === 'up' ? '+' : '-'}${step.revision}`).join(' '), steps, `steps of ${direction} ${target}`)
   for (const step of planned) assert.is(step.node.id, step.revision)
-  assert.is(graph.sortTopologically(appliedAfter(rows, planned).map((r) => r.id)).join(' '), state, `state after ${direction} ${target}`)
+  assert.is(stateAfter(graph, applied, planned, `${direction} ${target}`).join(' '), state, `state after ${direction} ${target}`)
+}
+
+/**
+ * The applied set after running `steps` from `applied`, in topological order, by the brute-force
+ * model (model.ts): it fails on a step that could not run at its turn (applied twice, before a
+ * parent, undone while something applied builds on it).
+ */
+export function stateAfter(graph: RevisionGraph, applied: readonly string[], steps: readonly Step[], label = 'steps'): string[] {
+  const model = new NaiveGraph(graph.topological().map((id) => graph.node(id)))
+  const state = model.apply(applied, steps, label)
+  return graph.topological().filter((id) => state.has(id))
 }
 
 export interface ExpectedError {

@@ -1,7 +1,9 @@
 /**
- * Property test: random DAGs (seeded), random applied states reached by random plans. After
- * every plan the applied set is closed under ancestors, each step was runnable when it ran, and
- * the set is what the target means.
+ * Property test: random DAGs (seeded), random applied states reached by random plans, each
+ * judged by the brute-force model of model.ts (DFS ancestry, the README's rules for ±N). The
+ * model predicts an error (the plan must throw it, with that code) or the applied set after the
+ * plan (each step must be runnable when it runs); after every operation the current heads are the
+ * applied set's maximal elements.
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -13,8 +15,9 @@ import type { Step } from '../../src/graph/plan.ts'
 import { RevisionGraph } from '../../src/graph/revision-graph.ts'
 import type { RevisionNode } from '../../src/graph/revision-graph.ts'
 import { random } from '../helpers/random.ts'
+import { NaiveGraph, type Outcome } from './model.ts'
 
-function randomGraph(next: () => number): RevisionGraph {
+function randomGraph(next: () => number): { graph: RevisionGraph; model: NaiveGraph } {
   const size = 1 + Math.floor(next() * 14)
   const nodes: RevisionNode[] = []
   for (let i = 0; i < size; i++) {
@@ -25,123 +28,125 @@ function randomGraph(next: () => number): RevisionGraph {
     }
     nodes.push({ id: `r${i}x${Math.floor(next() * 100)}`, parents: [...parents], createdAt: String(Math.floor(next() * 5)) })
   }
-  return RevisionGraph.from(nodes.sort(() => next() - 0.5))
+  return { graph: RevisionGraph.from([...nodes].sort(() => next() - 0.5)), model: new NaiveGraph(nodes) }
 }
 
 const pick = <V>(next: () => number, list: readonly V[]): V => list[Math.floor(next() * list.length)] as V
+const key = (ids: Iterable<string>): string => [...ids].sort().join(' ')
 
+/** The applied rows (with orders, as the planner reads them), changed only by running steps. */
 class State {
   rows: AppliedRevision[] = []
   counter = 0
-  readonly graph: RevisionGraph
-  constructor(graph: RevisionGraph) {
-    this.graph = graph
+  readonly model: NaiveGraph
+  constructor(model: NaiveGraph) {
+    this.model = model
   }
   ids(): Set<string> {
     return new Set(this.rows.map((row) => row.id))
   }
-  /** Runs the steps one by one, checking each is runnable at its turn. */
+  /** Runs the steps one by one; the model fails on any step that could not run at its turn. */
   run(steps: Step[], label: string): void {
+    this.model.apply(this.ids(), steps, label)
     for (const step of steps) {
-      const ids = this.ids()
-      if (step.direction === 'up') {
-        assert.not.ok(ids.has(step.revision), `${label}: ${step.revision} applied twice`)
-        for (const parent of this.graph.parents(step.revision)) assert.ok(ids.has(parent), `${label}: ${step.revision} before its parent ${parent}`)
-        this.rows.push({ id: step.revision, order: ++this.counter })
-      } else {
-        assert.ok(ids.has(step.revision), `${label}: ${step.revision} undone but not applied`)
-        for (const child of this.graph.children(step.revision)) assert.not.ok(ids.has(child), `${label}: ${step.revision} undone before its child ${child}`)
-        this.rows = this.rows.filter((row) => row.id !== step.revision)
-      }
+      if (step.direction === 'up') this.rows.push({ id: step.revision, order: ++this.counter })
+      else this.rows = this.rows.filter((row) => row.id !== step.revision)
     }
     const ids = this.ids()
     for (const id of ids) {
-      for (const parent of this.graph.parents(id)) assert.ok(ids.has(parent), `${label}: ${id} applied without ${parent}`)
+      for (const parent of this.model.parentsOf.get(id) ?? []) assert.ok(ids.has(parent), `${label}: ${id} applied without ${parent}`)
     }
   }
 }
 
-const sorted = (graph: RevisionGraph, ids: Iterable<string>): string => graph.sortTopologically(ids).join(' ')
-const minus = (a: Set<string>, b: Iterable<string>): Set<string> => {
-  const out = new Set(a)
-  for (const x of b) out.delete(x)
-  return out
+/** Every outcome the model predicted, counted, so a generator that stops reaching one is noticed. */
+const seen = new Map<string, number>()
+
+/**
+ * Plans with `planned` and checks it against the model: the error it predicts (a SqlmigError with
+ * that code; planning without one fails), or steps that run and leave the state it predicts.
+ */
+function expectOutcome(state: State, operation: string, expected: Outcome, label: string, planned: () => Step[], check?: (steps: Step[]) => void): void {
+  const outcome = `${operation}: ${'error' in expected ? expected.error : 'planned'}`
+  seen.set(outcome, (seen.get(outcome) ?? 0) + 1)
+  if ('error' in expected) {
+    let threw = false
+    try {
+      planned()
+    } catch (error) {
+      threw = true
+      if (!(error instanceof SqlmigError)) throw error
+      assert.is(error.code, expected.error, `${label}: ${error.message}`)
+    }
+    assert.ok(threw, `${label}: planned steps, expected ${expected.error}`)
+    return
+  }
+  const steps = planned()
+  check?.(steps)
+  state.run(steps, label)
+  assert.is(key(state.ids()), key(expected.state), `${label}: applied set`)
 }
 
-function randomOperation(next: () => number, state: State, label: string): void {
-  const { graph } = state
+function randomOperation(next: () => number, graph: RevisionGraph, state: State, label: string): void {
+  const { model } = state
   const before = state.ids()
-  const all = graph.topological()
+  const all = model.ids
   const applied = [...before]
   const choice = Math.floor(next() * 8)
-  const expectError = (fn: () => unknown, codes: string[]): void => {
-    try {
-      fn()
-    } catch (error) {
-      if (error instanceof SqlmigError && codes.includes(error.code)) return
-      throw error
-    }
-  }
   if (choice === 0) {
     const target = pick(next, all)
-    const steps = planUpgrade(graph, state.rows, target)
-    state.run(steps, `${label} upgrade ${target}`)
-    assert.is(sorted(graph, state.ids()), sorted(graph, [...before, ...graph.ancestors(target, { inclusive: true })]), `${label} upgrade ${target}`)
+    expectOutcome(state, 'upgrade <id>', { state: model.upgradeTo(before, target) }, `${label} upgrade ${target}`, () => planUpgrade(graph, state.rows, target))
   } else if (choice === 1) {
-    state.run(planUpgrade(graph, state.rows, 'heads'), `${label} upgrade heads`)
-    assert.is(state.ids().size, graph.size)
+    expectOutcome(state, 'upgrade heads', { state: new Set(all) }, `${label} upgrade heads`, () => planUpgrade(graph, state.rows, 'heads'))
   } else if (choice === 2) {
     const n = Math.floor(next() * 4)
-    expectError(() => {
-      const steps = planUpgrade(graph, state.rows, `+${n}`)
-      assert.ok(n === 0 ? steps.length === 0 : steps.length >= n, `${label} upgrade +${n} applies at least ${n}`)
-      state.run(steps, `${label} upgrade +${n}`)
-    }, ['AMBIGUOUS_RELATIVE', 'RELATIVE_OUT_OF_RANGE'])
+    expectOutcome(state, 'upgrade +N', model.upgradeBy(before, n), `${label} upgrade +${n}`, () => planUpgrade(graph, state.rows, `+${n}`))
   } else if (choice === 3 && applied.length > 0) {
     const target = pick(next, applied)
-    const steps = planDowngrade(graph, state.rows, target)
-    state.run(steps, `${label} downgrade ${target}`)
-    assert.is(sorted(graph, state.ids()), sorted(graph, minus(before, graph.descendants(target))), `${label} downgrade ${target}`)
+    expectOutcome(state, 'downgrade <applied id>', model.downgradeTo(before, target), `${label} downgrade ${target}`, () => planDowngrade(graph, state.rows, target))
   } else if (choice === 4) {
     const n = Math.floor(next() * 4)
-    expectError(() => {
-      const steps = planDowngrade(graph, state.rows, `-${n}`)
-      assert.is(steps.length, n, `${label} downgrade -${n} undoes exactly ${n}`)
-      state.run(steps, `${label} downgrade -${n}`)
-    }, ['AMBIGUOUS_RELATIVE', 'RELATIVE_OUT_OF_RANGE'])
+    expectOutcome(state, 'downgrade -N', model.downgradeBy(before, n), `${label} downgrade -${n}`, () => planDowngrade(graph, state.rows, `-${n}`),
+      (steps) => assert.is(steps.length, n, `${label} downgrade -${n} undoes exactly ${n}`))
   } else if (choice === 5) {
     const target = pick(next, all)
-    if (before.has(target)) return
-    expectError(() => planDowngrade(graph, state.rows, target), ['NOT_APPLIED'])
+    expectOutcome(state, 'downgrade <any id>', model.downgradeTo(before, target), `${label} downgrade ${target}`, () => planDowngrade(graph, state.rows, target))
   } else if (choice === 6) {
-    const target = `${pick(next, all)}+${Math.floor(next() * 3)}`
-    expectError(() => state.run(planUpgrade(graph, state.rows, target), `${label} upgrade ${target}`), ['AMBIGUOUS_RELATIVE', 'RELATIVE_OUT_OF_RANGE'])
+    const from = pick(next, all)
+    const n = Math.floor(next() * 3)
+    expectOutcome(state, 'upgrade <id>+N', model.upgradeFrom(before, from, n), `${label} upgrade ${from}+${n}`, () => planUpgrade(graph, state.rows, `${from}+${n}`))
   } else if (choice === 7 && next() < 0.3) {
-    state.run(planDowngrade(graph, state.rows, 'base'), `${label} downgrade base`)
-    assert.is(state.rows.length, 0)
+    expectOutcome(state, 'downgrade base', { state: new Set() }, `${label} downgrade base`, () => planDowngrade(graph, state.rows, 'base'))
   }
-  for (const head of currentHeads(graph, state.rows)) {
-    assert.not.ok(graph.children(head).some((child) => state.ids().has(child)))
-  }
+  // The current revisions are the applied set's maximal elements (the model's DFS), in topological order.
+  const heads = model.heads(state.ids())
+  assert.equal(currentHeads(graph, state.rows), graph.topological().filter((id) => heads.has(id)), `${label}: current heads`)
 }
 
 test('random plans keep the applied set closed and mean what their target says', () => {
   for (let seed = 1; seed <= 300; seed++) {
     const next = random(seed)
-    const graph = randomGraph(next)
-    const state = new State(graph)
-    for (let op = 0; op < 40; op++) randomOperation(next, state, `seed ${seed} op ${op}`)
+    const { graph, model } = randomGraph(next)
+    const state = new State(model)
+    for (let op = 0; op < 40; op++) randomOperation(next, graph, state, `seed ${seed} op ${op}`)
     state.run(planUpgrade(graph, state.rows, 'heads'), `seed ${seed} final upgrade`)
     assert.is(state.rows.length, graph.size)
     state.run(planDowngrade(graph, state.rows, 'base'), `seed ${seed} final downgrade`)
     assert.is(state.rows.length, 0, `seed ${seed}: base leaves nothing applied`)
   }
+  // The generator reaches every outcome of every operation (else a part of the model goes untested).
+  const expected = ['upgrade <id>: planned', 'upgrade heads: planned', 'downgrade base: planned', 'downgrade <applied id>: planned',
+    'downgrade <any id>: planned', 'downgrade <any id>: NOT_APPLIED']
+  for (const operation of ['upgrade +N', 'downgrade -N', 'upgrade <id>+N']) {
+    for (const kind of ['planned', 'AMBIGUOUS_RELATIVE', 'RELATIVE_OUT_OF_RANGE']) expected.push(`${operation}: ${kind}`)
+  }
+  assert.equal([...seen.keys()].sort(), expected.sort())
 })
 
 test('topological() is the same whatever order the nodes are given in', () => {
   for (let seed = 1; seed <= 100; seed++) {
     const next = random(seed)
-    const graph = randomGraph(next)
+    const { graph } = randomGraph(next)
     const nodes = graph.topological().map((id) => graph.node(id))
     const shuffled = RevisionGraph.from([...nodes].sort(() => next() - 0.5))
     assert.equal(shuffled.topological(), graph.topological(), `seed ${seed}`)

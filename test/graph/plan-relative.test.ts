@@ -6,9 +6,9 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { AmbiguousRelativeTarget, RelativeOutOfRange } from '../../src/errors.ts'
-import { appliedAfter, plan } from '../../src/graph/plan.ts'
+import { plan } from '../../src/graph/plan.ts'
 import type { RevisionGraph } from '../../src/graph/revision-graph.ts'
-import { appliedOf, graphOf } from './build.ts'
+import { appliedOf, graphOf, stateAfter } from './build.ts'
 
 const GRAPHS: Record<string, RevisionGraph> = {
   // a -> b, x -> y
@@ -104,7 +104,7 @@ function outcome(graph: RevisionGraph, applied: string[], target: string): strin
   const rows = appliedOf(...applied)
   try {
     const steps = plan(graph, rows, target, target.startsWith('-') ? 'down' : 'up')
-    return `= ${graph.sortTopologically(appliedAfter(rows, steps).map((r) => r.id)).join(' ')}`.trimEnd()
+    return `= ${stateAfter(graph, applied, steps, target).join(' ')}`.trimEnd()
   } catch (error) {
     if (error instanceof AmbiguousRelativeTarget) return `ambiguous ${error.candidates.join(' ')} -> ${error.targets.map((t) => t ?? '?').join(' ')}`
     if (error instanceof RelativeOutOfRange) return `range ${error.available}/${error.requested}`

@@ -18,6 +18,16 @@ async function relations(url: string): Promise<string[]> {
   }
 }
 
+/** The version table as SQL reads it: the recorded revisions, in applied order. */
+async function versionRows(url: string): Promise<string[]> {
+  const db = await openDatabase(url)
+  try {
+    return (await db.query<{ revision: string }>('select revision from sqlmig_version order by applied_order')).map((r) => r.revision)
+  } finally {
+    await db.close()
+  }
+}
+
 const THREE = chain([
   { revision: 'aaaaaaaaaaa1', up: 'create table a (id int primary key);', down: 'drop table a;' },
   { revision: 'bbbbbbbbbbb2', up: 'create table b (id int primary key);\ninsert into b values (1);', down: 'drop table b;' },
@@ -74,6 +84,11 @@ for (const kind of await targetKinds()) {
       assert.equal(r.to, ['bbbbbbbbbbb2'])
       assert.equal((await current({ url: t.url, cwd: p.dir })).current, [])
       assert.equal(await relations(t.url), [])
+      // A dry-run downgrade reports where it would leave the database and leaves it where it was.
+      await upgrade({ url: t.url, cwd: p.dir })
+      const down = await downgrade({ url: t.url, cwd: p.dir, revision: 'aaaaaaaaaaa1', dryRun: true })
+      assert.equal({ dryRun: down.dryRun, steps: down.steps.map((s) => s.revision), from: down.from, to: down.to }, { dryRun: true, steps: ['bbbbbbbbbbb2'], from: ['bbbbbbbbbbb2'], to: ['aaaaaaaaaaa1'] })
+      assert.equal(await versionRows(t.url), ['aaaaaaaaaaa1', 'bbbbbbbbbbb2'])
     } finally {
       p.cleanup()
       await t.cleanup()
@@ -121,7 +136,15 @@ for (const kind of await targetKinds()) {
       const r = await upgrade({ url: t.url, cwd: p.dir })
       assert.equal(r.steps.map((s) => s.revision), ['aaaaaaaaaaa1', 'bbbbbbbbbbb2', 'ccccccccccc3'])
       assert.ok((await relations(t.url)).includes('a_v_idx'))
-      await downgrade({ url: t.url, cwd: p.dir, revision: 'base' })
+      // Down past the transaction: false one to a revision: the result, current and the version table agree.
+      const back = await downgrade({ url: t.url, cwd: p.dir, revision: 'aaaaaaaaaaa1' })
+      assert.equal({ steps: back.steps.map((s) => s.revision), from: back.from, to: back.to }, { steps: ['ccccccccccc3', 'bbbbbbbbbbb2'], from: ['ccccccccccc3'], to: ['aaaaaaaaaaa1'] })
+      assert.equal((await current({ url: t.url, cwd: p.dir })).current, ['aaaaaaaaaaa1'])
+      assert.equal(await versionRows(t.url), ['aaaaaaaaaaa1'])
+      assert.not.ok((await relations(t.url)).includes('a_v_idx'))
+      const all = await downgrade({ url: t.url, cwd: p.dir, revision: 'base' })
+      assert.equal({ from: all.from, to: all.to }, { from: ['aaaaaaaaaaa1'], to: [] })
+      assert.equal(await versionRows(t.url), [])
       assert.equal(await relations(t.url), ['sqlmig_version', 'sqlmig_version_pkey'])
     } finally {
       p.cleanup()

@@ -32,6 +32,8 @@ async function withDb<T>(url: string, fn: (db: Awaited<ReturnType<typeof openDat
   }
 }
 
+/** The version table as SQL reads it: the recorded revisions, in applied order. */
+const versionRows = (url: string) => withDb(url, async (db) => (await db.query<{ revision: string }>('select revision from sqlmig_version order by applied_order')).map((r) => r.revision))
 const events = (url: string) => withDb(url, async (db) => (await db.query<{ what: string }>('select what from event_log order by id')).map((r) => r.what))
 
 for (const kind of await targetKinds()) {
@@ -46,9 +48,17 @@ for (const kind of await targetKinds()) {
       const ambiguous = await downgrade({ url: t.url, cwd: p.dir, revision: '-2' }).catch((e) => e)
       assert.is(ambiguous.code, 'AMBIGUOUS_RELATIVE')
       assert.equal(await events(t.url), ['+r0', '+a1', '+b1', '+b2', '+a2'])
+      // Down one branch first: the other stays current, in the result, in the version table.
+      const one = await downgrade({ url: t.url, cwd: p.dir, revision: 'a1' })
+      assert.equal({ steps: one.steps.map((s) => s.revision), from: one.from, to: one.to }, { steps: ['a2'], from: ['a2', 'b2'], to: ['a1', 'b2'] })
+      assert.equal(await versionRows(t.url), ['r0', 'a1', 'b1', 'b2'])
+      await upgrade({ url: t.url, cwd: p.dir, revision: 'a2' })
+      assert.equal(await events(t.url), ['+r0', '+a1', '+b1', '+b2', '+a2', '-a2', '+a2'])
       const all = await downgrade({ url: t.url, cwd: p.dir, revision: 'base' })
       assert.equal(all.steps.map((s) => s.revision), ['a2', 'b2', 'b1', 'a1', 'r0'])
-      assert.equal(await events(t.url), ['+r0', '+a1', '+b1', '+b2', '+a2', '-a2', '-b2', '-b1', '-a1', '-r0'])
+      assert.equal({ from: all.from, to: all.to }, { from: ['a2', 'b2'], to: [] })
+      assert.equal(await versionRows(t.url), [])
+      assert.equal(await events(t.url), ['+r0', '+a1', '+b1', '+b2', '+a2', '-a2', '+a2', '-a2', '-b2', '-b1', '-a1', '-r0'])
     } finally {
       p.cleanup()
       await t.cleanup()

@@ -38,6 +38,16 @@ async function tables(url: string): Promise<string[]> {
   }
 }
 
+/** The version table as SQL reads it: the recorded revisions, sorted. */
+async function versionRows(url: string): Promise<string[]> {
+  const db = await openDatabase(url)
+  try {
+    return (await db.query<{ revision: string }>('select revision from sqlmig_version order by revision')).map((r) => r.revision)
+  } finally {
+    await db.close()
+  }
+}
+
 for (const kind of await targetKinds()) {
   test(`${kind}: three branches, a merge of merges, partial application and downgrades across merges`, async () => {
     const p = tempProject(migrationFiles(GRAPH))
@@ -58,21 +68,30 @@ for (const kind of await targetKinds()) {
       await upgrade(o)
       assert.equal((await current(o)).current, ['top'])
       // Downgrading a merge goes back to both parents.
-      await downgrade({ ...o, revision: 'm1' })
+      let down = await downgrade({ ...o, revision: 'm1' })
+      // What each downgrade reports it reached is what current then reads and the version table holds.
+      assert.equal({ from: down.from, to: down.to }, { from: ['top'], to: ['c1', 'm1'] })
       assert.equal((await current(o)).current.sort(), ['c1', 'm1'])
+      assert.equal(await versionRows(target.url), ['a1', 'a2', 'b1', 'c1', 'm1', 'root'])
       // -1 with two current revisions is ambiguous and undoes nothing; naming what stays is exact.
       const ambiguous = await downgrade({ ...o, revision: '-1' }).catch((e) => e)
       assert.is(ambiguous.code, 'AMBIGUOUS_RELATIVE')
       assert.equal((await current(o)).current.sort(), ['c1', 'm1'])
-      await downgrade({ ...o, revision: 'a2' })
+      down = await downgrade({ ...o, revision: 'a2' })
+      assert.equal(down.to, ['a2', 'b1', 'c1'])
       assert.equal((await current(o)).current.sort(), ['a2', 'b1', 'c1'])
+      assert.equal(await versionRows(target.url), ['a1', 'a2', 'b1', 'c1', 'root'])
       // Downgrading one branch leaves the others applied.
-      await downgrade({ ...o, revision: 'a1' })
+      down = await downgrade({ ...o, revision: 'a1' })
+      assert.equal({ steps: down.steps.map((s) => s.revision), to: down.to }, { steps: ['a2'], to: ['a1', 'b1', 'c1'] })
       assert.equal((await current(o)).current.sort(), ['a1', 'b1', 'c1'])
       assert.equal(await tables(target.url), ['a1', 'b1', 'c1', 'root'])
+      assert.equal((await history(o)).revisions.filter((e) => e.isCurrent).map((e) => e.revision).sort(), ['a1', 'b1', 'c1'])
       // Everything: reverse of the applied order.
-      const down = await downgrade({ ...o, revision: 'base' })
+      down = await downgrade({ ...o, revision: 'base' })
       assert.equal(down.steps.map((s) => s.revision), ['c1', 'b1', 'a1', 'root'])
+      assert.equal(down.to, [])
+      assert.equal(await versionRows(target.url), [])
       const all = await downgrade({ ...o, revision: 'base' }).catch((e) => e)
       assert.equal(all.steps ?? [], [])
       await upgrade({ ...o, revision: 'heads' })
@@ -142,7 +161,9 @@ test('downgrade across an irreversible migration stops before it with the reason
     assert.is(e.code, 'IRREVERSIBLE')
     assert.is(e.message, 'Stopped before revision "r2": it is irreversible (drops customer data)')
     assert.is(e.exitCode, 1)
+    assert.is(e.hint, 'The database is now at r2; undo "r2" by hand and run "sqlmig stamp" if you must go further')
     assert.equal((await current(o)).current, ['r2'])
+    assert.equal(await versionRows(target.url), ['r1', 'r2'])
     assert.equal(await tables(target.url), ['r1', 'r2'])
   } finally {
     p.cleanup()

@@ -4,7 +4,7 @@
  * and (as a closure) which views must be dropped and re-created around all that.
  */
 import type { ColumnInfo, FunctionInfo, OperatorInfo, SchemaModel, ViewInfo } from '../model.ts'
-import { foreignTablesGone } from './foreign-tables.ts'
+import { foreignTablesGone } from './foreign-recreate.ts'
 
 export interface DiffContext {
   from: SchemaModel

@@ -5,21 +5,12 @@
  * version and options are altered in place; a server whose wrapper or type changes is dropped
  * and created again, and so are its user mappings (and its foreign tables, in foreign-tables.ts).
  */
-import { literal, type ForeignDataWrapperInfo, type ForeignServerInfo, type SchemaModel, type UserMappingInfo } from '../model.ts'
+import { literal, type ForeignDataWrapperInfo, type ForeignServerInfo, type UserMappingInfo } from '../model.ts'
 import { detectedLine, PHASE, type Change, type ObjectKind } from './change.ts'
 import type { DiffContext } from './context.ts'
+import { serversToRecreate } from './foreign-recreate.ts'
 import { alterOptions, optionsClause } from './generic-options.ts'
 import { commentOn, pairs } from './sql-text.ts'
-
-/** Servers on both sides that must be dropped and created again (wrapper or type changed). */
-export function serversToRecreate(from: SchemaModel, to: SchemaModel): Set<string> {
-  const out = new Set<string>()
-  for (const [k, a] of Object.entries(from.foreignServers ?? {})) {
-    const b = to.foreignServers?.[k]
-    if (b && (a.fdw !== b.fdw || a.type !== b.type)) out.add(k)
-  }
-  return out
-}
 
 const step = (kind: ObjectKind, action: Change['action'], name: string, sql: string[], phase: number, order: number, detected = ''): Change =>
   ({ kind, action, name, detected, sql, phase, order })

@@ -4,32 +4,12 @@
  * views over it are re-created around that (see context.ts). Created with the tables, after the
  * servers; dropped with the tables, before the servers.
  */
-import type { ForeignColumnInfo, ForeignTableInfo, SchemaModel } from '../model.ts'
+import type { ForeignColumnInfo, ForeignTableInfo } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
 import type { DiffContext } from './context.ts'
-import { serversToRecreate } from './foreign-servers.ts'
+import { foreignTablesToRecreate } from './foreign-recreate.ts'
 import { alterOptions, optionsClause } from './generic-options.ts'
 import { commentOn, pairs } from './sql-text.ts'
-
-const shape = (t: ForeignTableInfo): string =>
-  JSON.stringify([t.server, t.columns.map((c) => ({ ...c, comment: null }))])
-
-/** Foreign tables on both sides that are dropped and created again. */
-export function foreignTablesToRecreate(from: SchemaModel, to: SchemaModel): Set<string> {
-  const servers = serversToRecreate(from, to)
-  const out = new Set<string>()
-  for (const [k, a] of Object.entries(from.foreignTables ?? {})) {
-    const b = to.foreignTables?.[k]
-    if (b && (shape(a) !== shape(b) || servers.has(b.server))) out.add(k)
-  }
-  return out
-}
-
-/** Foreign tables that go away, for good or to come back (what views over them must survive). */
-export function foreignTablesGone(from: SchemaModel, to: SchemaModel): string[] {
-  const recreated = foreignTablesToRecreate(from, to)
-  return Object.keys(from.foreignTables ?? {}).filter((k) => recreated.has(k) || !to.foreignTables?.[k])
-}
 
 function column(c: ForeignColumnInfo): string {
   let s = `${c.name} ${c.type}${optionsClause(c.options)}`

@@ -1,4 +1,4 @@
-/** SQL text for statements sqlmig writes itself (settings, version-table rows in `--sql`). */
+/** Quoting for the SQL sqlmig writes itself: string literals and identifiers. */
 
 /** A PostgreSQL string literal (standard_conforming_strings on). */
 export function quoteLiteral(value: string): string {
