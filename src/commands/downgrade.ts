@@ -12,14 +12,17 @@ export interface DowngradeOptions extends MigrateOptions {
 
 /** Undoes applied migrations down to the target, in the reverse of the order they were applied. */
 export async function downgrade(options: DowngradeOptions): Promise<MigrateResult> {
+  // Parsed once, here; the plan resolves it against the graph (and the applied state) under the lock.
+  const parsed = parseTarget(options.revision, 'down')
   return await migrate({
     options,
-    planSteps: (project, applied) => hintingRelative(() => planDowngrade(project.graph, applied, options.revision)),
-    precheck: (project) => void resolveTarget(project.graph, parseTarget(options.revision, 'down')),
+    planSteps: (project, applied) => hintingRelative(() => planDowngrade(project.graph, applied, parsed)),
+    precheck: (project) => void resolveTarget(project.graph, parsed),
   })
 }
 
 /** The SQL `downgrade` would run (`--sql`); with `from`, no database is contacted. */
 export async function downgradeSql(options: DowngradeOptions & ScriptOptions): Promise<string> {
-  return await migrateScript(options, `downgrade to ${options.revision}`, (project, applied) => hintingRelative(() => planDowngrade(project.graph, applied, options.revision)), appliedUpTo)
+  const parsed = parseTarget(options.revision, 'down')
+  return await migrateScript(options, `downgrade to ${options.revision}`, (project, applied) => hintingRelative(() => planDowngrade(project.graph, applied, parsed)), appliedUpTo)
 }

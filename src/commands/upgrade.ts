@@ -27,10 +27,12 @@ export async function upgrade(options: UpgradeOptions = {}): Promise<UpgradeResu
       throw withRelativeHint(error)
     })
     : undefined
+  // Parsed once, here; the plan resolves it against the graph (and the applied state) under the lock.
+  const parsed = parseTarget(target, 'up')
   const result = await migrate({
     options,
-    planSteps: (project, applied) => hintingRelative(() => planUpgrade(project.graph, applied, target)),
-    precheck: (project) => void resolveTarget(project.graph, parseTarget(target, 'up')),
+    planSteps: (project, applied) => hintingRelative(() => planUpgrade(project.graph, applied, parsed)),
+    precheck: (project) => void resolveTarget(project.graph, parsed),
   })
   return saved ? { ...result, backup: saved } : result
 }
@@ -45,5 +47,6 @@ export function appliedUpTo(project: Project, from: string) {
 /** The SQL `upgrade` would run, as a script (`--sql`); with `from`, no database is contacted. */
 export async function upgradeSql(options: UpgradeOptions & ScriptOptions = {}): Promise<string> {
   const target = options.revision ?? 'head'
-  return await migrateScript(options, `upgrade to ${target}`, (project, applied) => hintingRelative(() => planUpgrade(project.graph, applied, target)), appliedUpTo)
+  const parsed = parseTarget(target, 'up')
+  return await migrateScript(options, `upgrade to ${target}`, (project, applied) => hintingRelative(() => planUpgrade(project.graph, applied, parsed)), appliedUpTo)
 }
