@@ -159,7 +159,7 @@ for (const kind of await targetKinds()) {
   })
 }
 
-test('every refused file is listed at once, and "create --no-autogenerate --no-transaction" writes the header in both files', async () => {
+test('every refused file is listed at once (exit 5)', async () => {
   const p = tempProject(migrationFiles(chain([
     { revision: 'eeee00000001', up: 'vacuum;', down: 'select 1;' },
     { revision: 'eeee00000002', up: 'select 1;', down: 'begin;\nselect 1;\ncommit;' },
@@ -173,6 +173,9 @@ test('every refused file is listed at once, and "create --no-autogenerate --no-t
   } finally {
     p.cleanup()
   }
+})
+
+test('"create --no-autogenerate --no-transaction" writes "-- transaction: false" in both files, and the pair runs both ways', async () => {
   const q = tempProject({ 'migrations/versions/.keep': '' })
   try {
     const created = await runCli(['create', 'index users', '--no-autogenerate', '--no-transaction', '--json'], q.dir)
