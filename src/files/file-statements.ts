@@ -33,14 +33,33 @@ export function fileStatements(file: ScriptFile, twin?: ScriptFile): SplitStatem
 }
 
 /**
- * Every word that starts or appears in a statement refuseInTransaction() refuses. A file
- * without any of them (most files) needs no split when the directory is read: this test is
- * a gate, not the check (the check reads the lexer's tokens; a word in a comment or string
- * passes the gate and is then found to be no statement). \b suffices: a keyword token has no
- * identifier character on either side, and every identifier character that \b does not know
- * ($, non-ASCII) only makes the gate open more often.
+ * A file needs the split at load time only if it may hold a refused statement; most files
+ * cannot, and skip it (DESIGN: start-up reads headers, not SQL). These tests are a gate, not the
+ * check, which reads the lexer's tokens (a word in a comment, string or body passes the gate
+ * and is then found to be no statement). Each is a necessary condition: a keyword token has no
+ * identifier character on either side (\b holds; the identifier characters \b does not know, $
+ * and non-ASCII, only open the gate more often), and a statement's first token follows the
+ * start of the text, a ";", a line break (spaces and `--` comments end in one) or a "*\/",
+ * with spaces in between.
  */
-const MAY_REFUSE = /\b(?:begin|start|commit|end|rollback|abort|savepoint|release|prepare|vacuum|cluster|reindex|discard|system|database|tablespace|subscription|concurrently)\b/i
+const MAY_MATTER = /\b(?:vacuum|cluster|reindex|discard|system|database|tablespace|subscription|concurrently|begin|start|commit|end|rollback|abort|savepoint|release|prepare)\b/gi
+
+/** The transaction-control words are common inside bodies and CASE ... END: those count only where a statement may start. */
+const CONTROL_WORDS = new Set(['begin', 'start', 'commit', 'end', 'rollback', 'abort', 'savepoint', 'release', 'prepare'])
+
+function mayRefuse(text: string): boolean {
+  MAY_MATTER.lastIndex = 0
+  for (let m = MAY_MATTER.exec(text); m !== null; m = MAY_MATTER.exec(text)) {
+    if (!CONTROL_WORDS.has(m[0].toLowerCase())) return true
+    let i = m.index - 1
+    while (i >= 0 && /\s/.test(text.charAt(i))) i--
+    const c = text.charAt(i)
+    if (i < 0 || c === ';' || (c === '/' && text.charAt(i - 1) === '*')) return true
+    // A line break is found in the spaces skipped above when there is one.
+    if (/[\n\r]/.test(text.slice(i + 1, m.index))) return true
+  }
+  return false
+}
 
 /**
  * The load-time check of every script: each file that runs in a transaction and names one of
@@ -51,7 +70,7 @@ export function transactionProblems(scripts: Iterable<Script>): SqlmigError[] {
   const problems: SqlmigError[] = []
   for (const script of scripts) {
     for (const [file, twin] of [[script.up, script.down], [script.down, script.up]] as const) {
-      if (!file.transaction || cache.has(file) || !MAY_REFUSE.test(file.text)) continue
+      if (!file.transaction || cache.has(file) || !mayRefuse(file.text)) continue
       try {
         fileStatements(file, twin)
       } catch (error) {

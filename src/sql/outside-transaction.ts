@@ -112,8 +112,11 @@ export function outsideTransactionCommand(statement: string, context = newOutsid
   const first = statement.slice(0, 12).toLowerCase()
   // Most statements start with none of these words: no tokens needed.
   if (!/^(alter|cluster|create|discard|drop|reindex|vacuum)\b/.test(first)) return undefined
-  const t = tokensOf(statement, SHORT + 1)
+  // Four tokens decide most statements (CREATE TABLE, ALTER TABLE ... ADD, CREATE INDEX name);
+  // only the forms read further below scan on.
+  let t = tokensOf(statement, 4)
   const [a, b, c] = [t[0]?.value, t[1]?.kind === 'word' ? t[1].value : '', t[2]?.kind === 'word' ? t[2].value : '']
+  if (a === 'cluster' || a === 'reindex' || (a === 'alter' && b === 'database') || (a === 'drop' && b === 'subscription')) t = tokensOf(statement, SHORT + 1)
   switch (a) {
     case 'vacuum':
       return 'VACUUM'
@@ -151,9 +154,13 @@ export function outsideTransactionCommand(statement: string, context = newOutsid
         return isWord(t[3], 'set') && isWord(t[4], 'tablespace') && next !== '=' && next !== 'to' && next !== undefined ? 'ALTER DATABASE SET TABLESPACE' : undefined
       }
       if (b === 'subscription') return alterSubscription(tokensOf(statement, Infinity), context)
-      if (b === 'table' && t.length <= SHORT && isWord(t[t.length - 1], 'concurrently')) {
-        // ALTER TABLE [IF EXISTS] [ONLY] name [*] DETACH PARTITION name CONCURRENTLY
-        for (let i = 3; i < t.length - 2; i++) if (isWord(t[i], 'detach') && isWord(t[i + 1], 'partition')) return 'ALTER TABLE ... DETACH CONCURRENTLY'
+      // ALTER TABLE [IF EXISTS] [ONLY] name [*] DETACH PARTITION name CONCURRENTLY: the text
+      // ends with that word (the statement ends at its last token) before any token is read.
+      if (b === 'table' && statement.slice(-12).toLowerCase() === 'concurrently') {
+        t = tokensOf(statement, SHORT + 1)
+        if (t.length <= SHORT && isWord(t[t.length - 1], 'concurrently')) {
+          for (let i = 3; i < t.length - 2; i++) if (isWord(t[i], 'detach') && isWord(t[i + 1], 'partition')) return 'ALTER TABLE ... DETACH CONCURRENTLY'
+        }
       }
       return undefined
     default:
