@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { setImmediate } from 'node:timers'
 import { InvalidMigrationError, SqlmigError } from '../errors.ts'
 import type { FileSource } from './file-source.ts'
+import { transactionProblems } from './file-statements.ts'
 import { formatHeader } from './header.ts'
 import { type ParsedDown, type ParsedUp, parseDownFile, parseUpFile, type Script, type ScriptFile } from './script.ts'
 
@@ -106,6 +107,7 @@ function* scanScripts(source: FileSource, dir: string): Generator<void, Script[]
       }))
     }
   }
+  problems.push(...transactionProblems(scripts))
   if (problems.length === 1) throw problems[0]
   if (problems.length > 1) {
     throw new InvalidMigrationError('INVALID_MIGRATIONS', `${problems.length} problems in the migration files`, {
@@ -199,6 +201,8 @@ export function writeScriptPair(source: FileSource, dir: string, s: NewScript): 
   ]
   if (s.transaction === false) up.push(['transaction', 'false'])
   const down: Array<[string, string]> = [['revision', s.revision]]
+  // The down of a CREATE INDEX CONCURRENTLY is a DROP INDEX CONCURRENTLY: outside a transaction too.
+  if (s.transaction === false) down.push(['transaction', 'false'])
   if (s.irreversible) down.push(['irreversible', s.irreversible])
   source.create(upPath, `${formatHeader(up)}\n${s.upBody}`)
   source.create(downPath, `${formatHeader(down)}\n${s.downBody}`)

@@ -12,41 +12,22 @@
  */
 import { setImmediate } from 'node:timers'
 import { type Database, runStatement, serverErrorFields } from '../db/database.ts'
-import { InvalidMigrationError, MigrationFailedError, type SqlmigError } from '../errors.ts'
+import { MigrationFailedError, type SqlmigError } from '../errors.ts'
+import { fileStatements } from '../files/file-statements.ts'
 import type { ScriptFile } from '../files/script.ts'
 import { caretExcerpt, lineColumnAt, offsetOfServerPosition } from '../sql/position.ts'
-import { type SplitStatement, splitStatementsWithOffsets } from '../sql/split.ts'
-import { transactionControl } from '../sql/transaction-control.ts'
-
-const splitCache = new WeakMap<ScriptFile, SplitStatement[]>()
+import type { SplitStatement } from '../sql/split.ts'
 
 /**
- * Statements of a file (split once per file object); splitting errors carry the file's location.
- * A file that runs in sqlmig's transaction may not control the transaction itself: its COMMIT
- * would commit the run so far with no version row (and make a dry run real). Every command
- * that runs, prints or rehearses a file gets its statements here, before anything runs.
- * @throws InvalidMigrationError (exit 5) at the first BEGIN, COMMIT, ROLLBACK, SAVEPOINT... of a transactional file
+ * Statements of a file (split once per file object; see fileStatements). A file that runs in
+ * sqlmig's transaction may not control the transaction itself (its COMMIT would commit the run
+ * so far with no version row, and make a dry run real) nor hold a statement PostgreSQL refuses
+ * inside a transaction block; loading the script directory already refused such files, and
+ * this refuses them for files made another way (the library).
+ * @throws InvalidMigrationError (exit 5) at the first such statement of a transactional file
  */
 export function statementsOf(file: ScriptFile): SplitStatement[] {
-  let statements = splitCache.get(file)
-  if (statements === undefined) {
-    statements = splitStatementsWithOffsets(file.text, file.path)
-    if (file.transaction) refuseTransactionControl(file, statements)
-    splitCache.set(file, statements)
-  }
-  return statements
-}
-
-function refuseTransactionControl(file: ScriptFile, statements: SplitStatement[]): void {
-  for (const s of statements) {
-    const command = transactionControl(s.text)
-    if (command === undefined) continue
-    throw new InvalidMigrationError('TRANSACTION_CONTROL', `${command} in a migration that runs inside sqlmig's transaction`, {
-      location: { file: file.path, line: s.line, column: s.column },
-      detail: `${caretExcerpt(file.text, s.start)}\nsqlmig runs each migration in its transaction (all pending ones in one, by default); ${command} here would end or split it, committing work the version table does not record`,
-      hint: 'Remove the BEGIN/COMMIT lines (sqlmig wraps the file in a transaction), or mark the file "-- transaction: false" to run it outside one, as written',
-    })
-  }
+  return fileStatements(file)
 }
 
 /**

@@ -54,7 +54,8 @@ export function positionCursor(text: string): (offset: number) => LineColumn {
       if (c === LF || (c === CR && text.charCodeAt(pos + 1) !== LF)) {
         line++
         column = 1
-      } else if (!isLowSurrogateAfterHigh(text, pos)) {
+      } else if (c < 0xdc00 || c > 0xdfff || !isLowSurrogateAfterHigh(text, pos)) {
+        // (The range test first: most characters are no low surrogate, and the call costs.)
         column++
       }
     }

@@ -1,10 +1,11 @@
 /**
- * Splits a migration file into the statements psql would send one by one.
+ * Splits a migration file into the statements the server's parser sees.
  *
- * A semicolon ends a statement where psql's lexer (src/fe_utils/psqlscan.l) says it does:
- * outside quotes and comments, outside parentheses, and outside the BEGIN ATOMIC ... END body
- * of a CREATE FUNCTION or CREATE PROCEDURE (SQL-standard bodies, PostgreSQL 14+). The server's
- * own parser agrees on every valid file; the tests check that against libpg-query.
+ * A semicolon ends a statement outside quotes and comments (lexed as psql's
+ * src/fe_utils/psqlscan.l and the server's scan.l do), outside parentheses, and outside the
+ * BEGIN ATOMIC ... END body of a CREATE FUNCTION or CREATE PROCEDURE (SQL-standard bodies,
+ * PostgreSQL 14+). Where psql's heuristic for those bodies and the server's grammar disagree,
+ * the server wins (see StatementState). The tests check every split against libpg-query.
  */
 import { inlineCopyData, isCopyFromStdin } from './copy-data.ts'
 import { positionCursor } from './position.ts'
@@ -38,47 +39,74 @@ export interface SplitStatement extends Statement {
 /** UTF-8 byte order mark: editors on Windows write it; it is not SQL, so it is skipped. */
 const BOM = 0xfeff
 
-/**
- * psqlscan.l tracks whether a statement starts with CREATE [OR REPLACE] {FUNCTION|PROCEDURE}
- * by the first letters of its first four words: only then do BEGIN, CASE and END count.
- */
+/** The first words of CREATE [OR REPLACE] {FUNCTION|PROCEDURE}: only there is BEGIN ATOMIC a body. */
 const ROUTINE_WORDS = new Set(['create', 'function', 'procedure', 'or', 'replace'])
 
-/** Lower-cases A-Z only, as pg_strcasecmp compares. */
+/**
+ * The word lower-cased for comparing with the ASCII keywords below. The server folds A-Z only;
+ * toLowerCase() also folds other letters, but the only one it turns into ASCII is the Kelvin
+ * sign (to "k"), which none of these keywords has, and it is several times faster than folding
+ * A-Z by hand.
+ */
 function asciiLower(word: string): string {
-  return word.replace(/[A-Z]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) | 0x20))
+  return word.toLowerCase()
 }
 
-/** The statement-level state psqlscan.l keeps between tokens. */
+/**
+ * What the server's grammar (gram.y) needs to know between tokens to find the semicolon that
+ * ends a statement: the parenthesis depth, and the depth of SQL-standard routine bodies
+ * (`BEGIN ATOMIC ... END`, PostgreSQL 14+) with the CASE ... END inside them.
+ *
+ * psql (psqlscan.l) counts every unquoted BEGIN after CREATE FUNCTION as a body, so
+ * `CREATE FUNCTION ... SET search_path = begin AS '...'; SELECT 1;` is one statement to psql
+ * and two to the server. sqlmig follows the server: only BEGIN directly followed by ATOMIC
+ * (comments aside) opens a body. In gram.y that pair only occurs as opt_routine_body: BEGIN is
+ * an unreserved keyword (a name, a SET value, a type), but no rule lets a name be followed by
+ * ATOMIC outside parentheses. Inside a body, END closes the innermost CASE or body (END is
+ * reserved, and the BEGIN/END transaction statements are not routine_body_stmts), and each
+ * statement of the body may itself be a CREATE FUNCTION with a body.
+ */
 class StatementState {
   parenDepth = 0
   beginDepth = 0
+  /** The last token was BEGIN in a CREATE FUNCTION/PROCEDURE, outside parentheses. */
+  afterBegin = false
   private wordCount = 0
   private readonly firstLetters: string[] = ['', '', '', '']
 
-  /** psqlscan.l {identifier}: counts words, and BEGIN/CASE/END in a routine's body. */
+  /** An unquoted word (`text` is '' for words too long to matter). */
   word(text: string): void {
     const word = asciiLower(text)
     if (this.wordCount < 4) this.firstLetters[this.wordCount] = ROUTINE_WORDS.has(word) ? word.charAt(0) : ''
     this.wordCount++
-    if (this.parenDepth > 0 || !this.isCreateRoutine()) return
-    if (word === 'begin') this.beginDepth++
-    // CASE also ends with END; it only matters inside a BEGIN.
-    else if (word === 'case' && this.beginDepth >= 1) this.beginDepth++
-    else if (word === 'end' && this.beginDepth > 0) this.beginDepth--
+    const afterBegin = this.afterBegin
+    this.afterBegin = false
+    if (this.parenDepth > 0) return
+    if (afterBegin && word === 'atomic') {
+      this.beginDepth++
+      // The body's first statement starts here: it may be a CREATE FUNCTION of its own.
+      this.wordCount = 0
+    } else if (word === 'begin') this.afterBegin = this.isCreateRoutine()
+    else if (this.beginDepth > 0) {
+      // CASE also ends with END; only inside a body does END count.
+      if (word === 'case') this.beginDepth++
+      else if (word === 'end') this.beginDepth--
+    }
   }
 
-  /** psqlscan.l "(" and ")": a ")" without its "(" leaves the depth at 0. */
+  /** "(" and ")": a ")" without its "(" leaves the depth at 0. */
   paren(open: boolean): void {
+    this.afterBegin = false
     if (open) this.parenDepth++
     else if (this.parenDepth > 0) this.parenDepth--
   }
 
-  /** psqlscan.l ";": ends the statement only at depth 0, then the word count starts over. */
+  /** ";": ends the statement only outside parentheses and bodies; inside a body, one of its statements. */
   endsStatement(): boolean {
-    if (this.parenDepth > 0 || this.beginDepth > 0) return false
+    this.afterBegin = false
+    if (this.parenDepth > 0) return false
     this.wordCount = 0
-    return true
+    return this.beginDepth === 0
   }
 
   private isCreateRoutine(): boolean {
@@ -135,10 +163,11 @@ export function splitStatementsWithOffsets(sql: string, file?: string): SplitSta
         continue
       }
       if (ch === 40 /* ( */ || ch === 41 /* ) */) state.paren(ch === 40)
+      else state.afterBegin = false
     } else if (kind === 'word') {
       // Only words of up to 9 letters ("procedure") can matter; skip slicing longer ones.
       state.word(scanner.end - scanner.start > 9 ? '' : sql.slice(scanner.start, scanner.end))
-    }
+    } else state.afterBegin = false
     if (start < 0) start = scanner.start
     end = scanner.end
   }

@@ -5,6 +5,8 @@
  * anything runs (exit 5, file:line); the runner also checks after each file that its transaction
  * is still the one it opened. A dry run names every pending migration it did not run.
  */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { Database } from '../../src/db/database.ts'
@@ -99,17 +101,21 @@ for (const kind of await targetKinds()) {
     }
   })
 
-  test(`${kind}: a down file with its own COMMIT is refused by downgrade before anything is undone`, async () => {
+  test(`${kind}: a down file with its own COMMIT is refused when the files are read: by upgrade, and by downgrade before anything is undone`, async () => {
     const t = await newTarget(kind)
     const p = tempProject(migrationFiles(chain([
       { revision: 'cccc00000001', up: 'create table t1 (id int);', down: 'drop table t1;' },
-      { revision: 'cccc00000002', up: 'create table t2 (id int);', down: 'begin;\ndrop table t2;\ncommit;' },
+      { revision: 'cccc00000002', up: 'create table t2 (id int);', down: 'drop table t2;' },
     ])))
+    const down = join(p.dir, 'migrations/versions/0002_cccc00000002.down.sql')
     try {
       assert.is((await runCli(['upgrade', '--url', t.url], p.dir)).code, 0)
-      const r = await runCli(['downgrade', 'base', '--url', t.url], p.dir)
-      assert.is(r.code, 5, r.stderr)
-      assert.match(r.stderr, 'error: migrations/versions/0002_cccc00000002.down.sql:3:1: BEGIN in a migration')
+      writeFileSync(down, '-- revision: cccc00000002\n\nbegin;\ndrop table t2;\ncommit;\n')
+      for (const args of [['downgrade', 'base'], ['upgrade'], ['history']]) {
+        const r = await runCli([...args, '--url', t.url], p.dir)
+        assert.is(r.code, 5, `${args.join(' ')}: ${r.stderr}`)
+        assert.match(r.stderr, 'error: migrations/versions/0002_cccc00000002.down.sql:3:1: BEGIN in a migration')
+      }
       assert.equal(await stateOf(t.url), { tables: ['t1', 't2'], applied: ['cccc00000001', 'cccc00000002'] })
     } finally {
       p.cleanup()

@@ -48,6 +48,28 @@ export const STATEMENTS: readonly string[] = [
   'select 1.5e10, .5, 1e-3, 2.e+4 from t',
   'select - -1, 2 */* c */ 3',
   'select * from t where a = $$;$$ and b = \'$$\'',
+  // BEGIN opens a body only as BEGIN ATOMIC after a routine's signature (psql's heuristic counts
+  // any unquoted BEGIN after CREATE FUNCTION; the server's grammar does not).
+  "CREATE FUNCTION sp() RETURNS int LANGUAGE sql SET search_path = begin AS 'SELECT 1'",
+  'create function sp2() returns int language sql set search_path to begin, "end" as \'select 1\'',
+  "create or replace procedure sp3() language sql set x.y = 'begin' set work_mem from current as 'select 1'",
+  'create table be (begin int, "end" int, atomic int, "case" int)',
+  'select begin, atomic from be as begin',
+  'create function begin() returns int language sql begin atomic select 1; end',
+  'create function s.begin(begin int) returns int language sql begin atomic select begin + 1; end',
+  'create function "begin"() returns int language sql return 1',
+  'CREATE PROCEDURE bp() BEGIN ATOMIC SELECT 1; SELECT 2; END',
+  'create procedure bp2() language sql begin /* c; */ -- d;\n atomic select 1; end',
+  'create function bc(x int) returns text language sql begin atomic select case when x > 0 then \'begin atomic; end\' else case x when 0 then $$;$$ end end; end',
+  'create function bs() returns int language sql begin atomic select begin atomic from be; select begin from be; end',
+  'create function bn() returns int language sql begin atomic create function bn2() returns int language sql begin atomic select 1; end; select 2; end',
+  'create function bt() returns begin language sql begin atomic select 1; end',
+  'create function bq() returns int language sql as \'begin atomic select 1; end\'',
+  'CREATE OR REPLACE FUNCTION br(x int) RETURNS int LANGUAGE sql RETURN CASE WHEN x > 0 THEN 1 END',
+  'create rule br2 as on update to be do also (update be set begin = 1; delete from be where "end" = 2)',
+  'create trigger btr before insert on be for each row execute function begin()',
+  'create table begin (atomic int)',
+  'alter table begin add column "begin atomic" int',
 ]
 
 /** What may separate statements: each contains one semicolon unless it is whitespace only. */
@@ -65,4 +87,33 @@ export function randomFile(next: () => number): string {
     if (n < count - 1 || next() < 0.7) sql += pick(next, SEPARATORS)
   }
   return next() < 0.2 ? sql.replace(/\r?\n/g, '\r\n') : sql
+}
+
+/** Fragments that open, close or confuse quotes, comments and bodies. */
+export const STRAY: readonly string[] = [
+  "'", '"', '$$', '$a$', '$1', '*/', '/*', '--', '\0', '\\', '\n\\i x.sql\n', "E'", "e'\\", 'U&"',
+  "U&'", "B'", ';', '(', ')', ' begin ', ' end ', ' case ', 'create function ', '\r', '\r\n',
+  '\uD800', '\uDC00', '😀', '\uFEFF', 'a$', '$', "''", '""', '\n', '\t', 'atomic ',
+  ' begin atomic ', 'create procedure ', ' set x = begin ', ' return ', 'create or replace function ',
+]
+
+/** A file from the corpus, then cut, spliced with stray fragments, or random characters. */
+export function mutant(next: () => number): string {
+  let sql = randomFile(next)
+  const edits = Math.floor(next() * 4)
+  for (let n = 0; n < edits; n++) {
+    const at = Math.floor(next() * (sql.length + 1))
+    const roll = next()
+    if (roll < 0.3) sql = sql.slice(0, at)
+    else if (roll < 0.5) sql = sql.slice(0, at) + sql.slice(at + 1 + Math.floor(next() * 10))
+    else sql = sql.slice(0, at) + pick(next, STRAY) + sql.slice(at)
+  }
+  if (next() < 0.1) {
+    sql = ''
+    const length = Math.floor(next() * 60)
+    for (let n = 0; n < length; n++) {
+      sql += next() < 0.5 ? pick(next, STRAY) : String.fromCharCode(Math.floor(next() * 0x80))
+    }
+  }
+  return sql
 }

@@ -5,36 +5,8 @@ import * as assert from 'uvu/assert'
 import { SqlSyntaxError } from '../../src/errors.ts'
 import { lineColumnAt } from '../../src/sql/position.ts'
 import { splitStatementsWithOffsets } from '../../src/sql/split.ts'
-import { pick, random } from '../helpers/random.ts'
-import { randomFile } from './corpus.ts'
-
-/** Fragments that open, close or confuse quotes, comments and bodies. */
-const STRAY: readonly string[] = [
-  "'", '"', '$$', '$a$', '$1', '*/', '/*', '--', '\0', '\\', '\n\\i x.sql\n', "E'", "e'\\", 'U&"',
-  "U&'", "B'", ';', '(', ')', ' begin ', ' end ', ' case ', 'create function ', '\r', '\r\n',
-  '\uD800', '\uDC00', '😀', '\uFEFF', 'a$', '$', "''", '""', '\n', '\t', 'atomic ',
-]
-
-/** A file from the corpus, then cut, spliced with stray fragments, or random characters. */
-function mutant(next: () => number): string {
-  let sql = randomFile(next)
-  const edits = Math.floor(next() * 4)
-  for (let n = 0; n < edits; n++) {
-    const at = Math.floor(next() * (sql.length + 1))
-    const roll = next()
-    if (roll < 0.3) sql = sql.slice(0, at)
-    else if (roll < 0.5) sql = sql.slice(0, at) + sql.slice(at + 1 + Math.floor(next() * 10))
-    else sql = sql.slice(0, at) + pick(next, STRAY) + sql.slice(at)
-  }
-  if (next() < 0.1) {
-    sql = ''
-    const length = Math.floor(next() * 60)
-    for (let n = 0; n < length; n++) {
-      sql += next() < 0.5 ? pick(next, STRAY) : String.fromCharCode(Math.floor(next() * 0x80))
-    }
-  }
-  return sql
-}
+import { random } from '../helpers/random.ts'
+import { mutant } from './corpus.ts'
 
 /** Asserts one input gives well-formed statements or a well-formed SqlSyntaxError. */
 function check(sql: string, file: string | undefined): 'ok' | 'error' {

@@ -92,6 +92,20 @@ test('splitStatements() keeps a BEGIN ATOMIC body with CASE ... END whole', () =
   assert.equal(texts(`${procedure}; select 3`), [procedure, 'select 3'])
 })
 
+test('splitStatements() opens a body only at BEGIN ATOMIC, as the server does, not at every BEGIN as psql does', () => {
+  // psql's heuristic makes this one statement; PostgreSQL's grammar sees three.
+  assert.equal(texts("CREATE FUNCTION f() RETURNS int LANGUAGE sql SET search_path = begin AS 'SELECT 1'; SELECT 1; CREATE TABLE t (x int);"),
+    ["CREATE FUNCTION f() RETURNS int LANGUAGE sql SET search_path = begin AS 'SELECT 1'", 'SELECT 1', 'CREATE TABLE t (x int)'])
+  assert.equal(texts('create function begin(begin int) returns int language sql begin /* c */ atomic select begin; end; select 2'),
+    ['create function begin(begin int) returns int language sql begin /* c */ atomic select begin; end', 'select 2'])
+  // A BEGIN inside the body that is a column, not a nested body, does not need an END.
+  assert.equal(texts('create function f() returns int language sql begin atomic select begin from t; end; select 2'),
+    ['create function f() returns int language sql begin atomic select begin from t; end', 'select 2'])
+  // A CREATE FUNCTION inside a body has a body of its own.
+  const nested = 'create function f() returns int language sql begin atomic create function g() returns int language sql begin atomic select 1; end; select 2; end'
+  assert.equal(texts(`${nested}; select 3`), [nested, 'select 3'])
+})
+
 test('splitStatements() counts BEGIN and END only in CREATE FUNCTION or PROCEDURE', () => {
   assert.equal(texts('begin; select 1; end; create table begin_end (case_ int);'),
     ['begin', 'select 1', 'end', 'create table begin_end (case_ int)'])
