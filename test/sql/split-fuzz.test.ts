@@ -39,11 +39,9 @@ function check(sql: string, file: string | undefined): 'ok' | 'error' {
 test('splitStatements() returns or throws SqlSyntaxError on 10,000 mutated inputs', () => {
   const next = random(7)
   const seen = { ok: 0, error: 0 }
-  const started = Date.now()
   for (let n = 0; n < 10_000; n++) seen[check(mutant(next), n % 2 === 0 ? 'fuzz.sql' : undefined)]++
-  const ms = Date.now() - started
+  // (Speed is bench/split.ts's business, not a timed test's.)
   assert.ok(seen.ok > 1000 && seen.error > 1000, `both outcomes are exercised: ${JSON.stringify(seen)}`)
-  assert.ok(ms < 5000, `took ${ms} ms`)
 })
 
 test('splitStatements() returns or throws SqlSyntaxError on every prefix of a tricky file', () => {
