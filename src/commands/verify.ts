@@ -82,12 +82,14 @@ async function runFile(db: Database, script: Script, file: ScriptFile): Promise<
   }
 }
 
-function failed(kind: FindingKind, script: Script, file: ScriptFile, error: unknown, prefix = ''): VerifyFinding {
+/** A failure as a finding; with `what`, the message is "Revision "x": <what>: <the server's reason>". */
+function failed(kind: FindingKind, script: Script, file: ScriptFile, error: unknown, what?: string, note = ''): VerifyFinding {
   const e = error instanceof SqlmigError ? error : undefined
+  const message = e ? e.message : String((error as Error)?.message ?? error)
   return {
     kind,
     revision: script.id,
-    message: prefix + (e ? e.message : String((error as Error)?.message ?? error)),
+    message: what === undefined ? message : `Revision "${script.id}": ${what}: ${message.replace(/^Cannot apply revision "[^"]*": /, '')}${note}`,
     differences: [],
     location: e?.where || file.path,
     file: e?.location?.file ?? file.path,
@@ -153,7 +155,7 @@ async function rebuildAfter(walk: Walk, script: Script, findings: VerifyFinding[
     await walk.rebuild()
     return outcome
   } catch (error) {
-    findings.push(failed('rebuild-failed', script, script.up, error, `Cannot rebuild the scratch state after revision "${script.id}" (the walk stops here): `))
+    findings.push(failed('rebuild-failed', script, script.up, error, 'the scratch state cannot be rebuilt after it (the walk stops here)'))
     return 'stop'
   }
 }
@@ -180,9 +182,13 @@ async function checkRevision(walk: Walk, script: Script, findings: VerifyFinding
   try {
     await runFile(walk.db, script, script.down)
   } catch (error) {
-    findings.push(failed('down-failed', script, script.down, error))
     // A transactional down rolled back: the state is "after the up" again.
-    return script.down.transaction ? 'checked' : await rebuildAfter(walk, script, findings, 'checked')
+    if (script.down.transaction) {
+      findings.push(failed('down-failed', script, script.down, error, 'its down fails'))
+      return 'checked'
+    }
+    findings.push(failed('down-failed', script, script.down, error, 'its down fails', ' (outside a transaction: what ran before the error stays, so the scratch state was rebuilt from the ups)'))
+    return await rebuildAfter(walk, script, findings, 'checked')
   }
   // A down written from deparsed text (as autogenerate writes it) may deparse differently
   // once more: compare what the server means, as check does.
@@ -203,7 +209,7 @@ async function checkRevision(walk: Walk, script: Script, findings: VerifyFinding
   try {
     await runFile(walk.db, script, script.up)
   } catch (error) {
-    findings.push(failed('reapply-failed', script, script.up, error, `Revision "${id}" cannot be upgraded again after its down: `))
+    findings.push(failed('reapply-failed', script, script.up, error, 'its up fails when run again after its down'))
     return await rebuildAfter(walk, script, findings, 'checked')
   }
   return 'checked'
