@@ -21,6 +21,7 @@ import type { Script, ScriptFile } from '../files/script.ts'
 import { executeFile, statementsOf } from '../runner/execute-file.ts'
 import { compareModels, type Difference } from '../schema/compare.ts'
 import { introspect } from '../schema/introspect.ts'
+import type { SchemaModel } from '../schema/model.ts'
 import { reconcileDeparsed } from '../schema/reconcile-deparse.ts'
 import { type CommonOptions, openProject, type Project } from './project.ts'
 import { assertScratch, describeObjects, resetScratch, type ScratchObject, userObjects } from './verify-scratch.ts'
@@ -216,7 +217,7 @@ async function checkRevision(walk: Walk, script: Script, findings: VerifyFinding
 }
 
 /** With --url: undo what was applied, empty what the downs leave, and say what is still there. */
-async function restoreScratch(walk: Walk, initial: Awaited<ReturnType<typeof introspect>>, findings: VerifyFinding[]): Promise<ScratchObject[]> {
+async function restoreScratch(walk: Walk, initial: SchemaModel, findings: VerifyFinding[]): Promise<ScratchObject[]> {
   for (const script of [...walk.applied].reverse()) {
     if (script.down.irreversible || isEmptyDown(script)) break
     try {
@@ -229,7 +230,7 @@ async function restoreScratch(walk: Walk, initial: Awaited<ReturnType<typeof int
   if (left.length > 0) left = await resetScratch(walk.db)
   const differences = compareModels(initial, await introspect(walk.db))
   if (left.length > 0 || differences.length > 0) {
-    const what = left.length > 0 ? `it still holds ${describeObjects(left)}` : `${differences.length} difference${differences.length === 1 ? '' : 's'} remain`
+    const what = left.length > 0 ? `it still holds ${describeObjects(left)}` : `it differs from how verify found it (${differences.length} difference${differences.length === 1 ? '' : 's'})`
     findings.push({ kind: 'not-restored', revision: null, message: `The scratch database could not be restored: ${what}`, differences, location: null, file: null, line: null })
   }
   return left

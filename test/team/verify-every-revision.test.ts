@@ -142,6 +142,31 @@ for (const kind of await targetKinds()) {
   })
 }
 
+for (const kind of await targetKinds()) {
+  test(`${kind}: verify --url drops what the downs leave, and names what it cannot put back`, async () => {
+    const t = await newTarget(kind)
+    // 0002's down is empty: the end-of-walk downs stop there, so t and u are dropped by the reset; the comment stays.
+    const p = tempProject(migrationFiles(chain([
+      { revision: 'eeee0001', up: 'create table t (id int);', down: 'drop table t;' },
+      { revision: 'eeee0002', up: "comment on schema public is 'changed';\ncreate table u (id int);", down: '' },
+    ])))
+    try {
+      const r = await runCli(['verify', '--url', t.url], p.dir)
+      assert.is(r.code, 1, r.stderr)
+      assert.match(r.stdout, `✗ The scratch database could not be restored: it differs from how verify found it (1 difference)\n    schema public: comment: "standard public schema" <> "changed"\n2 findings (2 of 2 revisions checked)`)
+      assert.equal(await userObjectsIn(t.url), [])
+      const db = await openDatabase(t.url)
+      await db.exec("comment on schema public is 'standard public schema'").finally(() => db.close())
+      const json = JSON.parse((await runCli(['verify', '--url', t.url, '--json'], p.dir)).stdout)
+      assert.equal(json.findings.map((f: { kind: string }) => f.kind), ['empty-down', 'not-restored'])
+      assert.equal(json.left, [])
+    } finally {
+      p.cleanup()
+      await t.cleanup()
+    }
+  })
+}
+
 test('an up that fails: its descendants are not checked, a sibling branch still is, on the state before that up (rebuilt when it ran outside a transaction)', async () => {
   const p = tempProject(migrationFiles([
     { revision: 'bbbb0001', up: 'create table a (id int);', down: 'drop table a;' },
