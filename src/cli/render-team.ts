@@ -27,6 +27,7 @@ export function renderVerify(r: VerifyResult): string {
     for (const d of f.differences.slice(0, 20)) lines.push(`    ${d.kind} ${d.name}: ${d.what.replace('only in first', 'missing after down').replace('only in second', 'left behind by down')}`)
     if (f.differences.length > 20) lines.push(`    ... and ${f.differences.length - 20} more`)
   }
+  if (r.skipped.length > 0) lines.push(`${pc.yellow('!')} Not checked (an up they build on failed): ${r.skipped.slice(0, 10).join(', ')}${r.skipped.length > 10 ? `, ... (${r.skipped.length})` : ''}`)
   lines.push(r.ok
     ? pc.green(`All ${r.checked} revisions upgrade, downgrade to the same schema, and upgrade again`)
     : pc.red(`${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${r.checked} of ${r.total} revisions checked)`))

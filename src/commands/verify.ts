@@ -3,24 +3,40 @@
  * leaves as it found it), walk the graph from base in topological order; for each revision:
  * snapshot the schema, upgrade it, downgrade it, compare with the snapshot, upgrade it again.
  * Files are executed directly; no version table is written.
+ *
+ * Every revision is checked: a finding is recorded and the walk goes on from the state "every
+ * up so far applied". A transactional file that fails rolls back to a known state; one that ran
+ * outside a transaction (or an up that fails to run again after its down) leaves a state no
+ * file describes, so the scratch database is rebuilt (a fresh in-memory PGlite, or the --url
+ * database emptied in place) and the ups applied so far replayed. Only failures pay for that.
  */
 import type { Database } from '../db/database.ts'
 import { createMissingRoles } from '../db/missing-roles.ts'
 import { openDatabase } from '../db/open.ts'
 import { referencedRoles } from '../sql/roles.ts'
 import { embeddedOpenOptions } from './embedded.ts'
-import { SqlmigError, UsageError } from '../errors.ts'
+import { SqlmigError } from '../errors.ts'
 import { redactUrl } from '../redact.ts'
 import type { Script, ScriptFile } from '../files/script.ts'
 import { executeFile, statementsOf } from '../runner/execute-file.ts'
 import { compareModels, type Difference } from '../schema/compare.ts'
 import { introspect } from '../schema/introspect.ts'
+import type { SchemaModel } from '../schema/model.ts'
 import { reconcileDeparsed } from '../schema/reconcile-deparse.ts'
-import { type CommonOptions, openProject } from './project.ts'
+import { type CommonOptions, openProject, type Project } from './project.ts'
+import { assertScratch, describeObjects, resetScratch, type ScratchObject, userObjects } from './verify-scratch.ts'
 
 export interface VerifyOptions extends CommonOptions {}
 
-export type FindingKind = 'multiple-heads' | 'up-failed' | 'down-failed' | 'down-mismatch' | 'empty-down' | 'not-restored'
+/**
+ * up-failed: the up fails on the state its ancestors leave (its descendants are skipped).
+ * down-failed: the down fails right after the up. down-mismatch: the schema after the down
+ * differs from the one before the up. reapply-failed: up, down, then the up fails again.
+ * empty-down: a down with no statements and neither "down: none" nor "irreversible".
+ * rebuild-failed: the scratch state could not be rebuilt after a failure (the walk stops).
+ * not-restored: a --url database is not left empty.
+ */
+export type FindingKind = 'multiple-heads' | 'up-failed' | 'down-failed' | 'down-mismatch' | 'reapply-failed' | 'empty-down' | 'rebuild-failed' | 'not-restored'
 
 export interface VerifyFinding {
   kind: FindingKind
@@ -28,15 +44,26 @@ export interface VerifyFinding {
   message: string
   /** For down-mismatch: how the schema after down differs from before up ("first" = before). */
   differences: Difference[]
+  /** "file:line:column" of a failing statement, or the file concerned; null when none. */
   location: string | null
+  /** The file concerned (the up or down file), null for findings about no one file. */
+  file: string | null
+  /** 1-based line of the failing statement, when known. */
+  line: number | null
 }
 
 export interface VerifyResult {
   ok: boolean
-  /** Revisions walked (upgraded at least once). */
+  /** Revisions checked (their up was run). */
   checked: number
   total: number
   findings: VerifyFinding[]
+  /** Revisions not checked: descendants of an up that failed (or all after a rebuild that failed). */
+  skipped: string[]
+  /** Times the scratch state was rebuilt after a file failed outside a transaction or an up could not run again. */
+  rebuilds: number
+  /** With --url: the user objects left in the scratch database (empty when it is left as it was found). */
+  left: ScratchObject[]
   database: string
 }
 
@@ -56,61 +83,157 @@ async function runFile(db: Database, script: Script, file: ScriptFile): Promise<
   }
 }
 
-function failed(kind: FindingKind, script: Script, error: unknown): VerifyFinding {
+/** A failure as a finding; with `what`, the message is "Revision "x": <what>: <the server's reason>". */
+function failed(kind: FindingKind, script: Script, file: ScriptFile, error: unknown, what?: string, note = ''): VerifyFinding {
   const e = error instanceof SqlmigError ? error : undefined
+  const message = e ? e.message : String((error as Error)?.message ?? error)
   return {
     kind,
     revision: script.id,
-    message: e ? e.message : String((error as Error)?.message ?? error),
+    message: what === undefined ? message : `Revision "${script.id}": ${what}: ${message.replace(/^Cannot apply revision "[^"]*": /, '')}${note}`,
     differences: [],
-    location: e?.where || null,
+    location: e?.where || file.path,
+    file: e?.location?.file ?? file.path,
+    line: e?.location?.line ?? null,
   }
 }
 
-/** Objects in schemas users create things in (not the catalogs, not extension members). */
-const USER_OBJECTS = `
-  with user_ns as (
-    select oid, nspname from pg_catalog.pg_namespace
-     where nspname not in ('pg_catalog', 'information_schema') and nspname !~ '^pg_(toast|temp_|toast_temp_)'
-  ), ext_members as (
-    select objid from pg_catalog.pg_depend where deptype = 'e'
-  )
-  select kind, name from (
-    select 'schema' as kind, nspname as name from user_ns where nspname <> 'public'
-    union all
-    select case c.relkind when 'r' then 'table' when 'p' then 'table' when 'v' then 'view' when 'm' then 'materialized view'
-                          when 'S' then 'sequence' when 'f' then 'foreign table' else 'relation' end,
-           n.nspname || '.' || c.relname
-      from pg_catalog.pg_class c join user_ns n on n.oid = c.relnamespace
-     where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and c.oid not in (select objid from ext_members)
-    union all
-    select case p.prokind when 'p' then 'procedure' else 'function' end, n.nspname || '.' || p.proname
-      from pg_catalog.pg_proc p join user_ns n on n.oid = p.pronamespace
-     where p.oid not in (select objid from ext_members)
-    union all
-    select 'type', n.nspname || '.' || t.typname
-      from pg_catalog.pg_type t join user_ns n on n.oid = t.typnamespace
-     where t.typtype in ('e', 'd', 'r', 'c', 'm') and (t.typtype <> 'c' or (select relkind from pg_catalog.pg_class where oid = t.typrelid) = 'c')
-       and t.oid not in (select objid from ext_members)
-    union all
-    select 'extension', extname from pg_catalog.pg_extension where extname <> 'plpgsql'
-  ) o order by 1, 2`
+/** The database verify walks on, and the ups applied to it so far (in order). */
+class Walk {
+  db: Database
+  readonly applied: Script[] = []
+  rebuilds = 0
+  readonly #project: Project
+  readonly #url: string
+  constructor(db: Database, project: Project, url: string) {
+    this.db = db
+    this.#project = project
+    this.#url = url
+  }
 
-/**
- * verify runs every down, and at the end undoes what it applied: on a database holding anything
- * of its own that would drop a user's objects and leave it half restored. So --url must name an
- * empty scratch database, checked before anything is run.
- */
-async function assertScratch(db: Database, versionTable: string): Promise<void> {
-  const found = await db.query<{ kind: string; name: string }>(USER_OBJECTS)
-  if (found.length === 0) return
-  const counts = new Map<string, number>()
-  for (const f of found) counts.set(f.kind, (counts.get(f.kind) ?? 0) + 1)
-  const hasVersionTable = found.some((f) => f.kind === 'table' && f.name.endsWith(`.${versionTable}`))
-  const summary = [...counts].map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ')
-  throw new UsageError(`Cannot verify on ${db.description}: it is not an empty scratch database (it holds ${summary}${hasVersionTable ? ', including a sqlmig version table' : ''}: ${found.slice(0, 5).map((f) => f.name).join(', ')}${found.length > 5 ? ', ...' : ''})`, {
-    hint: 'verify runs every migration up and down and drops what it creates: give --url an empty database ("createdb sqlmig_verify"), or leave out --url to verify on an embedded in-memory database',
-  })
+  static async open(project: Project, url: string): Promise<Walk> {
+    return new Walk(await Walk.#openDb(project, url), project, url)
+  }
+
+  static async #openDb(project: Project, url: string): Promise<Database> {
+    const db = await openDatabase(url, embeddedOpenOptions(project, url))
+    // The in-memory database is verify's own: give it the roles the migrations name (never a --url database's).
+    if (url === 'pglite:memory') {
+      try {
+        await createMissingRoles(db, referencedRoles([...project.scripts.values()].flatMap((s) => [s.up.text, s.down.text])))
+      } catch (error) {
+        await db.close()
+        throw error
+      }
+    }
+    return db
+  }
+
+  /** Back to "every up in `applied` ran": a fresh database (in memory) or the --url one emptied, then the ups replayed. */
+  async rebuild(): Promise<void> {
+    this.rebuilds += 1
+    if (this.#url === 'pglite:memory') {
+      await this.db.close()
+      this.db = await Walk.#openDb(this.#project, this.#url)
+    } else {
+      const left = await resetScratch(this.db)
+      if (left.length > 0) throw new SqlmigError('VERIFY_REBUILD_FAILED', `Cannot empty the scratch database to rebuild it: it still holds ${describeObjects(left)}`)
+    }
+    for (const script of this.applied) await runFile(this.db, script, script.up)
+  }
+}
+
+/** A down with no statements and no header saying why (merge revisions have neither up nor down SQL). */
+function isEmptyDown(script: Script): boolean {
+  return !script.down.irreversible && !script.down.nothingToUndo && statementsOf(script.down).length === 0 && statementsOf(script.up).length > 0
+}
+
+type Outcome = 'checked' | 'up-failed' | 'stop'
+
+/** Rebuilds after a failure; a rebuild that fails is a finding of its own and stops the walk. */
+async function rebuildAfter(walk: Walk, script: Script, findings: VerifyFinding[], outcome: Outcome): Promise<Outcome> {
+  try {
+    await walk.rebuild()
+    return outcome
+  } catch (error) {
+    findings.push(failed('rebuild-failed', script, script.up, error, 'the scratch state cannot be rebuilt after it (the walk stops here)'))
+    return 'stop'
+  }
+}
+
+/** Up, down, compare, up again, for one revision; findings are recorded and the walk can always go on (unless 'stop'). */
+async function checkRevision(walk: Walk, script: Script, findings: VerifyFinding[]): Promise<Outcome> {
+  const id = script.id
+  const emptyDown = isEmptyDown(script)
+  if (emptyDown) {
+    findings.push({ kind: 'empty-down', revision: id, message: `Revision "${id}" has an empty down file: write its down SQL, mark it "-- down: none" if undoing the up changes nothing, or "-- irreversible: <reason>"`, differences: [], location: script.down.path, file: script.down.path, line: null })
+  }
+  // Nothing to undo with: an irreversible revision (by design), "down: none", or an empty down (reported above).
+  const undo = !script.down.irreversible && !script.down.nothingToUndo && !emptyDown
+  const before = undo ? await introspect(walk.db) : undefined
+  try {
+    await runFile(walk.db, script, script.up)
+  } catch (error) {
+    findings.push(failed('up-failed', script, script.up, error))
+    // A transactional up rolled back; one that ran outside a transaction may have done half its work.
+    return script.up.transaction ? 'up-failed' : await rebuildAfter(walk, script, findings, 'up-failed')
+  }
+  walk.applied.push(script)
+  if (!before) return 'checked'
+  try {
+    await runFile(walk.db, script, script.down)
+  } catch (error) {
+    // A transactional down rolled back: the state is "after the up" again.
+    if (script.down.transaction) {
+      findings.push(failed('down-failed', script, script.down, error, 'its down fails'))
+      return 'checked'
+    }
+    findings.push(failed('down-failed', script, script.down, error, 'its down fails', ' (outside a transaction: what ran before the error stays, so the scratch state was rebuilt from the ups)'))
+    return await rebuildAfter(walk, script, findings, 'checked')
+  }
+  // A down written from deparsed text (as autogenerate writes it) may deparse differently
+  // once more: compare what the server means, as check does.
+  const after = await introspect(walk.db)
+  await reconcileDeparsed(walk.db, before, after)
+  const differences = compareModels(before, after)
+  if (differences.length > 0) {
+    findings.push({
+      kind: 'down-mismatch',
+      revision: id,
+      message: `Revision "${id}": its down does not restore the schema (${differences.length} difference${differences.length === 1 ? '' : 's'})`,
+      differences,
+      location: script.down.path,
+      file: script.down.path,
+      line: null,
+    })
+  }
+  try {
+    await runFile(walk.db, script, script.up)
+  } catch (error) {
+    findings.push(failed('reapply-failed', script, script.up, error, 'its up fails when run again after its down'))
+    return await rebuildAfter(walk, script, findings, 'checked')
+  }
+  return 'checked'
+}
+
+/** With --url: undo what was applied, empty what the downs leave, and say what is still there. */
+async function restoreScratch(walk: Walk, initial: SchemaModel, findings: VerifyFinding[]): Promise<ScratchObject[]> {
+  for (const script of [...walk.applied].reverse()) {
+    if (script.down.irreversible || isEmptyDown(script)) break
+    try {
+      await runFile(walk.db, script, script.down)
+    } catch {
+      break
+    }
+  }
+  let left = await userObjects(walk.db)
+  if (left.length > 0) left = await resetScratch(walk.db)
+  const differences = compareModels(initial, await introspect(walk.db))
+  if (left.length > 0 || differences.length > 0) {
+    const what = left.length > 0 ? `it still holds ${describeObjects(left)}` : `it differs from how verify found it (${differences.length} difference${differences.length === 1 ? '' : 's'})`
+    findings.push({ kind: 'not-restored', revision: null, message: `The scratch database could not be restored: ${what}`, differences, location: null, file: null, line: null })
+  }
+  return left
 }
 
 /** Runs the stairway test over every revision. */
@@ -119,88 +242,47 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
   const findings: VerifyFinding[] = []
   const heads = project.graph.heads()
   if (heads.length > 1) {
-    findings.push({ kind: 'multiple-heads', revision: null, message: `There are ${heads.length} heads (${heads.join(', ')}): merge them with "sqlmig merge ${heads.join(' ')} -m ..."`, differences: [], location: null })
+    findings.push({ kind: 'multiple-heads', revision: null, message: `There are ${heads.length} heads (${heads.join(', ')}): merge them with "sqlmig merge ${heads.join(' ')} -m ..."`, differences: [], location: null, file: null, line: null })
   }
   const url = options.url ?? 'pglite:memory'
   options.onInfo?.(`Verifying on ${redactUrl(url)}`)
-  const db = await openDatabase(url, embeddedOpenOptions(project, url))
+  const walk = await Walk.open(project, url)
+  const description = walk.db.description
   if (options.url !== undefined) {
     try {
-      await assertScratch(db, project.versionTable.table)
+      await assertScratch(walk.db, project.versionTable.table)
     } catch (error) {
-      await db.close()
+      await walk.db.close()
       throw error
     }
   }
-  const applied: Script[] = []
   let checked = 0
+  const skipped: string[] = []
+  let left: ScratchObject[] = []
   try {
-    // The in-memory database is verify's own: give it the roles the migrations name (never a --url database's).
-    if (url === 'pglite:memory') await createMissingRoles(db, referencedRoles([...project.scripts.values()].flatMap((s) => [s.up.text, s.down.text])))
-    const initial = await introspect(db)
-    for (const id of project.graph.topological()) {
-      const script = project.scripts.get(id)!
-      const hasUp = statementsOf(script.up).length > 0
-      const emptyDown = hasUp && statementsOf(script.down).length === 0 && !script.down.irreversible
-      if (emptyDown) {
-        findings.push({ kind: 'empty-down', revision: id, message: `Revision "${id}" has an empty down file: write its down SQL, or mark it "-- irreversible: <reason>"`, differences: [], location: script.down.path })
-      }
-      const before = await introspect(db)
-      try {
-        await runFile(db, script, script.up)
-      } catch (error) {
-        findings.push(failed('up-failed', script, error))
-        break
+    const initial = options.url !== undefined ? await introspect(walk.db) : undefined
+    // Revisions whose up failed, and their descendants: nothing to build on.
+    const blocked = new Set<string>()
+    const order = project.graph.topological()
+    for (let i = 0; i < order.length; i++) {
+      const script = project.scripts.get(order[i]!)!
+      if (script.parents.some((p) => blocked.has(p))) {
+        blocked.add(script.id)
+        skipped.push(script.id)
+        continue
       }
       checked += 1
-      applied.push(script)
-      // Nothing to undo with: an irreversible revision (by design) or an empty down (reported above).
-      if (script.down.irreversible || emptyDown) continue
-      try {
-        await runFile(db, script, script.down)
-      } catch (error) {
-        findings.push(failed('down-failed', script, error))
-        break
-      }
-      // A down written from deparsed text (as autogenerate writes it) may deparse differently
-      // once more: compare what the server means, as check does.
-      const after = await introspect(db)
-      await reconcileDeparsed(db, before, after)
-      const differences = compareModels(before, after)
-      if (differences.length > 0) {
-        findings.push({
-          kind: 'down-mismatch',
-          revision: id,
-          message: `Revision "${id}": its down does not restore the schema (${differences.length} difference${differences.length === 1 ? '' : 's'})`,
-          differences,
-          location: script.down.path,
-        })
-      }
-      try {
-        await runFile(db, script, script.up)
-      } catch (error) {
-        findings.push(failed('up-failed', script, error))
-        applied.pop()
+      const outcome = await checkRevision(walk, script, findings)
+      if (outcome === 'up-failed') blocked.add(script.id)
+      if (outcome === 'stop') {
+        skipped.push(...order.slice(i + 1))
         break
       }
     }
-    if (options.url !== undefined) {
-      // A scratch database is left as it was found: undo everything we applied.
-      for (const script of [...applied].reverse()) {
-        if (script.down.irreversible) break
-        try {
-          await runFile(db, script, script.down)
-        } catch {
-          break
-        }
-      }
-      const leftover = compareModels(initial, await introspect(db))
-      if (leftover.length > 0) {
-        findings.push({ kind: 'not-restored', revision: null, message: `The scratch database could not be restored (${leftover.length} difference${leftover.length === 1 ? '' : 's'} remain)`, differences: leftover, location: null })
-      }
-    }
+    if (initial) left = await restoreScratch(walk, initial, findings)
   } finally {
-    await db.close()
+    await walk.db.close()
   }
-  return { ok: findings.length === 0, checked, total: project.graph.size, findings, database: db.description }
+  return { ok: findings.length === 0, checked, total: project.graph.size, findings, skipped, rebuilds: walk.rebuilds, left, database: description }
 }
+

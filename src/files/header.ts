@@ -9,7 +9,7 @@ import { InvalidMigrationError } from '../errors.ts'
 /** Keys an up file may carry. */
 export const UP_KEYS = ['revision', 'down_revision', 'message', 'created', 'transaction', 'lock_timeout', 'statement_timeout'] as const
 /** Keys a down file may carry. */
-export const DOWN_KEYS = ['revision', 'transaction', 'lock_timeout', 'statement_timeout', 'irreversible'] as const
+export const DOWN_KEYS = ['revision', 'transaction', 'lock_timeout', 'statement_timeout', 'irreversible', 'down'] as const
 
 export interface HeaderEntry {
   key: string

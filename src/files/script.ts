@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { InvalidMigrationError } from '../errors.ts'
+import { splitStatements } from '../sql/split.ts'
 import { checkHeader, DOWN_KEYS, type HeaderEntry, parseHeader, UP_KEYS } from './header.ts'
 
 /** Revision ids: what `create` makes is 12 hex digits; hand-written ids may use these characters. */
@@ -26,7 +27,7 @@ export interface Script {
   message: string
   createdAt: string | undefined
   up: ScriptFile
-  down: ScriptFile & { irreversible: string | undefined }
+  down: DownFile
   /** sha256 (hex) of the up file's normalised text. */
   checksum: string
   /** For messages: the up file and the line of its down_revision header. */
@@ -65,9 +66,16 @@ export interface ParsedUp {
   checksum: string
 }
 
+/** A down file: `irreversible` holds the reason of `-- irreversible: reason`. */
+export type DownFile = ScriptFile & {
+  irreversible: string | undefined
+  /** `-- down: none`: undoing the up changes nothing (the file has no statements; verify accepts it). */
+  nothingToUndo?: boolean
+}
+
 export interface ParsedDown {
   revision: string
-  file: ScriptFile & { irreversible: string | undefined }
+  file: DownFile
 }
 
 function fileOptions(path: string, text: string, map: Map<string, HeaderEntry>): ScriptFile {
@@ -159,8 +167,38 @@ class UpFile implements ParsedUp {
 /** Parses a down file's header. */
 export function parseDownFile(path: string, text: string): ParsedDown {
   const map = checkHeader(parseHeader(text), path, DOWN_KEYS)
-  return {
-    revision: revisionOf(path, map),
-    file: { ...fileOptions(path, text, map), irreversible: map.get('irreversible')?.value || undefined },
+  const revision = revisionOf(path, map)
+  const file: DownFile = { ...fileOptions(path, text, map), irreversible: map.get('irreversible')?.value || undefined }
+  const none = map.get('down')
+  if (none) {
+    checkNothingToUndo(file, none)
+    file.nothingToUndo = true
+  }
+  return { revision, file }
+}
+
+/**
+ * `-- down: none` says the down has nothing to undo: its only value is "none", and the file
+ * may hold no statement (nor be irreversible), or the header would hide SQL that never runs.
+ */
+function checkNothingToUndo(file: DownFile, entry: HeaderEntry): void {
+  if (entry.value.trim().toLowerCase() !== 'none') {
+    throw new InvalidMigrationError('INVALID_HEADER_VALUE', `Header "down" can only be "none", not "${entry.value}"`, {
+      location: { file: file.path, line: entry.line, column: 1 },
+      hint: 'Write "-- down: none" for a down that has nothing to undo, or remove the line and write the down SQL',
+    })
+  }
+  if (file.irreversible !== undefined) {
+    throw new InvalidMigrationError('INVALID_HEADER_VALUE', 'A down file cannot be both "down: none" (nothing to undo) and "irreversible"', {
+      location: { file: file.path, line: entry.line, column: 1 },
+      hint: 'Keep "-- down: none" if undoing the up changes nothing, or "-- irreversible: <reason>" if it cannot be undone',
+    })
+  }
+  const first = splitStatements(file.text, file.path)[0]
+  if (first) {
+    throw new InvalidMigrationError('DOWN_NONE_HAS_STATEMENTS', `The header says "down: none" (line ${entry.line}), but the file has statements`, {
+      location: { file: file.path, line: first.line, column: first.column },
+      hint: 'Remove the "-- down: none" line to run these statements, or remove the statements',
+    })
   }
 }
