@@ -18,7 +18,8 @@ import { embeddedOpenOptions } from './embedded.ts'
 import { SqlmigError } from '../errors.ts'
 import { redactUrl } from '../redact.ts'
 import type { Script, ScriptFile } from '../files/script.ts'
-import { executeFile, statementsOf } from '../runner/execute-file.ts'
+import { statementsOf } from '../runner/execute-file.ts'
+import { runFile } from '../runner/run-file.ts'
 import { compareModels, type Difference } from '../schema/compare.ts'
 import { introspect } from '../schema/introspect.ts'
 import type { SchemaModel } from '../schema/model.ts'
@@ -67,20 +68,9 @@ export interface VerifyResult {
   database: string
 }
 
-async function runFile(db: Database, script: Script, file: ScriptFile): Promise<void> {
-  const statements = statementsOf(file)
-  if (!file.transaction) {
-    await executeFile(db, file, statements, { revision: script.id, listProgress: true, rolledBackNote: '' })
-    return
-  }
-  await db.exec('begin')
-  try {
-    await executeFile(db, file, statements, { revision: script.id, listProgress: false, rolledBackNote: '' })
-    await db.exec('commit')
-  } catch (error) {
-    await db.exec('rollback').catch(() => {})
-    throw error
-  }
+/** Runs one of the revision's files as the runner would (its own transaction unless `transaction: false`, its header's settings). */
+async function runFileOf(db: Database, script: Script, file: ScriptFile): Promise<void> {
+  await runFile(db, file, { revision: script.id, rolledBackNote: '' })
 }
 
 /** A failure as a finding; with `what`, the message is "Revision "x": <what>: <the server's reason>". */
@@ -139,7 +129,7 @@ class Walk {
       const left = await resetScratch(this.db)
       if (left.length > 0) throw new SqlmigError('VERIFY_REBUILD_FAILED', `Cannot empty the scratch database to rebuild it: it still holds ${describeObjects(left)}`)
     }
-    for (const script of this.applied) await runFile(this.db, script, script.up)
+    for (const script of this.applied) await runFileOf(this.db, script, script.up)
   }
 }
 
@@ -172,7 +162,7 @@ async function checkRevision(walk: Walk, script: Script, findings: VerifyFinding
   const undo = !script.down.irreversible && !script.down.nothingToUndo && !emptyDown
   const before = undo ? await introspect(walk.db) : undefined
   try {
-    await runFile(walk.db, script, script.up)
+    await runFileOf(walk.db, script, script.up)
   } catch (error) {
     findings.push(failed('up-failed', script, script.up, error))
     // A transactional up rolled back; one that ran outside a transaction may have done half its work.
@@ -181,7 +171,7 @@ async function checkRevision(walk: Walk, script: Script, findings: VerifyFinding
   walk.applied.push(script)
   if (!before) return 'checked'
   try {
-    await runFile(walk.db, script, script.down)
+    await runFileOf(walk.db, script, script.down)
   } catch (error) {
     // A transactional down rolled back: the state is "after the up" again.
     if (script.down.transaction) {
@@ -208,7 +198,7 @@ async function checkRevision(walk: Walk, script: Script, findings: VerifyFinding
     })
   }
   try {
-    await runFile(walk.db, script, script.up)
+    await runFileOf(walk.db, script, script.up)
   } catch (error) {
     findings.push(failed('reapply-failed', script, script.up, error, 'its up fails when run again after its down'))
     return await rebuildAfter(walk, script, findings, 'checked')
@@ -221,7 +211,7 @@ async function restoreScratch(walk: Walk, initial: SchemaModel, findings: Verify
   for (const script of [...walk.applied].reverse()) {
     if (script.down.irreversible || isEmptyDown(script)) break
     try {
-      await runFile(walk.db, script, script.down)
+      await runFileOf(walk.db, script, script.down)
     } catch {
       break
     }
