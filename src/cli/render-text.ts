@@ -40,9 +40,13 @@ export function renderEvent(e: RunEvent): string | undefined {
       return pc.yellow(`Waiting for the embedded database held by ${e.holderPid !== undefined ? `pid ${e.holderPid}` : 'another process'}${e.holderHost !== undefined ? ` (host "${e.holderHost}", since ${e.holderStarted})` : ''}`)
     case 'lock-acquired':
       return `Got the migration lock after ${seconds(e.waitedMs)}`
-    case 'step-start':
-      return undefined
+    case 'step-start': {
+      const count = pc.dim(`[${e.index}/${e.total}]`)
+      if (e.recordOnly) return `${count} Stamping ${e.revision} as ${e.direction === 'up' ? 'applied' : 'not applied'}${e.message ? `: ${e.message}` : ''}`
+      return `${count} ${e.direction === 'up' ? 'Applying' : 'Undoing'} ${e.revision}${e.message ? `: ${e.message}` : ''}`
+    }
     case 'step-done':
+      if (e.recordOnly) return undefined
       return `${e.direction === 'up' ? pc.green('upgrade  ') : pc.magenta('downgrade')} ${e.revision} ${pc.dim(`(${seconds(e.ms)})`)}`
     case 'commit':
       return undefined

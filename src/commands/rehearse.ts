@@ -188,7 +188,7 @@ async function checkDown(db: Database, script: Script, before: SchemaModel): Pro
     await db.exec('begin')
     try {
       await db.exec(MARK_TRANSACTION)
-      await runFile(db, down, { transaction: 'caller', revision: script.id, rolledBackNote: downNote })
+      await runFile(db, down, { transaction: 'caller', direction: 'down', revision: script.id, rolledBackNote: downNote })
       const differences = describe(await introspect(db))
       if (differences.length === 0 && up.transaction) await runFile(db, up, { transaction: 'caller', revision: script.id, rolledBackNote: upNote })
       return differences
@@ -196,7 +196,7 @@ async function checkDown(db: Database, script: Script, before: SchemaModel): Pro
       await db.exec('rollback').catch(() => {})
     }
   }
-  await runFile(db, down, { revision: script.id, rolledBackNote: downNote })
+  await runFile(db, down, { direction: 'down', revision: script.id, rolledBackNote: downNote })
   const differences = describe(await introspect(db))
   await runFile(db, up, { revision: script.id, rolledBackNote: upNote })
   return differences

@@ -70,7 +70,7 @@ export interface VerifyResult {
 
 /** Runs one of the revision's files as the runner would (its own transaction unless `transaction: false`, its header's settings). */
 async function runFileOf(db: Database, script: Script, file: ScriptFile): Promise<void> {
-  await runFile(db, file, { revision: script.id, rolledBackNote: '' })
+  await runFile(db, file, { revision: script.id, direction: file === script.down ? 'down' : 'up', rolledBackNote: '' })
 }
 
 /** A failure as a finding; with `what`, the message is "Revision "x": <what>: <the server's reason>". */
@@ -80,7 +80,7 @@ function failed(kind: FindingKind, script: Script, file: ScriptFile, error: unkn
   return {
     kind,
     revision: script.id,
-    message: what === undefined ? message : `Revision "${script.id}": ${what}: ${message.replace(/^Cannot apply revision "[^"]*": /, '')}${note}`,
+    message: what === undefined ? message : `Revision "${script.id}": ${what}: ${message.replace(/^Cannot (apply|undo) revision "[^"]*": /, '')}${note}`,
     differences: [],
     location: e?.where || file.path,
     file: e?.location?.file ?? file.path,

@@ -43,6 +43,8 @@ function canPipeline(statements: SplitStatement[]): boolean {
 
 export interface ExecuteOptions {
   revision: string
+  /** A down file's failure says "Cannot undo revision"; default up ("Cannot apply revision"). */
+  direction?: 'up' | 'down' | undefined
   /** What the error message says was undone ("All changes of this run were rolled back"...). */
   rolledBackNote: string
   /** For transaction: false files: list what ran and what did not when one fails. */
@@ -107,12 +109,14 @@ export async function executeFile(db: Database, file: ScriptFile, statements: Sp
   }
 }
 
+const cannot = (o: ExecuteOptions) => `Cannot ${o.direction === 'down' ? 'undo' : 'apply'} revision "${o.revision}"`
+
 /** The file ended the run's transaction (a COMMIT or ROLLBACK the load-time check did not see). */
 function transactionLost(file: ScriptFile, options: ExecuteOptions, error: unknown): SqlmigError {
   if (serverErrorFields(error)?.sqlState !== '22012') {
-    return new MigrationFailedError(options.revision, `Cannot apply revision "${options.revision}": ${(error as Error)?.message ?? error}`, { location: { file: file.path }, detail: options.rolledBackNote, cause: error })
+    return new MigrationFailedError(options.revision, `${cannot(options)}: ${(error as Error)?.message ?? error}`, { location: { file: file.path }, detail: options.rolledBackNote, cause: error })
   }
-  return new MigrationFailedError(options.revision, `Cannot apply revision "${options.revision}": it ended sqlmig's transaction (a COMMIT or ROLLBACK ran inside it)`, {
+  return new MigrationFailedError(options.revision, `${cannot(options)}: it ended sqlmig's transaction (a COMMIT or ROLLBACK ran inside it)`, {
     location: { file: file.path, line: 1, column: 1 },
     detail: [
       `Committed and NOT recorded in the version table: ${options.lostTransactionNote ?? 'nothing before this file'}, and whatever this file did before its COMMIT.`,
@@ -152,7 +156,7 @@ function failure(file: ScriptFile, statements: SplitStatement[], index: number, 
     lines.push(`Statements not run (${notRun.length}):`, ...notRun.map((s) => `  ${summary(s)}`))
   }
   lines.push(options.rolledBackNote)
-  return new MigrationFailedError(options.revision, `Cannot apply revision "${options.revision}": ${reason}`, {
+  return new MigrationFailedError(options.revision, `${cannot(options)}: ${reason}`, {
     location: { file: file.path, line: at.line, column: at.column },
     detail: lines.join('\n'),
     hint: fields?.sqlState === '53200' && options.inTransactionBlock ? LOCK_SLOTS_HINT : fields?.hint,

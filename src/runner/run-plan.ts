@@ -13,7 +13,7 @@ import type { Direction, RunListener } from './events.ts'
 import { MARK_TRANSACTION } from './execute-file.ts'
 import { runFile } from './run-file.ts'
 import { beginLocked, lockSession } from './lock.ts'
-import { type Blocked, type PlannedStep, schedule, type ScheduledStep } from './schedule.ts'
+import { type Blocked, type PlannedStep, schedule, type ScheduledStep, scheduledSteps } from './schedule.ts'
 import type { Kysely } from 'kysely'
 import { simpleQuery, throughKysely } from '../db/session-dialect.ts'
 import type { AppliedRecord, VersionRow, VersionTableName } from './version-table.ts'
@@ -121,12 +121,13 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
     }
     inTransaction = false
   }
-  const run: Run = { req, db, k }
+  const run: Run = { req, db, k, done: 0, total: 0 }
   try {
     await begin()
     await ensureVersionTable(k, name)
     const before = await readRecorded(k, name)
     const planned = schedule(req.plan(before), { mode: req.mode, settings: req.settings, dryRun: req.dryRun, recordOnly })
+    run.total = scheduledSteps(planned).length
     const finish = (): RunResult => ({ before, steps: completed, skipped: planned.notRun, dryRun: req.dryRun, blocked: planned.blocked })
     /** The first transaction (lock, version table, plan) is still open. */
     let open = true
@@ -221,6 +222,9 @@ interface Run {
   req: RunRequest
   db: Database
   k: Kysely<any>
+  /** Steps done so far, and the number the schedule holds (for "[3/20]"). */
+  done: number
+  total: number
 }
 
 async function runStep(
@@ -232,11 +236,13 @@ async function runStep(
   const name = req.versionTable
   const script = step.node
   throwIfAborted(req.signal)
-  req.onEvent?.({ type: 'step-start', revision: step.revision, direction: step.direction, message: script.message, file: step.file.path })
+  const count = { index: run.done + 1, total: run.total, recordOnly: req.recordOnly === true }
+  req.onEvent?.({ type: 'step-start', revision: step.revision, direction: step.direction, message: script.message, file: step.file.path, ...count })
   const started = performance.now()
   if (!req.recordOnly) {
     await runFile(db, step.file, {
       transaction: inTransaction ? 'caller' : 'none',
+      direction: step.direction,
       statements: step.statements,
       before: step.before,
       after: step.after,
@@ -244,8 +250,10 @@ async function runStep(
       lostTransactionNote: earlier.length ? `the changes of ${earlier.map((s) => `${s.revision} (${s.direction})`).join(', ')}` : 'nothing from earlier migrations of this run',
       signal: req.signal,
       rolledBackNote: inTransaction
-        ? req.mode === 'all' ? 'All changes of this run were rolled back; the version table is unchanged' : `Revision "${step.revision}" was rolled back; earlier revisions stay applied`
-        : `Revision "${step.revision}" ran outside a transaction: it is NOT recorded as applied; undo or finish the statements that ran by hand`,
+        ? req.dryRun ? 'Dry run: everything was rolled back; nothing was applied' : req.mode === 'all' ? 'All changes of this run were rolled back; the version table is unchanged' : `Revision "${step.revision}" was rolled back; earlier revisions stay applied`
+        : step.direction === 'up'
+        ? `Revision "${step.revision}" ran outside a transaction: it is NOT recorded as applied; undo or finish the statements that ran by hand`
+        : `Revision "${step.revision}" ran outside a transaction: it is still recorded as applied, and the statements of its down that ran are NOT undone; finish or revert them by hand`,
     })
   }
   const ms = performance.now() - started
@@ -256,5 +264,6 @@ async function runStep(
   }
   if (!inTransaction) await flushVersionWrites(k, name, writes)
   out.push({ revision: step.revision, direction: step.direction, message: script.message, ms })
-  req.onEvent?.({ type: 'step-done', revision: step.revision, direction: step.direction, ms })
+  run.done++
+  req.onEvent?.({ type: 'step-done', revision: step.revision, direction: step.direction, ms, ...count })
 }
