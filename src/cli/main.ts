@@ -11,7 +11,7 @@ import { redact } from '../redact.ts'
 import { protectRelative, str, STRING } from './args.ts'
 import { createInterrupts } from './interrupts.ts'
 import { VERSION } from '../version.ts'
-import { errorJson, renderCurrent, renderError, renderEvent, renderHeads, renderHistory, renderMigrate, renderShow } from './render-text.ts'
+import { errorJson, renderCurrent, renderError, renderEvent, renderHeads, renderHistory, renderMigrate, renderShow, renderStamp } from './render-text.ts'
 
 import {
   branches,
@@ -249,12 +249,22 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       print(r, () => renderShow(r))
     })
 
-  cli.command('stamp <revision>', 'Record a revision as the current state without running SQL')
+  cli.command('stamp <...revisions>', 'Record a revision as the current state without running SQL')
+    .option('--purge', 'Delete every row of the version table first (also rows no file defines), then record the revisions and their ancestors')
+    .option('--dry-run', 'Write the version table inside a transaction and roll back')
     .option('--lock-timeout <duration>', 'Give up waiting for another run\'s lock after this long', STRING)
     .example('sqlmig stamp head')
-    .action(async (revision, o) => {
-      const r = await stamp({ ...common(o), signal: runSignal(), revision: str(revision)!, lockTimeout: str(o.lockTimeout) })
-      print(migrateJson(r), () => renderMigrate('stamp', r))
+    .example('sqlmig stamp --purge 3f2a9c1b7d4e')
+    .action(async (revisions: unknown[], o) => {
+      const r = await stamp({
+        ...common(o),
+        signal: runSignal(),
+        revision: revisions.map((x) => str(x)!),
+        purge: o.purge === true,
+        dryRun: o.dryRun === true,
+        lockTimeout: str(o.lockTimeout),
+      })
+      print(r.purged ? { ...migrateJson(r), purged: r.purged } : migrateJson(r), () => renderStamp(r))
     })
 
   cli.command('rehearse', 'Upgrade a throw-away copy of the database and report time, table rewrites and locks per migration')

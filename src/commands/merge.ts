@@ -4,6 +4,7 @@ import { nodeFileSource } from '../files/file-source.ts'
 import { newRevisionId, writeScriptPair } from '../files/script-directory.ts'
 import { resolveRevision } from '../graph/resolve.ts'
 import { type CommonOptions, openProject } from './project.ts'
+import { hinting } from './hints.ts'
 
 export interface MergeOptions extends CommonOptions {
   message?: string | undefined
@@ -24,6 +25,10 @@ const MERGE_DOWN = '-- Undoing a merge goes back to its parents; nothing to run.
 
 /** Writes a merge revision whose parents are the given revisions (or "heads": every head). */
 export function merge(revisions: string[], options: MergeOptions = {}): MergeResult {
+  return hinting('merge', () => unhintedMerge(revisions, options))
+}
+
+function unhintedMerge(revisions: string[], options: MergeOptions = {}): MergeResult {
   const project = openProject(options)
   const ids = revisions.length === 1 && revisions[0] === 'heads'
     ? project.graph.heads()

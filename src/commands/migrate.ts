@@ -80,6 +80,8 @@ export interface MigrateRequest {
   precheck?: (project: Project) => void
   recordOnly?: boolean
   checkFiles?: boolean
+  /** `false`: planSteps itself deals with applied revisions no file defines (stamp). */
+  checkApplied?: boolean
 }
 
 /** Runs a migration plan against the configured database. */
@@ -94,7 +96,7 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
       versionTable: project.versionTable,
       scripts: project.scripts,
       plan: (applied) => {
-        assertAppliedKnown(project, applied)
+        if (req.checkApplied !== false) assertAppliedKnown(project, applied)
         if (req.checkFiles !== false) assertUnchanged(project, applied, options.allowChanged === true)
         return req.planSteps(project, toGraphApplied(applied))
       },
@@ -112,7 +114,12 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
       throw new SqlmigError('IRREVERSIBLE', `Stopped before revision "${b.revision}": it is irreversible (${b.reason})`, {
         location: { file: b.file, line: 1 },
         detail: done.length ? `Undone before stopping: ${done.map((s) => s.revision).join(', ')}` : 'Nothing was undone',
-        hint: `The database is now at ${afterSteps(project, result.before, done).join(', ') || 'base'}; undo "${b.revision}" by hand and run "sqlmig stamp" if you must go further`,
+        data: {
+          revision: b.revision,
+          reason: b.reason,
+          at: afterSteps(project, result.before, done),
+          undone: afterSteps(project, result.before, [...done, { revision: b.revision, direction: 'down' }]),
+        },
       })
     }
     return {
@@ -142,7 +149,7 @@ async function nothingToDo(req: MigrateRequest, project: Project, db: Database):
   const applied = await peekApplied(db, project.versionTable)
   if (!applied) return undefined
   try {
-    assertAppliedKnown(project, applied)
+    if (req.checkApplied !== false) assertAppliedKnown(project, applied)
     if (req.checkFiles !== false) assertUnchanged(project, applied, req.options.allowChanged === true)
     if (req.planSteps(project, toGraphApplied(applied)).length > 0) return undefined
   } catch {

@@ -5,6 +5,7 @@
 import { type Config, type ConfigOptions, loadConfig } from '../config.ts'
 import { type Database, serverErrorFields } from '../db/database.ts'
 import { embeddedOpenOptions } from './embedded.ts'
+import { hinting } from './hints.ts'
 import { isPgliteUrl, openDatabase, type OpenOptions } from '../db/open.ts'
 import type { PgliteLockOptions } from '../db/pglite-lock.ts'
 import { SqlmigError, UsageError } from '../errors.ts'
@@ -41,11 +42,11 @@ export interface Project {
 /** Reads config and every migration file; throws InvalidMigrationError when any file is wrong. */
 export function openProject(options: CommonOptions): Project {
   const config = loadConfig(options)
-  return projectOf(config, loadScripts(nodeFileSource, config.dir))
+  return projectOf(config, hinting(undefined, () => loadScripts(nodeFileSource, config.dir)))
 }
 
 function projectOf(config: Config, list: Script[]): Project {
-  const graph = RevisionGraph.from(list)
+  const graph = hinting(undefined, () => RevisionGraph.from(list))
   return {
     config,
     scripts: new Map(list.map((s) => [s.id, s])),
@@ -101,7 +102,7 @@ export async function withProjectDatabase<T>(
 ): Promise<T> {
   const config = loadConfig(options)
   if (isPgliteUrl(config.url)) {
-    const project = projectOf(config, loadScripts(nodeFileSource, config.dir))
+    const project = projectOf(config, hinting(undefined, () => loadScripts(nodeFileSource, config.dir)))
     precheck?.(project)
     return await withDatabase(config, options, (db) => fn(project, db), { ...embeddedOpenOptions(project, config.url), ...open })
   }
@@ -112,7 +113,7 @@ export async function withProjectDatabase<T>(
   opening.catch(() => {})
   let project: Project
   try {
-    project = projectOf(config, await loadScriptsInterleaved(nodeFileSource, config.dir))
+    project = projectOf(config, await hinting(undefined, () => loadScriptsInterleaved(nodeFileSource, config.dir)))
     precheck?.(project)
   } catch (error) {
     opening.then((db) => db.close(), () => {})

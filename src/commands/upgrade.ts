@@ -4,7 +4,7 @@ import { parseTarget, resolveRevision, resolveTarget } from '../graph/resolve.ts
 import type { BackupResult } from './backup.ts'
 import { migrate, type MigrateOptions, type MigrateResult, migrateScript, type ScriptOptions } from './migrate.ts'
 import type { Project } from './project.ts'
-import { hintingRelative, withRelativeHint } from './relative-hint.ts'
+import { hinting } from './hints.ts'
 
 export interface UpgradeOptions extends MigrateOptions {
   /** Target: "head" (default), "heads", a revision id or unique prefix, "+N", "<rev>+N". */
@@ -20,16 +20,18 @@ export interface UpgradeResult extends MigrateResult {
 
 /** Applies pending migrations up to the target; returns what ran. */
 export async function upgrade(options: UpgradeOptions = {}): Promise<UpgradeResult> {
+  return await hinting('upgrade', () => unhintedUpgrade(options))
+}
+
+async function unhintedUpgrade(options: UpgradeOptions = {}): Promise<UpgradeResult> {
   const target = options.revision ?? 'head'
   // backup.ts (pg_dump, the database copier) loads only when a backup is asked for.
   const saved = options.backup !== undefined && !options.dryRun
-    ? await (await import('./backup.ts')).backupIfPending({ ...options, folder: options.backup, revision: target }).catch((error: unknown) => {
-      throw withRelativeHint(error)
-    })
+    ? await (await import('./backup.ts')).backupIfPending({ ...options, folder: options.backup, revision: target })
     : undefined
   const result = await migrate({
     options,
-    planSteps: (project, applied) => hintingRelative(() => planUpgrade(project.graph, applied, target)),
+    planSteps: (project, applied) => planUpgrade(project.graph, applied, target),
     precheck: (project) => void resolveTarget(project.graph, parseTarget(target, 'up')),
   })
   return saved ? { ...result, backup: saved } : result
@@ -44,6 +46,10 @@ export function appliedUpTo(project: Project, from: string) {
 
 /** The SQL `upgrade` would run, as a script (`--sql`); with `from`, no database is contacted. */
 export async function upgradeSql(options: UpgradeOptions & ScriptOptions = {}): Promise<string> {
+  return await hinting('upgrade', () => unhintedUpgradeSql(options))
+}
+
+async function unhintedUpgradeSql(options: UpgradeOptions & ScriptOptions = {}): Promise<string> {
   const target = options.revision ?? 'head'
-  return await migrateScript(options, `upgrade to ${target}`, (project, applied) => hintingRelative(() => planUpgrade(project.graph, applied, target)), appliedUpTo)
+  return await migrateScript(options, `upgrade to ${target}`, (project, applied) => planUpgrade(project.graph, applied, target), appliedUpTo)
 }

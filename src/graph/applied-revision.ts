@@ -28,16 +28,17 @@ const quote = (ids: readonly string[]): string => ids.map((id) => `"${id}"`).joi
 
 /**
  * Checks that every applied revision has a migration file.
- * @throws StateError APPLIED_REVISION_MISSING naming the applied ids the graph lacks.
+ * @throws StateError APPLIED_REVISION_MISSING with the applied ids the graph lacks (`missing`)
+ *   and the current revisions among the applied ones it has (`kept`).
  */
 export function checkApplied<T extends RevisionNode>(graph: RevisionGraph<T>, applied: readonly AppliedRevision[]): void {
   const missing = [...new Set(applied.filter((row) => !graph.has(row.id)).map((row) => row.id))]
   if (missing.length === 0) return
+  const known = applied.filter((row) => graph.has(row.id))
   const message = missing.length === 1
     ? `Revision "${missing[0]}" is applied to the database but has no migration file`
     : `${missing.length} revisions are applied to the database but have no migration file: ${quote(missing)}`
-  throw new StateError('APPLIED_REVISION_MISSING', message,
-    { hint: 'Restore the missing files, or run "sqlmig stamp <revision>" to rewrite the recorded state' })
+  throw new StateError('APPLIED_REVISION_MISSING', message, { data: { missing, kept: currentHeads(graph, known) } })
 }
 
 /** Applied revisions that no other applied revision builds on, in topological order. */

@@ -1,15 +1,17 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { withRelativeHint } from '../../src/commands/relative-hint.ts'
+import { type HintCommand, hintFor, withHint } from '../../src/commands/hints.ts'
 import { AmbiguousRelativeTarget, RelativeOutOfRange, RevisionError } from '../../src/errors.ts'
 import { planDowngrade, planUpgrade } from '../../src/graph/plan.ts'
 import { appliedOf, graphOf } from '../graph/build.ts'
 
-const hintOf = (fn: () => unknown): string | undefined => {
+const withRelativeHint = (error: unknown, command: HintCommand = (error as AmbiguousRelativeTarget).direction === 'down' ? 'downgrade' : 'upgrade') => withHint(error, { command })
+
+const hintOf = (fn: () => unknown, command?: HintCommand): string | undefined => {
   try {
     fn()
   } catch (error) {
-    const hinted = withRelativeHint(error) as RevisionError
+    const hinted = withRelativeHint(error, command) as RevisionError
     assert.instance(hinted, RevisionError)
     assert.is(hinted.message, (error as Error).message)
     return hinted.hint
@@ -19,7 +21,7 @@ const hintOf = (fn: () => unknown): string | undefined => {
 
 const merge = graphOf('a', 'a>b1', 'a>b2', 'b1,b2>m')
 
-test('withRelativeHint() names each explicit target once, or says how to find one', () => {
+test('hintFor() on ±N names each explicit target once, or says how to find one', () => {
   assert.is(hintOf(() => planUpgrade(merge, appliedOf('a', 'b1', 'b2'), '+1')), 'Name the revision to upgrade to: "sqlmig upgrade m"')
   assert.is(hintOf(() => planUpgrade(merge, appliedOf('a'), '+1')), 'Name the revision to upgrade to: "sqlmig upgrade b1" or "sqlmig upgrade b2"')
   assert.is(hintOf(() => planDowngrade(merge, appliedOf('a', 'b1', 'b2'), '-1')),
@@ -28,14 +30,15 @@ test('withRelativeHint() names each explicit target once, or says how to find on
     'Run "sqlmig upgrade heads" to apply every pending revision, or "sqlmig history" to see the branches')
 })
 
-test('withRelativeHint() keeps the data and leaves other errors alone', () => {
+test('withHint() keeps the data and leaves other errors alone', () => {
   const e = new AmbiguousRelativeTarget('+1', 'up', ['x', 'y'], ['x', undefined], 'msg')
   const hinted = withRelativeHint(e) as AmbiguousRelativeTarget
   assert.equal([hinted.code, hinted.exitCode, hinted.candidates, hinted.targets, hinted.hint], ['AMBIGUOUS_RELATIVE', 2, ['x', 'y'], ['x', undefined], 'Name the revision to upgrade to: "sqlmig upgrade x"'])
   const r = withRelativeHint(new RelativeOutOfRange('-3', 'down', 3, 2, undefined, 'msg')) as RelativeOutOfRange
   assert.equal([r.code, r.requested, r.available, r.hint], ['RELATIVE_OUT_OF_RANGE', 3, 2, 'Run "sqlmig downgrade -2" (or "sqlmig downgrade base") to undo all of them'])
-  const other = new RevisionError('UNKNOWN_REVISION', 'x')
+  const other = new RevisionError('CYCLE', 'x', { data: { revisions: ['a'] }, hint: 'kept' })
   assert.is(withRelativeHint(other), other)
+  assert.is(other.hint, 'kept')
 })
 
 test.run()
