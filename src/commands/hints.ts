@@ -15,6 +15,8 @@ export type HintCommand =
 export interface HintContext {
   /** `undefined`: no command known (the hints that do not depend on one). */
   command?: HintCommand | undefined
+  /** create: the message of the revision being created. */
+  message?: string | undefined
   /** stamp: the current revisions the stamp asked for would leave (its refusal names the purge that records them). */
   stampTo?: string[] | undefined
 }
@@ -24,6 +26,10 @@ const either = (commands: readonly string[]): string =>
   commands.length <= 1 ? commands.join('') : `${commands.slice(0, -1).join(', ')} or ${commands[commands.length - 1]}`
 const run = (...args: string[]): string => `"sqlmig ${args.filter((a) => a !== '').join(' ')}"`
 const MAX_NAMED = 3
+
+/** A message as one shell word inside a double-quoted command (a placeholder when it has quotes of its own). */
+const shellWord = (text: string | undefined): string =>
+  text === undefined || /["'\\]/.test(text) ? '<message>' : /^[A-Za-z0-9_.,:-]+$/.test(text) ? text : `'${text}'`
 
 /** The command that records exactly `revisions` and their ancestors, whatever the table holds now. */
 export function purgeCommand(revisions: readonly string[]): string {
@@ -46,7 +52,7 @@ export function hintFor(error: unknown, ctx: HintContext): string | undefined {
   if (hasCode(error, 'MULTIPLE_HEADS')) {
     const heads = error.data.heads
     const join = `Join them with ${run('merge', 'heads')}`
-    if (command === 'create') return `${join} first, or name the parent: --head ${heads[0]}`
+    if (command === 'create') return `${join} first, or name the parent: ${run('create', shellWord(ctx.message), '--head', heads[0] as string)}`
     if (command === 'upgrade') return `${join}, or name one: ${run('upgrade', heads[0] as string)} (or ${run('upgrade', 'heads')} for all of them)`
     if (command === 'rehearse') return `${join}, or name one: ${run('rehearse', '--revision', heads[0] as string)} (or --revision heads for all of them)`
     if (command === 'stamp') return `Name one: ${run('stamp', heads[0] as string)}, or ${run('stamp', 'heads')} for all of them`
@@ -146,13 +152,14 @@ export function withHint<E>(error: E, ctx: HintContext): E {
 }
 
 /** Runs `fn` (sync or async), adding the hint for `command` to an error it throws. */
-export function hinting<R>(command: HintCommand | undefined, fn: () => R): R {
+export function hinting<R>(command: HintCommand | HintContext | undefined, fn: () => R): R {
+  const ctx: HintContext = typeof command === 'object' ? command : { command }
   try {
     const result = fn()
-    if (result instanceof Promise) return result.catch((error: unknown) => { throw withHint(error, { command }) }) as R
+    if (result instanceof Promise) return result.catch((error: unknown) => { throw withHint(error, ctx) }) as R
     return result
   } catch (error) {
-    throw withHint(error, { command })
+    throw withHint(error, ctx)
   }
 }
 

@@ -12,7 +12,7 @@ import { replaceVersionRows } from '../runner/replace-versions.ts'
 import type { AppliedRecord } from '../runner/version-table.ts'
 import { hinting, purgeCommand, withHint } from './hints.ts'
 import { migrate, type MigrateOptions, type MigrateResult } from './migrate.ts'
-import { lockTimeoutMs, type Project, withProjectDatabase } from './project.ts'
+import { lockTimeoutMs, openProject, type Project, withProjectDatabase } from './project.ts'
 
 export interface StampOptions extends MigrateOptions {
   /**
@@ -60,6 +60,8 @@ function headsAfter(project: Project, applied: AppliedRevision[], steps: RunStep
 async function plainStamp(options: StampOptions): Promise<MigrateResult> {
   const targets = targetsOf(options)
   if (targets.length !== 1) {
+    // Each target must name a revision before the purge of them is suggested.
+    purgeRecords(openProject(options), targets)
     throw new UsageError(`Cannot stamp ${targets.length} revisions without --purge`, {
       hint: `Run ${purgeCommand(targets)} to record exactly them and their ancestors`,
     })
