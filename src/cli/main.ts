@@ -5,6 +5,7 @@
 import process from 'node:process'
 import { cac } from 'cac'
 import type { CommonOptions } from '../commands/project.ts'
+import { type HintCommand, withHint } from '../commands/hints.ts'
 import type { MigrateResult } from '../commands/migrate.ts'
 import { EXIT, exitCodeOf, SqlmigError, UsageError } from '../errors.ts'
 import { redact } from '../redact.ts'
@@ -330,7 +331,10 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     return exitCode
   } catch (error) {
     const usage = (error as Error)?.name === 'CACError'
-    const e = usage ? new UsageError((error as Error).message.replace(/\.$/, ''), { hint: 'Run "sqlmig <command> --help" for its options' }) : error
+    // Commands add their hints themselves (commands/hints.ts); this covers any that does not.
+    const e = usage
+      ? new UsageError((error as Error).message.replace(/\.$/, ''), { hint: 'Run "sqlmig <command> --help" for its options' })
+      : withHint(error, { command: cli.matchedCommand?.name as HintCommand | undefined })
     if (json) out(JSON.stringify(errorJson(e), null, 2))
     err(renderError(e))
     return e instanceof SqlmigError ? exitCodeOf(e) : EXIT.failed

@@ -90,6 +90,10 @@ export function hintFor(error: unknown, ctx: HintContext): string | undefined {
     const { revision, at, undone } = error.data
     return `The database is now at ${at.join(', ') || 'base'}; undo "${revision}" by hand, then record that: ${purgeCommand(undone)}`
   }
+  if (hasCode(error, 'REPLAY_FAILED')) {
+    return `Fix the migration${command === 'create' || command === 'check' || command === 'diff' ? ', or use --shadow-url with a server that has the extensions it needs' : ''}`
+  }
+  if (hasCode(error, 'DECLARED_SCHEMA_FAILED')) return 'Fix the declared schema so that it runs on an empty database, in file order'
   if (hasCode(error, 'NO_VERSIONS_DIR')) return `Run ${run('init')} to create it, or point --dir at the folder that holds versions/`
   if (hasCode(error, 'DUPLICATE_REVISION')) return 'Give one of the two files a new revision id (and update the down_revision that should point to it)'
   if (hasCode(error, 'DUPLICATE_PARENT')) return 'Remove the repeated id from down_revision'
@@ -119,7 +123,7 @@ function ambiguousRelative(error: AmbiguousRelativeTarget, command: HintCommand 
   if (error.from !== undefined) return `Name the branch to follow instead: ${either(targets.map((t) => run(verb, t)))}`
   const what = verb === 'downgrade' ? 'Name the revision to keep' : `Name the revision to ${verb} to`
   return targets.length === 0
-    ? `${what}: "sqlmig ${verb} <revision>" (run ${run('history')} to see the branches)`
+    ? `${what}: ${run(verb, '<revision>')} (run ${run('history')} to see the branches)`
     : `${what}: ${either(targets.map((t) => run(verb, t)))}`
 }
 
@@ -167,5 +171,5 @@ export function hinting<R>(command: HintCommand | HintContext | undefined, fn: (
 export const HINTED_CODES: readonly ErrorCode[] = [
   'MULTIPLE_HEADS', 'NO_REVISIONS', 'UNKNOWN_REVISION', 'AMBIGUOUS_REVISION', 'INVALID_TARGET', 'NOT_APPLIED',
   'AMBIGUOUS_RELATIVE', 'RELATIVE_OUT_OF_RANGE', 'APPLIED_REVISION_MISSING', 'CHANGED_MIGRATION', 'IRREVERSIBLE',
-  'NO_VERSIONS_DIR', 'DUPLICATE_REVISION', 'DUPLICATE_PARENT', 'INVALID_REVISION_ID', 'MISSING_PARENT', 'CYCLE', 'LOCK_TIMEOUT',
+  'REPLAY_FAILED', 'DECLARED_SCHEMA_FAILED', 'NO_VERSIONS_DIR', 'DUPLICATE_REVISION', 'DUPLICATE_PARENT', 'INVALID_REVISION_ID', 'MISSING_PARENT', 'CYCLE', 'LOCK_TIMEOUT',
 ]
