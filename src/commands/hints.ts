@@ -120,7 +120,11 @@ function missingParent(similar: string[], existing: string[]): string {
 function ambiguousRelative(error: AmbiguousRelativeTarget, command: HintCommand | undefined): string {
   const verb = targetVerb(command) ?? (error.direction === 'up' ? 'upgrade' : 'downgrade')
   const targets = [...new Set(error.targets.filter((t): t is string => t !== undefined))]
-  if (error.from !== undefined) return `Name the branch to follow instead: ${either(targets.map((t) => run(verb, t)))}`
+  if (error.from !== undefined) {
+    return targets.length === 0
+      ? `Name a revision on the branch to follow (${run('history', '--offline')} lists them)`
+      : `Name the branch to follow instead: ${either(targets.map((t) => run(verb, t)))}`
+  }
   const what = verb === 'downgrade' ? 'Name the revision to keep' : `Name the revision to ${verb} to`
   return targets.length === 0
     ? `${what}: ${run(verb, '<revision>')} (run ${run('history')} to see the branches)`

@@ -137,9 +137,19 @@ export function resolveRelative<T extends RevisionNode>(graph: RevisionGraph<T>,
         `Cannot resolve "${text}": "${id}" is ${where}, ${done} ${done === 1 ? 'step' : 'steps'} from "${from}"`, { from })
     }
     const what = steps > 0 ? `"${id}" has ${next.length} children` : `"${id}" is a merge of ${next.length} revisions`
-    const sign = steps > 0 ? '+' : '-'
-    throw new AmbiguousRelativeTarget(text, steps > 0 ? 'up' : 'down', [...next], next.map((n) => (left === 0 ? n : `${n}${sign}${left}`)),
+    throw new AmbiguousRelativeTarget(text, steps > 0 ? 'up' : 'down', [...next], next.map((n) => walk(graph, n, Math.sign(steps) * left)),
       `Cannot resolve "${text}": ${what} (${quote(next)})`, { from })
+  }
+  return id
+}
+
+/** The revision `steps` moves from `from` when every step has one way to go, else `undefined`. */
+function walk<T extends RevisionNode>(graph: RevisionGraph<T>, from: string, steps: number): string | undefined {
+  let id = from
+  for (let done = 0; done < Math.abs(steps); done++) {
+    const next = steps > 0 ? graph.children(id) : graph.parents(id)
+    if (next.length !== 1) return undefined
+    id = next[0] as string
   }
   return id
 }
@@ -173,7 +183,7 @@ function resolveFromBase<T extends RevisionNode>(graph: RevisionGraph<T>, steps:
     throw new RelativeOutOfRange(text, steps < 0 ? 'down' : 'up', Math.abs(steps), 0, undefined, `Cannot resolve "${text}": there is nothing before "base"`, { from: 'base' })
   }
   if (bases.length > 1) {
-    throw new AmbiguousRelativeTarget(text, 'up', bases, bases.map((b) => (steps === 1 ? b : `${b}+${steps - 1}`)),
+    throw new AmbiguousRelativeTarget(text, 'up', bases, bases.map((b) => walk(graph, b, steps - 1)),
       `Cannot resolve "${text}": there are ${bases.length} bases (${quote(bases)})`, { from: 'base' })
   }
   return { kind: 'revisions', ids: [resolveRelative(graph, bases[0] as string, steps - 1, text)] }
