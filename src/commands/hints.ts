@@ -105,7 +105,8 @@ export function hintFor(error: unknown, ctx: HintContext): string | undefined {
   if (hasCode(error, 'MISSING_PARENT')) return `Fix down_revision (${missingParent(error.data.similar, error.data.existing)})`
   if (hasCode(error, 'CYCLE')) return 'Fix down_revision in one of these files so the chain ends at a base revision'
   if (hasCode(error, 'LOCK_TIMEOUT')) {
-    return 'Wait for the other run to finish, raise --lock-timeout, or stop the holder with pg_terminate_backend(pid) if it is stuck'
+    const flag = command === undefined || ['upgrade', 'downgrade', 'stamp', 'current', 'history', 'diff', 'backup'].includes(command)
+    return `Wait for the other run to finish, ${flag ? 'raise --lock-timeout, ' : ''}or stop the holder with pg_terminate_backend(pid) if it is stuck`
   }
   return undefined
 }
