@@ -36,6 +36,13 @@ export function purgeCommand(revisions: readonly string[]): string {
   return run('stamp', '--purge', revisions.length ? revisions.join(' ') : 'base')
 }
 
+/** merge of fewer than two revisions: what to merge instead (the heads there are). */
+export function mergeHint(heads: readonly string[]): string {
+  return heads.length > 1
+    ? `Name two or more heads: ${run('merge', 'heads')} joins all ${heads.length} (${quoted(heads)})`
+    : `There is ${heads.length === 1 ? `one head ("${heads[0]}")` : 'no revision'}: nothing to merge`
+}
+
 /** The verb whose target a revision argument of `command` is (rehearse takes upgrade's targets). */
 function targetVerb(command: HintCommand | undefined): 'upgrade' | 'downgrade' | 'stamp' | 'show' | undefined {
   if (command === 'upgrade' || command === 'rehearse') return 'upgrade'

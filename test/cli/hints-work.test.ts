@@ -61,6 +61,7 @@ const CASES: Case[] = [
     fail(['upgrade'], 2, 'Join them with "sqlmig merge heads", or name one: "sqlmig upgrade a2" (or "sqlmig upgrade heads"'), // MULTIPLE_HEADS
     fail(['create', 'Add things', '--no-autogenerate'], 2, `"sqlmig create 'Add things' --head a2"`),
     fail(['stamp', 'head'], 2, 'Name one: "sqlmig stamp a2", or "sqlmig stamp heads"'),
+    fail(['merge', 'a2'], 2, '"sqlmig merge heads" joins all 2 ("a2", "b1")'),
   ], leaves: { 'upgrade a2': ['a2'], 'stamp a2': ['a2'] } },
   { name: 'a chain, nothing applied', specs: CHAIN, fails: [
     fail(['show', 'zzz'], 2, '"sqlmig history --offline"'), // UNKNOWN_REVISION
