@@ -27,7 +27,7 @@ export type { CommonOptions } from './src/commands/project.ts'
 export { backup, type BackupOptions, type BackupResult } from './src/commands/backup.ts'
 export { type RehearsedMigration, type RehearseOptions, type RehearseResult, rehearse } from './src/commands/rehearse.ts'
 export { show, type ShowResult } from './src/commands/show.ts'
-export { stamp, type StampOptions } from './src/commands/stamp.ts'
+export { stamp, type StampOptions, type StampResult } from './src/commands/stamp.ts'
 export { upgrade, type UpgradeOptions, type UpgradeResult, upgradeSql } from './src/commands/upgrade.ts'
 export { verify, type VerifyFinding, type VerifyOptions, type VerifyResult } from './src/commands/verify.ts'
 export type { Config, ConfigOptions, TransactionMode } from './src/config.ts'
@@ -37,6 +37,7 @@ export {
   ExtensionUnavailableError,
   EXIT,
   exitCodeOf,
+  hasCode,
   InvalidMigrationError,
   LockTimeoutError,
   MigrationFailedError,
@@ -48,6 +49,7 @@ export {
   UnsupportedOnTargetError,
   UsageError,
 } from './src/errors.ts'
+export type { ErrorCode, ErrorData, ErrorDataMap } from './src/errors.ts'
 export type { RunEvent } from './src/runner/events.ts'
 export { type Statement, splitStatements } from './src/sql/split.ts'
 export { VERSION } from './src/version.ts'

@@ -25,6 +25,70 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
 
+/**
+ * Every code a SqlmigError can have: one closed set, so a hint table (src/commands/hints.ts),
+ * a test or a script can switch over it and a typo is a type error.
+ */
+export type ErrorCode =
+  // the command line and configuration
+  | 'USAGE'
+  // migration files and the revision graph (exit 5)
+  | 'NO_VERSIONS_DIR' | 'INVALID_MIGRATIONS' | 'MISSING_UP_FILE' | 'MISSING_DOWN_FILE' | 'MISSING_REVISION'
+  | 'MISSING_DOWN_REVISION' | 'INVALID_REVISION' | 'INVALID_REVISION_ID' | 'INVALID_HEADER_VALUE'
+  | 'UNKNOWN_HEADER_KEY' | 'DUPLICATE_HEADER_KEY' | 'DUPLICATE_REVISION' | 'DUPLICATE_PARENT' | 'MISSING_PARENT'
+  | 'CYCLE' | 'TRANSACTION_CONTROL' | 'NOT_IN_TRANSACTION' | 'DOWN_NONE_HAS_STATEMENTS' | 'VERIFY_REBUILD_FAILED'
+  // SQL text that cannot be split (exit 5)
+  | 'UNTERMINATED_STRING' | 'UNTERMINATED_DOLLAR_QUOTE' | 'UNTERMINATED_IDENTIFIER' | 'UNTERMINATED_COMMENT'
+  | 'PSQL_META_COMMAND' | 'NUL_CHARACTER'
+  // revision arguments (exit 2)
+  | 'INVALID_TARGET' | 'UNKNOWN_REVISION' | 'AMBIGUOUS_REVISION' | 'MULTIPLE_HEADS' | 'NO_REVISIONS' | 'NOT_APPLIED'
+  | 'AMBIGUOUS_RELATIVE' | 'RELATIVE_OUT_OF_RANGE'
+  // the database against the files
+  | 'APPLIED_REVISION_MISSING' | 'CHANGED_MIGRATION'
+  // running
+  | 'MIGRATION_FAILED' | 'IRREVERSIBLE' | 'INTERRUPTED' | 'LOCK_TIMEOUT' | 'DATABASE_ERROR' | 'CONNECTION_FAILED'
+  // autogenerate, rehearse, backup
+  | 'UNSUPPORTED_ON_TARGET' | 'EXTENSION_UNAVAILABLE' | 'REPLAY_FAILED' | 'DECLARED_SCHEMA_FAILED'
+  | 'PG_TOOL_MISSING' | 'PG_TOOL_TOO_OLD' | 'COPY_FAILED' | 'BACKUP_FAILED'
+  // a bug
+  | 'INTERNAL'
+
+/**
+ * The data an error of a code carries, for the command layer to word its hint from (and for
+ * `--json` and library callers to act on). Codes not listed carry none.
+ */
+export interface ErrorDataMap {
+  /** The graph has several heads where one was needed. */
+  MULTIPLE_HEADS: { heads: string[] }
+  /** `text` names no revision. */
+  UNKNOWN_REVISION: { text: string }
+  /** `text` is a prefix of several revisions (`matches`, all of them). */
+  AMBIGUOUS_REVISION: { text: string; matches: string[] }
+  /** `text` is no target (`unreadable`), or one for the other direction. */
+  INVALID_TARGET: { text: string; direction: 'up' | 'down'; reason: 'unreadable' | 'base-up' | 'head-down' | 'wrong-sign' }
+  /** A downgrade target that is not applied. */
+  NOT_APPLIED: { revision: string }
+  /**
+   * The version table records revisions no file defines (`missing`); `kept`: the current
+   * revisions among the applied ones the files do define (empty: none of them).
+   */
+  APPLIED_REVISION_MISSING: { missing: string[]; kept: string[] }
+  /** Applied up files that changed since they ran. */
+  CHANGED_MIGRATION: { changed: { revision: string; file: string }[] }
+  /** A downgrade stopped before an irreversible revision: `at`, the current revisions now; `undone`, what they are once it is undone. */
+  IRREVERSIBLE: { revision: string; reason: string; at: string[]; undone: string[] }
+  DUPLICATE_REVISION: { revision: string; files: string[] }
+  DUPLICATE_PARENT: { revision: string; parent: string }
+  /** `similar`: ids that are a prefix of `parent` or start with it; `existing`: every other id. */
+  MISSING_PARENT: { revision: string; parent: string; similar: string[]; existing: string[] }
+  /** The revisions of the cycle, in down_revision order from the smallest id. */
+  CYCLE: { revisions: string[] }
+  INVALID_REVISION_ID: { revision: string; reason: 'characters' | 'reserved'; reserved: string[] }
+}
+
+/** The data of an error with code `C` (`undefined` for codes that carry none). */
+export type ErrorData<C extends ErrorCode> = C extends keyof ErrorDataMap ? ErrorDataMap[C] : undefined
+
 export interface SqlmigErrorOptions {
   hint?: string | undefined
   location?: Location | undefined
@@ -34,22 +98,42 @@ export interface SqlmigErrorOptions {
   exitCode?: ExitCode | undefined
 }
 
+/** Options of an error with code `C`: `data` (what the error is about) is required exactly when the code carries some. */
+export type ErrorOptionsFor<C extends ErrorCode> = SqlmigErrorOptions &
+  (C extends keyof ErrorDataMap ? { data: ErrorDataMap[C] } : { data?: undefined })
+
+/** The options argument of an error with code `C`: required when the code carries data. */
+export type OptionsArg<C extends ErrorCode> = C extends keyof ErrorDataMap ? [ErrorOptionsFor<C>] : [ErrorOptionsFor<C>?]
+
+/** Re-types options built from a subclass's own (for its super call). */
+const asArg = <C extends ErrorCode>(options: SqlmigErrorOptions & { data?: unknown }): OptionsArg<C> => [options] as unknown as OptionsArg<C>
+
 /** Base class of every error sqlmig reports to a user. */
-export class SqlmigError extends Error {
-  readonly code: string
-  readonly hint: string | undefined
+export class SqlmigError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly code: C
+  /** What to do next. Low layers leave it out; the command layer adds it (src/commands/hints.ts). */
+  hint: string | undefined
   readonly location: Location | undefined
   readonly detail: string | undefined
   readonly exitCode: ExitCode
+  readonly data: ErrorData<C>
 
-  constructor(code: string, message: string, options: SqlmigErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+  constructor(code: C, message: string, ...[options]: OptionsArg<C>) {
+    const o: SqlmigErrorOptions & { data?: unknown } = options ?? {}
+    super(message, o.cause === undefined ? undefined : { cause: o.cause })
     this.name = 'SqlmigError'
     this.code = code
-    this.hint = options.hint
-    this.location = options.location
-    this.detail = options.detail
-    this.exitCode = options.exitCode ?? EXIT.failed
+    this.hint = o.hint
+    this.location = o.location
+    this.detail = o.detail
+    this.exitCode = o.exitCode ?? EXIT.failed
+    this.data = o.data as ErrorData<C>
+  }
+
+  /** Sets the hint (the command layer's instruction) and returns the error itself, data intact. */
+  withHint(hint: string | undefined): this {
+    this.hint = hint
+    return this
   }
 
   /** `file:line:column: message` when the error points at text, else the message. */
@@ -60,8 +144,13 @@ export class SqlmigError extends Error {
   }
 }
 
+/** Whether `error` is a SqlmigError with code `code` (narrows its `data`). */
+export function hasCode<K extends ErrorCode>(error: unknown, code: K): error is SqlmigError<K> {
+  return error instanceof SqlmigError && error.code === code
+}
+
 /** Wrong command line or configuration (exit 2). */
-export class UsageError extends SqlmigError {
+export class UsageError extends SqlmigError<'USAGE'> {
   constructor(message: string, options: SqlmigErrorOptions = {}) {
     super('USAGE', message, { exitCode: EXIT.usage, ...options })
     this.name = 'UsageError'
@@ -69,18 +158,21 @@ export class UsageError extends SqlmigError {
 }
 
 /** A migration file (or the set of them) is invalid (exit 5). Nothing runs while one is. */
-export class InvalidMigrationError extends SqlmigError {
-  constructor(code: string, message: string, options: SqlmigErrorOptions = {}) {
-    super(code, message, { exitCode: EXIT.invalidFiles, ...options })
+export class InvalidMigrationError<C extends ErrorCode = ErrorCode> extends SqlmigError<C> {
+  constructor(code: C, message: string, ...[options]: OptionsArg<C>) {
+    super(code, message, ...asArg<C>({ exitCode: EXIT.invalidFiles, ...options }))
     this.name = 'InvalidMigrationError'
   }
 }
 
+/** Codes of SQL text that cannot be split into statements. */
+export type SqlSyntaxCode = 'UNTERMINATED_STRING' | 'UNTERMINATED_DOLLAR_QUOTE' | 'UNTERMINATED_IDENTIFIER' | 'UNTERMINATED_COMMENT' | 'PSQL_META_COMMAND' | 'NUL_CHARACTER'
+
 /** SQL text that cannot be split into statements (unterminated quote, psql meta-command). */
-export class SqlSyntaxError extends SqlmigError {
+export class SqlSyntaxError extends SqlmigError<SqlSyntaxCode> {
   /** 0-based offset in the text where the problem starts. */
   readonly offset: number
-  constructor(code: string, message: string, offset: number, options: SqlmigErrorOptions = {}) {
+  constructor(code: SqlSyntaxCode, message: string, offset: number, options: SqlmigErrorOptions = {}) {
     super(code, message, { exitCode: EXIT.invalidFiles, ...options })
     this.name = 'SqlSyntaxError'
     this.offset = offset
@@ -88,9 +180,9 @@ export class SqlSyntaxError extends SqlmigError {
 }
 
 /** A revision argument that does not name exactly one thing (exit 2). */
-export class RevisionError extends SqlmigError {
-  constructor(code: string, message: string, options: SqlmigErrorOptions = {}) {
-    super(code, message, { exitCode: EXIT.usage, ...options })
+export class RevisionError<C extends ErrorCode = ErrorCode> extends SqlmigError<C> {
+  constructor(code: C, message: string, ...[options]: OptionsArg<C>) {
+    super(code, message, ...asArg<C>({ exitCode: EXIT.usage, ...options }))
     this.name = 'RevisionError'
   }
 }
@@ -101,22 +193,21 @@ export class RevisionError extends SqlmigError {
  * point, parents of an undone merge); `targets`: for each, the explicit target that follows it
  * (`undefined` when that way has too few steps, or no single revision says it). The command layer adds the hint.
  */
-export class AmbiguousRelativeTarget extends RevisionError {
+export class AmbiguousRelativeTarget extends RevisionError<'AMBIGUOUS_RELATIVE'> {
   readonly text: string
   readonly direction: 'up' | 'down'
   readonly candidates: string[]
   readonly targets: (string | undefined)[]
-  constructor(text: string, direction: 'up' | 'down', candidates: string[], targets: (string | undefined)[], message: string, options: SqlmigErrorOptions = {}) {
+  /** The revision (or "base") a `<revision>+N`/`<revision>-N` counts from; `undefined`: the current state. */
+  readonly from: string | undefined
+  constructor(text: string, direction: 'up' | 'down', candidates: string[], targets: (string | undefined)[], message: string, options: SqlmigErrorOptions & { from?: string | undefined } = {}) {
     super('AMBIGUOUS_RELATIVE', message, options)
     this.name = 'AmbiguousRelativeTarget'
+    this.from = options.from
     this.text = text
     this.direction = direction
     this.candidates = candidates
     this.targets = targets
-  }
-
-  withHint(hint: string): AmbiguousRelativeTarget {
-    return new AmbiguousRelativeTarget(this.text, this.direction, this.candidates, this.targets, this.message, { hint, detail: this.detail, cause: this.cause })
   }
 }
 
@@ -125,29 +216,28 @@ export class AmbiguousRelativeTarget extends RevisionError {
  * exit 2; Alembic: "Relative revision +2 didn't produce 2 migrations"). `available` steps exist;
  * `reached` is the revision they end on (`undefined`: none, or base). The command layer adds the hint.
  */
-export class RelativeOutOfRange extends RevisionError {
+export class RelativeOutOfRange extends RevisionError<'RELATIVE_OUT_OF_RANGE'> {
   readonly text: string
   readonly direction: 'up' | 'down'
   readonly requested: number
   readonly available: number
   readonly reached: string | undefined
-  constructor(text: string, direction: 'up' | 'down', requested: number, available: number, reached: string | undefined, message: string, options: SqlmigErrorOptions = {}) {
+  /** The revision (or "base") a `<revision>+N`/`<revision>-N` counts from; `undefined`: the current state. */
+  readonly from: string | undefined
+  constructor(text: string, direction: 'up' | 'down', requested: number, available: number, reached: string | undefined, message: string, options: SqlmigErrorOptions & { from?: string | undefined } = {}) {
     super('RELATIVE_OUT_OF_RANGE', message, options)
     this.name = 'RelativeOutOfRange'
+    this.from = options.from
     this.text = text
     this.direction = direction
     this.requested = requested
     this.available = available
     this.reached = reached
   }
-
-  withHint(hint: string): RelativeOutOfRange {
-    return new RelativeOutOfRange(this.text, this.direction, this.requested, this.available, this.reached, this.message, { hint, detail: this.detail, cause: this.cause })
-  }
 }
 
 /** A migration statement failed on the database; everything in its transaction rolled back. */
-export class MigrationFailedError extends SqlmigError {
+export class MigrationFailedError extends SqlmigError<'MIGRATION_FAILED'> {
   readonly revision: string
   readonly sqlState: string | undefined
   constructor(revision: string, message: string, options: SqlmigErrorOptions & { sqlState?: string | undefined } = {}) {
@@ -159,7 +249,7 @@ export class MigrationFailedError extends SqlmigError {
 }
 
 /** The database cannot be reached or refused us. */
-export class ConnectionError extends SqlmigError {
+export class ConnectionError extends SqlmigError<'CONNECTION_FAILED'> {
   constructor(message: string, options: SqlmigErrorOptions = {}) {
     super('CONNECTION_FAILED', message, options)
     this.name = 'ConnectionError'
@@ -167,7 +257,7 @@ export class ConnectionError extends SqlmigError {
 }
 
 /** Another sqlmig held the migration lock for longer than --lock-timeout (exit 4). */
-export class LockTimeoutError extends SqlmigError {
+export class LockTimeoutError extends SqlmigError<'LOCK_TIMEOUT'> {
   constructor(message: string, options: SqlmigErrorOptions = {}) {
     super('LOCK_TIMEOUT', message, { exitCode: EXIT.lockTimeout, ...options })
     this.name = 'LockTimeoutError'
@@ -175,9 +265,9 @@ export class LockTimeoutError extends SqlmigError {
 }
 
 /** The database and the files disagree (applied revision without a file, edited file). */
-export class StateError extends SqlmigError {
-  constructor(code: string, message: string, options: SqlmigErrorOptions = {}) {
-    super(code, message, options)
+export class StateError<C extends ErrorCode = ErrorCode> extends SqlmigError<C> {
+  constructor(code: C, message: string, ...[options]: OptionsArg<C>) {
+    super(code, message, ...asArg<C>({ ...options }))
     this.name = 'StateError'
   }
 }
@@ -186,7 +276,7 @@ export class StateError extends SqlmigError {
  * The declared schema uses a feature the target PostgreSQL version lacks, so autogenerate cannot
  * write SQL that runs there (exit 1). `features` lists each object, its feature and the version it needs.
  */
-export class UnsupportedOnTargetError extends SqlmigError {
+export class UnsupportedOnTargetError extends SqlmigError<'UNSUPPORTED_ON_TARGET'> {
   readonly targetVersion: number
   readonly features: { kind: string; name: string; feature: string; needs: number }[]
   constructor(message: string, targetVersion: number, features: UnsupportedOnTargetError['features'], options: SqlmigErrorOptions = {}) {
@@ -201,7 +291,7 @@ export class UnsupportedOnTargetError extends SqlmigError {
  * The SQL to run creates (or sqlmig.json's "pgliteExtensions" lists) an extension the embedded
  * database (PGlite) does not ship. Raised before anything runs.
  */
-export class ExtensionUnavailableError extends SqlmigError {
+export class ExtensionUnavailableError extends SqlmigError<'EXTENSION_UNAVAILABLE'> {
   readonly extensions: string[]
   constructor(missing: string[], available: readonly string[]) {
     const list = missing.map((m) => `"${m}"`).join(', ')
@@ -221,28 +311,27 @@ export function exitCodeOf(error: unknown): ExitCode {
 
 /**
  * A downgrade stopped before an irreversible revision (the steps before it ran, or for `--sql`
- * were printed: `script` holds that text). Carries what the command layer needs for its hint.
+ * were printed: `script` holds that text). `data`: the revision, its reason, the current
+ * revisions after the steps that ran (`at`) and those once the revision is undone by hand (`undone`).
  */
-export class IrreversibleStop extends SqlmigError {
-  readonly revision: string
-  readonly reason: string
-  /** Revisions undone before stopping (none printed or run: empty). */
-  readonly undone: string[]
-  /** Current revisions after the steps that ran. */
-  readonly at: string[]
+export class IrreversibleStop extends SqlmigError<'IRREVERSIBLE'> {
   /** `--sql`: the script of the steps before the stop. */
   readonly script: string | undefined
-  constructor(stop: { revision: string; reason: string; file: string }, undone: string[], at: string[], options: SqlmigErrorOptions & { script?: string | undefined } = {}) {
+  constructor(
+    stop: { revision: string; reason: string; file: string },
+    /** The revisions undone (or printed) before the stop. */
+    ran: string[],
+    states: { at: string[]; undone: string[] },
+    options: SqlmigErrorOptions & { script?: string | undefined } = {},
+  ) {
+    const { script, ...rest } = options
     super('IRREVERSIBLE', `Stopped before revision "${stop.revision}": it is irreversible (${stop.reason})`, {
       location: { file: stop.file, line: 1 },
-      detail: undone.length ? `Undone before stopping: ${undone.join(', ')}` : 'Nothing was undone',
-      ...options,
+      detail: ran.length ? `${script === undefined ? 'Undone' : 'Undone by the script'} before stopping: ${ran.join(', ')}` : 'Nothing was undone',
+      ...rest,
+      data: { revision: stop.revision, reason: stop.reason, ...states },
     })
     this.name = 'IrreversibleStop'
-    this.revision = stop.revision
-    this.reason = stop.reason
-    this.undone = undone
-    this.at = at
-    this.script = options.script
+    this.script = script
   }
 }

@@ -5,13 +5,14 @@
 import process from 'node:process'
 import { cac } from 'cac'
 import type { CommonOptions } from '../commands/project.ts'
+import { type HintCommand, withHint } from '../commands/hints.ts'
 import type { MigrateResult } from '../commands/migrate.ts'
 import { EXIT, exitCodeOf, IrreversibleStop, SqlmigError, UsageError } from '../errors.ts'
 import { redact } from '../redact.ts'
 import { protectRelative, str, STRING } from './args.ts'
 import { createInterrupts } from './interrupts.ts'
 import { VERSION } from '../version.ts'
-import { errorJson, renderCurrent, renderError, renderEvent, renderHeads, renderHistory, renderMigrate, renderShow } from './render-text.ts'
+import { errorJson, renderCurrent, renderError, renderEvent, renderHeads, renderHistory, renderMigrate, renderShow, renderStamp } from './render-text.ts'
 
 import {
   branches,
@@ -258,12 +259,22 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       print(r, () => renderShow(r))
     })
 
-  cli.command('stamp <revision>', 'Record a revision as the current state without running SQL')
+  cli.command('stamp <...revisions>', 'Record a revision as the current state without running SQL')
+    .option('--purge', 'Delete every row of the version table first (also rows no file defines), then record the revisions and their ancestors')
+    .option('--dry-run', 'Write the version table inside a transaction and roll back')
     .option('--lock-timeout <duration>', 'Give up waiting for another run\'s lock after this long', STRING)
     .example('sqlmig stamp head')
-    .action(async (revision, o) => {
-      const r = await stamp({ ...common(o), signal: runSignal(), revision: str(revision)!, lockTimeout: str(o.lockTimeout) })
-      print(migrateJson(r), () => renderMigrate('stamp', r))
+    .example('sqlmig stamp --purge 3f2a9c1b7d4e')
+    .action(async (revisions: unknown[], o) => {
+      const r = await stamp({
+        ...common(o),
+        signal: runSignal(),
+        revision: revisions.map((x) => str(x)!),
+        purge: o.purge === true,
+        dryRun: o.dryRun === true,
+        lockTimeout: str(o.lockTimeout),
+      })
+      print(r.purged ? { ...migrateJson(r), purged: r.purged } : migrateJson(r), () => renderStamp(r))
     })
 
   cli.command('rehearse', 'Upgrade a throw-away copy of the database and report time, table rewrites and locks per migration')
@@ -329,7 +340,10 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     return exitCode
   } catch (error) {
     const usage = (error as Error)?.name === 'CACError'
-    const e = usage ? new UsageError((error as Error).message.replace(/\.$/, ''), { hint: 'Run "sqlmig <command> --help" for its options' }) : error
+    // Commands add their hints themselves (commands/hints.ts); this covers any that does not.
+    const e = usage
+      ? new UsageError((error as Error).message.replace(/\.$/, ''), { hint: 'Run "sqlmig <command> --help" for its options' })
+      : withHint(error, { command: cli.matchedCommand?.name as HintCommand | undefined })
     if (json) out(JSON.stringify(errorJson(e), null, 2))
     err(renderError(e))
     return e instanceof SqlmigError ? exitCodeOf(e) : EXIT.failed

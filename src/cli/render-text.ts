@@ -5,6 +5,7 @@ import type { HeadsResult } from '../commands/heads.ts'
 import type { HistoryResult } from '../commands/history.ts'
 import type { MigrateResult } from '../commands/migrate.ts'
 import type { ShowResult } from '../commands/show.ts'
+import type { StampResult } from '../commands/stamp.ts'
 import { SqlmigError } from '../errors.ts'
 import type { RunEvent } from '../runner/events.ts'
 
@@ -19,6 +20,15 @@ export function renderMigrate(verb: 'upgrade' | 'downgrade' | 'stamp', r: Migrat
   if (r.dryRun) return [`Dry run: ${n} would be ${verb === 'downgrade' ? 'undone' : 'applied'} (${at} afterwards); everything was rolled back`, ...renderNotRun(r)].join('\n')
   if (verb === 'stamp') return `Stamped ${at} (${n} recorded without running SQL)`
   return `${verb === 'upgrade' ? 'Upgraded' : 'Downgraded'} to ${at} (${n} in ${seconds(total)})`
+}
+
+/** What stamp did; with --purge, how the version table was rewritten. */
+export function renderStamp(r: StampResult): string {
+  if (!r.purged) return renderMigrate('stamp', r)
+  const at = r.to.length ? r.to.join(', ') : 'base'
+  const n = r.purged.recorded.length
+  const removed = r.purged.removed.length ? `; forgot ${r.purged.removed.map((id) => `"${id}"`).join(', ')}` : ''
+  return `${r.dryRun ? 'Dry run: would stamp' : 'Stamped'} ${at} (the version table ${r.dryRun ? 'would record' : 'records'} ${n} revision${n === 1 ? '' : 's'}${removed}; no SQL was run)`
 }
 
 /** The pending migrations a dry run stopped before: the `transaction: false` one and those after it. */
@@ -119,6 +129,7 @@ export function errorJson(error: unknown): Record<string, unknown> {
       location: error.location ?? null,
       detail: error.detail ?? null,
       hint: error.hint ?? null,
+      ...(error.data === undefined ? {} : { data: error.data }),
     },
   }
 }

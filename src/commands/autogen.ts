@@ -14,6 +14,7 @@ import { planMigration } from '../schema/render.ts'
 import { migrationTexts, readDeclaredSchema } from './declared-schema.ts'
 import { postgresTargetFor } from './target-version.ts'
 import { type CommonOptions, openProject, type Project, withDatabase } from './project.ts'
+import { hinting } from './hints.ts'
 
 export interface AutogenOptions extends CommonOptions {
   /** A postgres:// URL: build the shadow databases there instead of in embedded PGlite. */
@@ -66,6 +67,10 @@ export interface CheckResult {
 
 /** Compares the migrations with the declared schema (for CI): ok is false when they disagree. */
 export async function check(options: AutogenOptions = {}): Promise<CheckResult> {
+  return await hinting('check', () => unhintedCheck(options))
+}
+
+async function unhintedCheck(options: AutogenOptions = {}): Promise<CheckResult> {
   const project = openProject(options)
   declaredOrThrow(project, 'check')
   const r = (await autogenerateFor(project, options.shadowUrl))!
@@ -82,6 +87,10 @@ export interface DiffResult {
 
 /** The SQL that would bring the live database (--url) to the declared schema; writes nothing. */
 export async function diff(options: AutogenOptions = {}): Promise<DiffResult> {
+  return await hinting('diff', () => unhintedDiff(options))
+}
+
+async function unhintedDiff(options: AutogenOptions = {}): Promise<DiffResult> {
   const project = openProject(options)
   const declared = declaredOrThrow(project, 'diff')
   // One shadow database for the declared schema; the live one is introspected where it is,

@@ -15,6 +15,7 @@ import { writeFileAtomically } from '../files/project-files.ts'
 import { readApplied, type VersionTableName } from '../runner/version-table.ts'
 import { type CommonOptions, openProject, pgliteLockOptions, withDatabase } from './project.ts'
 import { loadConfig } from '../config.ts'
+import { hinting } from './hints.ts'
 
 export interface BackupOptions extends CommonOptions {
   /** Folder the backup is written to (created if missing; relative to cwd). */
@@ -41,6 +42,10 @@ async function currentRevisions(db: Database, name: VersionTableName): Promise<s
 
 /** Writes a backup of the configured database into `options.folder`; returns where and how to restore it. */
 export async function backup(options: BackupOptions): Promise<BackupResult> {
+  return await hinting('backup', () => unhintedBackup(options))
+}
+
+async function unhintedBackup(options: BackupOptions): Promise<BackupResult> {
   const config = loadConfig(options)
   const name = { schema: config.versionSchema, table: config.versionTable }
   const folder = options.cwd && !isAbsolute(options.folder) ? join(options.cwd, options.folder) : options.folder

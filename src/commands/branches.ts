@@ -1,5 +1,6 @@
 /** `sqlmig branches`: every branch point and its children. Needs no database. */
 import { type CommonOptions, openProject } from './project.ts'
+import { hinting } from './hints.ts'
 
 export interface BranchPoint {
   revision: string
@@ -13,6 +14,10 @@ export interface BranchesResult {
 
 /** Lists revisions with more than one child. */
 export function branches(options: CommonOptions = {}): BranchesResult {
+  return hinting('branches', () => unhintedBranches(options))
+}
+
+function unhintedBranches(options: CommonOptions = {}): BranchesResult {
   const project = openProject(options)
   const msg = (id: string) => project.scripts.get(id)?.message ?? ''
   return {

@@ -2,6 +2,7 @@
 import { currentHeads, toGraphApplied } from '../graph/applied-revision.ts'
 import { peekApplied } from '../runner/version-table.ts'
 import { type CommonOptions, withProjectDatabase } from './project.ts'
+import { hinting } from './hints.ts'
 
 export interface CurrentOptions extends CommonOptions {}
 
@@ -23,6 +24,10 @@ export interface CurrentResult {
 
 /** Reads the applied state of the configured database. */
 export async function current(options: CurrentOptions = {}): Promise<CurrentResult> {
+  return await hinting('current', () => unhintedCurrent(options))
+}
+
+async function unhintedCurrent(options: CurrentOptions = {}): Promise<CurrentResult> {
   return await withProjectDatabase(options, async (project, db) => {
     const applied = (await peekApplied(db, project.versionTable)) ?? []
     const ids = currentHeads(project.graph, toGraphApplied(applied))

@@ -1,5 +1,6 @@
 /** `sqlmig heads`: the revisions nothing builds on. Needs no database. */
 import { type CommonOptions, openProject } from './project.ts'
+import { hinting } from './hints.ts'
 
 export interface HeadsResult {
   heads: string[]
@@ -8,6 +9,10 @@ export interface HeadsResult {
 
 /** Lists the heads of the revision graph. */
 export function heads(options: CommonOptions = {}): HeadsResult {
+  return hinting('heads', () => unhintedHeads(options))
+}
+
+function unhintedHeads(options: CommonOptions = {}): HeadsResult {
   const project = openProject(options)
   const ids = project.graph.heads()
   return {

@@ -4,6 +4,7 @@ import { currentHeads } from '../graph/applied-revision.ts'
 import { resolveRevision } from '../graph/resolve.ts'
 import { peekApplied } from '../runner/version-table.ts'
 import { type CommonOptions, openProject, withProjectDatabase } from './project.ts'
+import { hinting } from './hints.ts'
 
 export interface HistoryOptions extends CommonOptions {
   /** Do not connect: list the files only (applied is false everywhere). */
@@ -35,6 +36,10 @@ export interface HistoryResult {
 
 /** Lists the revision graph with the database's applied state. */
 export async function history(options: HistoryOptions = {}): Promise<HistoryResult> {
+  return await hinting('history', () => unhintedHistory(options))
+}
+
+async function unhintedHistory(options: HistoryOptions = {}): Promise<HistoryResult> {
   const { project, applied, database } = options.offline
     ? { project: openProject(options), applied: [], database: undefined }
     : await withProjectDatabase(options, async (project, db) => ({ project, applied: (await peekApplied(db, project.versionTable)) ?? [], database: db.description }))

@@ -6,6 +6,7 @@ import { DEFAULT_URL } from '../db/open.ts'
 import { nodeFileSource as fs } from '../files/file-source.ts'
 import { appendText, readTextIfExists } from '../files/project-files.ts'
 import { VERSIONS_DIR } from '../files/script-directory.ts'
+import { hinting } from './hints.ts'
 
 export interface InitOptions {
   dir?: string | undefined
@@ -24,6 +25,10 @@ const GITIGNORE_ENTRY = '.sqlmig/'
 
 /** Sets up a project for sqlmig in the working directory; never overwrites anything. */
 export function init(options: InitOptions = {}): InitResult {
+  return hinting('init', () => unhintedInit(options))
+}
+
+function unhintedInit(options: InitOptions = {}): InitResult {
   const cwd = options.cwd ?? process.cwd()
   const dir = options.dir ?? DEFAULT_DIR
   const created: string[] = []

@@ -4,6 +4,7 @@ import { nodeFileSource } from '../files/file-source.ts'
 import { newRevisionId, writeScriptPair } from '../files/script-directory.ts'
 import { resolveRevision } from '../graph/resolve.ts'
 import { type CommonOptions, openProject } from './project.ts'
+import { hinting, mergeHint } from './hints.ts'
 
 export interface MergeOptions extends CommonOptions {
   message?: string | undefined
@@ -24,13 +25,17 @@ const MERGE_DOWN = '-- Undoing a merge goes back to its parents; nothing to run.
 
 /** Writes a merge revision whose parents are the given revisions (or "heads": every head). */
 export function merge(revisions: string[], options: MergeOptions = {}): MergeResult {
+  return hinting('merge', () => unhintedMerge(revisions, options))
+}
+
+function unhintedMerge(revisions: string[], options: MergeOptions = {}): MergeResult {
   const project = openProject(options)
   const ids = revisions.length === 1 && revisions[0] === 'heads'
     ? project.graph.heads()
     : [...new Set(revisions.map((r) => resolveRevision(project.graph, r)))]
   if (ids.length < 2) {
     throw new UsageError(`Cannot merge ${ids.length === 1 ? `only "${ids[0]}"` : 'nothing'}: a merge needs at least two revisions`, {
-      hint: 'Name two heads, e.g. "sqlmig merge a1b2c3 d4e5f6 -m ...", or "sqlmig merge heads -m ..."',
+      hint: mergeHint(project.graph.heads()),
     })
   }
   for (const a of ids) {

@@ -76,6 +76,8 @@ export interface MigrateRequest {
   precheck?: (project: Project) => void
   recordOnly?: boolean
   checkFiles?: boolean
+  /** `false`: planSteps itself deals with applied revisions no file defines (stamp). */
+  checkApplied?: boolean
 }
 
 /** Runs a migration plan against the configured database. */
@@ -91,7 +93,7 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
       db,
       versionTable: project.versionTable,
       plan: (applied) => {
-        assertAppliedKnown(project, applied)
+        if (req.checkApplied !== false) assertAppliedKnown(project, applied)
         if (req.checkFiles !== false) assertUnchanged(project, applied, options.allowChanged === true)
         return req.planSteps(project, toGraphApplied(applied))
       },
@@ -104,7 +106,7 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
       signal: options.signal,
     })
     const done: RunStep[] = result.steps
-    if (result.blocked) throw irreversibleStop(result.blocked, done.map((s) => s.revision), currentAfter(project, result.before, done))
+    if (result.blocked) throw irreversibleStop(project, toGraphApplied(result.before), result.blocked, done)
     return {
       from: currentHeads(project.graph, toGraphApplied(result.before)),
       to: currentAfter(project, result.before, done),
@@ -132,7 +134,7 @@ async function nothingToDo(req: MigrateRequest, project: Project, db: Database):
   const applied = await peekApplied(db, project.versionTable)
   if (!applied) return undefined
   try {
-    assertAppliedKnown(project, applied)
+    if (req.checkApplied !== false) assertAppliedKnown(project, applied)
     if (req.checkFiles !== false) assertUnchanged(project, applied, req.options.allowChanged === true)
     if (req.planSteps(project, toGraphApplied(applied)).length > 0) return undefined
   } catch {
@@ -142,12 +144,10 @@ async function nothingToDo(req: MigrateRequest, project: Project, db: Database):
   return { from: heads, to: heads, steps: [], dryRun: req.options.dryRun === true, notRun: [], database: db.description }
 }
 
-/** The downgrade stopped before an irreversible revision: what ran, where it is, what to do. */
-function irreversibleStop(b: Blocked, undone: string[], at: string[], script?: string): IrreversibleStop {
-  return new IrreversibleStop(b, undone, at, {
-    script,
-    hint: `The database ${script === undefined ? 'is now' : 'would then be'} at ${at.join(', ') || 'base'}; undo "${b.revision}" by hand and run "sqlmig stamp" if you must go further`,
-  })
+/** The downgrade stopped before an irreversible revision: what ran, where that leaves the database, where undoing it by hand would. */
+function irreversibleStop(project: Project, before: GraphApplied[], b: Blocked, ran: readonly RunStep[], script?: string): IrreversibleStop {
+  const heads = (steps: readonly RunStep[]) => currentHeads(project.graph, appliedAfter(before, steps))
+  return new IrreversibleStop(b, ran.map((s) => s.revision), { at: heads(ran), undone: heads([...ran, { revision: b.revision, direction: 'down' }]) }, { script })
 }
 
 /** lock_timeout / statement_timeout from sqlmig.json (a file's header overrides them). */
@@ -185,8 +185,7 @@ export async function migrateScript(
     header: `sqlmig ${verb}: ${count} migration${count === 1 ? '' : 's'}${options.from !== undefined ? ` from ${options.from}` : ''}`,
   })
   if (planned.blocked) {
-    const ran = scheduledSteps(planned)
-    throw irreversibleStop(planned.blocked, ran.map((s) => s.revision), currentHeads(project.graph, appliedAfter(applied, ran)), script)
+    throw irreversibleStop(project, applied, planned.blocked, scheduledSteps(planned), script)
   }
   return script
 }

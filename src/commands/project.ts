@@ -6,6 +6,7 @@ import { type Config, type ConfigOptions, loadConfig } from '../config.ts'
 import { type Database, serverErrorFields } from '../db/database.ts'
 import { embeddedOpenOptions } from './embedded.ts'
 import type { Project } from './project-model.ts'
+import { hinting } from './hints.ts'
 import { isPgliteUrl, openDatabase, type OpenOptions } from '../db/open.ts'
 import type { KyselyInstance } from '../db/kysely-session.ts'
 import type { PgliteLockOptions } from '../db/pglite-lock.ts'
@@ -42,11 +43,11 @@ export type { Project } from './project-model.ts'
 /** Reads config and every migration file; throws InvalidMigrationError when any file is wrong. */
 export function openProject(options: CommonOptions): Project {
   const config = loadConfig(options)
-  return projectOf(config, loadScripts(nodeFileSource, config.dir))
+  return projectOf(config, hinting(undefined, () => loadScripts(nodeFileSource, config.dir)))
 }
 
 function projectOf(config: Config, list: Script[]): Project {
-  const graph = RevisionGraph.from(list)
+  const graph = hinting(undefined, () => RevisionGraph.from(list))
   return {
     config,
     scripts: new Map(list.map((s) => [s.id, s])),
@@ -109,7 +110,7 @@ export async function withProjectDatabase<T>(
 ): Promise<T> {
   const config = loadConfig(options)
   if (isPgliteUrl(config.url) || options.kysely) {
-    const project = projectOf(config, loadScripts(nodeFileSource, config.dir))
+    const project = projectOf(config, hinting(undefined, () => loadScripts(nodeFileSource, config.dir)))
     precheck?.(project)
     return await withDatabase(config, options, (db) => fn(project, db), options.kysely ? open : { ...embeddedOpenOptions(project, config.url), ...open })
   }
@@ -120,7 +121,7 @@ export async function withProjectDatabase<T>(
   opening.catch(() => {})
   let project: Project
   try {
-    project = projectOf(config, await loadScriptsInterleaved(nodeFileSource, config.dir))
+    project = projectOf(config, await hinting(undefined, () => loadScriptsInterleaved(nodeFileSource, config.dir)))
     precheck?.(project)
   } catch (error) {
     opening.then((db) => db.close(), () => {})

@@ -23,9 +23,9 @@ import { compareModels } from '../schema/compare.ts'
 import { introspect } from '../schema/introspect.ts'
 import type { SchemaModel } from '../schema/model.ts'
 import { type CommonOptions, openProject, pgliteLockOptions, usingDatabaseLine } from './project.ts'
-import { hintingRelative } from './relative-hint.ts'
 import { type Flag, type LockHeld, type MeasureContext, measureUp, type Rewrite } from './rehearse-measure.ts'
 import { assertAppliedKnown, assertUnchanged } from './state-checks.ts'
+import { hinting } from './hints.ts'
 
 export type { Flag, LockHeld, Rewrite } from './rehearse-measure.ts'
 
@@ -86,6 +86,10 @@ export function parseFailOn(value: readonly string[] | string | undefined): Flag
 
 /** Rehearses the pending migrations on a copy of the configured database; returns what each did. */
 export async function rehearse(options: RehearseOptions = {}): Promise<RehearseResult> {
+  return await hinting('rehearse', () => unhintedRehearse(options))
+}
+
+async function unhintedRehearse(options: RehearseOptions = {}): Promise<RehearseResult> {
   const project = openProject(options)
   const gates = parseFailOn(options.failOn)
   const url = project.config.url
@@ -119,7 +123,7 @@ export async function rehearse(options: RehearseOptions = {}): Promise<RehearseR
     const applied = await readApplied(db, project.versionTable)
     assertAppliedKnown(project, applied)
     assertUnchanged(project, applied, options.allowChanged === true)
-    const steps = hintingRelative(() => planUpgrade(project.graph, toGraphApplied(applied), options.revision ?? 'head'))
+    const steps = planUpgrade(project.graph, toGraphApplied(applied), options.revision ?? 'head')
     await ensureVersionTable(session.kysely, project.versionTable)
     const scripts = steps.map((s) => project.scripts.get(s.revision)!)
     if (db.kind === 'postgres' && scripts.some((s) => !s.up.transaction)) monitor = await copy.open()

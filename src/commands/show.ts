@@ -1,6 +1,7 @@
 /** `sqlmig show <rev>`: one revision's details and SQL. Needs no database. */
 import { resolveRevision } from '../graph/resolve.ts'
 import { type CommonOptions, openProject } from './project.ts'
+import { hinting } from './hints.ts'
 
 export interface ShowResult {
   revision: string
@@ -17,6 +18,10 @@ export interface ShowResult {
 
 /** Details of one revision (full id or unique prefix). */
 export function show(revision: string, options: CommonOptions = {}): ShowResult {
+  return hinting('show', () => unhintedShow(revision, options))
+}
+
+function unhintedShow(revision: string, options: CommonOptions = {}): ShowResult {
   const project = openProject(options)
   const id = resolveRevision(project.graph, revision)
   const s = project.scripts.get(id)!

@@ -3,6 +3,7 @@
  * have its files, and no applied up file may have changed since it ran (normalised checksum).
  */
 import { StateError } from '../errors.ts'
+import { checkApplied, toGraphApplied } from '../graph/applied-revision.ts'
 import type { AppliedRecord } from '../runner/version-table.ts'
 import type { Project } from './project.ts'
 
@@ -21,14 +22,12 @@ export function changedScripts(project: Project, applied: AppliedRecord[]): Chan
   return out
 }
 
-/** Throws when an applied revision has no file (the database is ahead of the files, or a file was deleted). */
+/**
+ * Throws when an applied revision has no file (the database is ahead of the files, or a file was
+ * deleted): the graph layer's APPLIED_REVISION_MISSING, one code and one wording everywhere.
+ */
 export function assertAppliedKnown(project: Project, applied: AppliedRecord[]): void {
-  const missing = applied.filter((a) => !project.scripts.has(a.revision))
-  if (missing.length === 0) return
-  const ids = missing.map((m) => `"${m.revision}"${m.message ? ` (${m.message})` : ''}`).join(', ')
-  throw new StateError('APPLIED_REVISION_MISSING', `The database has ${missing.length === 1 ? 'a revision' : `${missing.length} revisions`} applied that no migration file defines: ${ids}`, {
-    hint: 'Restore the missing files (e.g. check out the newer code), or if they were removed on purpose run "sqlmig stamp" to a known revision',
-  })
+  checkApplied(project.graph, toGraphApplied(applied))
 }
 
 /** Throws when applied files changed, unless allowed. */
@@ -38,6 +37,6 @@ export function assertUnchanged(project: Project, applied: AppliedRecord[], allo
   if (changed.length === 0) return
   throw new StateError('CHANGED_MIGRATION', `Cannot run: ${changed.length === 1 ? 'an applied migration was' : `${changed.length} applied migrations were`} edited after being applied`, {
     detail: changed.map((c) => `  ${c.file} (revision "${c.revision}")`).join('\n'),
-    hint: 'Restore the original files and put the change in a new migration, or pass --allow-changed if the edit is harmless',
+    data: { changed },
   })
 }

@@ -4,7 +4,7 @@ import { parseTarget, resolveRevision, resolveTarget } from '../graph/resolve.ts
 import type { BackupResult } from './backup.ts'
 import { migrate, type MigrateOptions, type MigrateResult, migrateScript, type ScriptOptions } from './migrate.ts'
 import type { Project } from './project.ts'
-import { hintingRelative, withRelativeHint } from './relative-hint.ts'
+import { hinting } from './hints.ts'
 
 export interface UpgradeOptions extends MigrateOptions {
   /** Target: "head" (default), "heads", a revision id or unique prefix, "+N", "<rev>+N". */
@@ -20,18 +20,20 @@ export interface UpgradeResult extends MigrateResult {
 
 /** Applies pending migrations up to the target; returns what ran. */
 export async function upgrade(options: UpgradeOptions = {}): Promise<UpgradeResult> {
+  return await hinting('upgrade', () => unhintedUpgrade(options))
+}
+
+async function unhintedUpgrade(options: UpgradeOptions = {}): Promise<UpgradeResult> {
   const target = options.revision ?? 'head'
   // backup.ts (pg_dump, the database copier) loads only when a backup is asked for.
   const saved = options.backup !== undefined && !options.dryRun
-    ? await (await import('./backup.ts')).backupIfPending({ ...options, folder: options.backup, revision: target }).catch((error: unknown) => {
-      throw withRelativeHint(error)
-    })
+    ? await (await import('./backup.ts')).backupIfPending({ ...options, folder: options.backup, revision: target })
     : undefined
   // Parsed once, here; the plan resolves it against the graph (and the applied state) under the lock.
   const parsed = parseTarget(target, 'up')
   const result = await migrate({
     options,
-    planSteps: (project, applied) => hintingRelative(() => planUpgrade(project.graph, applied, parsed)),
+    planSteps: (project, applied) => planUpgrade(project.graph, applied, parsed),
     precheck: (project) => void resolveTarget(project.graph, parsed),
   })
   return saved ? { ...result, backup: saved } : result
@@ -46,7 +48,11 @@ export function appliedUpTo(project: Project, from: string) {
 
 /** The SQL `upgrade` would run, as a script (`--sql`); with `from`, no database is contacted. */
 export async function upgradeSql(options: UpgradeOptions & ScriptOptions = {}): Promise<string> {
+  return await hinting('upgrade', () => unhintedUpgradeSql(options))
+}
+
+async function unhintedUpgradeSql(options: UpgradeOptions & ScriptOptions = {}): Promise<string> {
   const target = options.revision ?? 'head'
   const parsed = parseTarget(target, 'up')
-  return await migrateScript(options, `upgrade to ${target}`, (project, applied) => hintingRelative(() => planUpgrade(project.graph, applied, parsed)), appliedUpTo)
+  return await migrateScript(options, `upgrade to ${target}`, (project, applied) => planUpgrade(project.graph, applied, parsed), appliedUpTo)
 }

@@ -83,7 +83,7 @@ export async function requireTools(tools: PgTool[], serverMajor: number, action:
   }
 }
 
-function toolFailed(code: string, action: string, tool: PgTool, r: Finished): SqlmigError {
+function toolFailed(code: 'COPY_FAILED' | 'BACKUP_FAILED' | 'PG_TOOL_MISSING' | 'PG_TOOL_TOO_OLD', action: string, tool: PgTool, r: Finished): SqlmigError {
   const why = r.startError ? r.startError.message : `${tool} exited with code ${r.code}`
   return new SqlmigError(code, `Cannot ${action}: ${why}`, { detail: redact(r.stderr.trim()) || undefined })
 }

@@ -49,9 +49,7 @@ function* scanScripts(source: FileSource, dir: string): Generator<void, Script[]
   const folder = versionsDir(source, dir)
   const names = source.list(folder)
   if (names === undefined) {
-    throw new InvalidMigrationError('NO_VERSIONS_DIR', `Cannot find the migrations folder "${folder}"`, {
-      hint: 'Run "sqlmig init" to create it, or point --dir at the folder that holds versions/',
-    })
+    throw new InvalidMigrationError('NO_VERSIONS_DIR', `Cannot find the migrations folder "${folder}"`)
   }
   const problems: SqlmigError[] = []
   const ups = new Map<string, ParsedUp>()
@@ -148,7 +146,9 @@ class PairedScript implements Script {
 function duplicate(revision: string, first: string, second: string, kind: 'up' | 'down'): InvalidMigrationError {
   return new InvalidMigrationError('DUPLICATE_REVISION', `Revision "${revision}" is claimed by two ${kind} files: "${first}" and "${second}"`, {
     location: { file: second, line: 1, column: 1 },
-    hint: `Give one of them a new id (run "sqlmig create" to get one) and fix down_revision in its children`,
+    // Said here, not in commands/hints.ts: it is listed with the other problems of the folder.
+    hint: 'Give one of them a new id (12 hex digits, as sqlmig create writes) and fix down_revision in its children',
+    data: { revision, files: [first, second] },
   })
 }
 

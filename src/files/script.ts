@@ -106,7 +106,7 @@ function revisionOf(path: string, map: Map<string, HeaderEntry>): string {
   if (!REVISION_PATTERN.test(entry.value)) {
     throw new InvalidMigrationError('INVALID_REVISION', `Revision "${entry.value}" may only contain letters, digits, "_" and "-"`, {
       location: { file: path, line: entry.line, column: 1 },
-      hint: 'Use 12 hex digits, as "sqlmig create" does',
+      hint: 'Use 12 hex digits, as sqlmig create writes them',
     })
   }
   return entry.value

@@ -10,11 +10,13 @@ export interface AppliedRevision {
   id: string
   /** Increases with every applied revision; undo goes in reverse of it. */
   order: number
+  /** The message the version table recorded (named when no file defines the revision). */
+  message?: string | undefined
 }
 
 /** Version-table rows (anything with a revision id and an applied order) as the planner sees them. */
-export function toGraphApplied(records: ReadonlyArray<{ revision: string; order: number }>): AppliedRevision[] {
-  return records.map((r) => ({ id: r.revision, order: r.order }))
+export function toGraphApplied(records: ReadonlyArray<{ revision: string; order: number; message?: string | undefined }>): AppliedRevision[] {
+  return records.map((r) => (r.message ? { id: r.revision, order: r.order, message: r.message } : { id: r.revision, order: r.order }))
 }
 
 /** Something odd about the applied set that still lets sqlmig plan (report it, don't fail). */
@@ -24,20 +26,22 @@ export type Inconsistency =
   /** `revision` was applied before its down_revision `parent` (a stamp, or files reordered). */
   | { kind: 'applied-before-parent'; revision: string; parent: string }
 
-const quote = (ids: readonly string[]): string => ids.map((id) => `"${id}"`).join(', ')
 
 /**
  * Checks that every applied revision has a migration file.
- * @throws StateError APPLIED_REVISION_MISSING naming the applied ids the graph lacks.
+ * @throws StateError APPLIED_REVISION_MISSING with the applied ids the graph lacks (`missing`)
+ *   and the current revisions among the applied ones it has (`kept`).
  */
 export function checkApplied<T extends RevisionNode>(graph: RevisionGraph<T>, applied: readonly AppliedRevision[]): void {
   const missing = [...new Set(applied.filter((row) => !graph.has(row.id)).map((row) => row.id))]
   if (missing.length === 0) return
+  const known = applied.filter((row) => graph.has(row.id))
+  const recorded = new Map(applied.filter((row) => row.message).map((row) => [row.id, row.message]))
+  const named = missing.map((id) => `"${id}"${recorded.has(id) ? ` (${recorded.get(id)})` : ''}`).join(', ')
   const message = missing.length === 1
-    ? `Revision "${missing[0]}" is applied to the database but has no migration file`
-    : `${missing.length} revisions are applied to the database but have no migration file: ${quote(missing)}`
-  throw new StateError('APPLIED_REVISION_MISSING', message,
-    { hint: 'Restore the missing files, or run "sqlmig stamp <revision>" to rewrite the recorded state' })
+    ? `Revision ${named} is applied to the database but has no migration file`
+    : `${missing.length} revisions are applied to the database but have no migration file: ${named}`
+  throw new StateError('APPLIED_REVISION_MISSING', message, { data: { missing, kept: currentHeads(graph, known) } })
 }
 
 /** Applied revisions that no other applied revision builds on, in topological order. */

@@ -89,8 +89,7 @@ export function planDowngrade<T extends RevisionNode>(graph: RevisionGraph<T>, a
     case 'revisions': {
       for (const id of resolved.ids) {
         if (!order.has(id)) {
-          throw new RevisionError('NOT_APPLIED', `Cannot downgrade to "${id}": it is not applied`,
-            { hint: `Run "sqlmig upgrade ${id}" to apply it, or "sqlmig current" to see what is applied` })
+          throw new RevisionError('NOT_APPLIED', `Cannot downgrade to "${id}": it is not applied`, { data: { revision: id } })
         }
       }
       const keep = new Set(resolved.ids.flatMap((id) => graph.ancestors(id, { inclusive: true })))

@@ -4,7 +4,7 @@
  * the ids up. Relative moves without a revision (+N, -N) depend on the database state, so they
  * stay relative here and the planner decides them.
  */
-import { RevisionError } from '../errors.ts'
+import { AmbiguousRelativeTarget, RelativeOutOfRange, RevisionError } from '../errors.ts'
 import type { RevisionGraph, RevisionNode } from './revision-graph.ts'
 
 /** Which way a plan moves: apply (`up`) or undo (`down`). */
@@ -40,20 +40,19 @@ const verbOf = (direction: Direction): string => (direction === 'up' ? 'upgrade'
  *   in this direction (`upgrade base`, `upgrade -1`, `downgrade head`, `downgrade +1`).
  */
 export function parseTarget(text: string, direction: Direction): Target {
-  const target = readTarget(text.trim())
+  const target = readTarget(text.trim(), direction)
   checkDirection(target, direction)
   return target
 }
 
-function readTarget(text: string): Target {
+function readTarget(text: string, direction: Direction): Target {
   if (text === 'head' || text === 'heads' || text === 'base') return { kind: text }
   const relative = RELATIVE.exec(text)
   if (relative) return { kind: 'relative', steps: signed(relative[1], relative[2]), text }
   const fromRelative = FROM_RELATIVE.exec(text)
   if (fromRelative) return { kind: 'relative', from: fromRelative[1], steps: signed(fromRelative[2], fromRelative[3]), text }
   if (REVISION_TEXT.test(text)) return { kind: 'revisions', ids: [text] }
-  throw new RevisionError('INVALID_TARGET', `Cannot read "${text}" as a revision`,
-    { hint: 'Name a revision id or prefix, head, heads, base, +N, -N, <revision>+N or <revision>-N' })
+  throw new RevisionError('INVALID_TARGET', `Cannot read "${text}" as a revision`, { data: { text, direction, reason: 'unreadable' } })
 }
 
 function signed(sign: string | undefined, digits: string | undefined): number {
@@ -75,17 +74,14 @@ export function checkDirection(target: Target, direction: Direction): void {
   const text = formatTarget(target)
   const verb = verbOf(direction)
   if (direction === 'up' && target.kind === 'base') {
-    throw new RevisionError('INVALID_TARGET', `Cannot upgrade to "base"`, { hint: 'Run "sqlmig downgrade base" to undo every revision' })
+    throw new RevisionError('INVALID_TARGET', `Cannot upgrade to "base"`, { data: { text, direction, reason: 'base-up' } })
   }
   if (direction === 'down' && (target.kind === 'head' || target.kind === 'heads')) {
-    throw new RevisionError('INVALID_TARGET', `Cannot downgrade to "${text}"`,
-      { hint: `Run "sqlmig upgrade ${text}" to apply revisions, or name the revision to keep: "sqlmig downgrade <revision>"` })
+    throw new RevisionError('INVALID_TARGET', `Cannot downgrade to "${text}"`, { data: { text, direction, reason: 'head-down' } })
   }
   const backward = target.kind === 'relative' && (target.steps < 0 || Object.is(target.steps, -0))
   if (target.kind === 'relative' && target.from === undefined && (direction === 'up') === backward) {
-    const other = direction === 'up' ? 'downgrade' : 'upgrade'
-    throw new RevisionError('INVALID_TARGET', `Cannot ${verb} by "${text}"`,
-      { hint: `Run "sqlmig ${other} ${text}"${direction === 'up' ? ' to undo revisions' : ' to apply revisions'}` })
+    throw new RevisionError('INVALID_TARGET', `Cannot ${verb} by "${text}"`, { data: { text, direction, reason: 'wrong-sign' } })
   }
 }
 
@@ -102,9 +98,9 @@ export function resolveRevision<T extends RevisionNode>(graph: RevisionGraph<T>,
     const shown = matches.slice(0, MAX_LISTED)
     const more = matches.length > shown.length ? ` and ${matches.length - shown.length} more` : ''
     throw new RevisionError('AMBIGUOUS_REVISION', `Revision "${text}" is ambiguous: it matches ${quote(shown)}${more}`,
-      { hint: 'Type more characters of the revision id' })
+      { data: { text, matches } })
   }
-  throw new RevisionError('UNKNOWN_REVISION', `No revision matches "${text}"`, { hint: 'Run "sqlmig history" to see the revisions' })
+  throw new RevisionError('UNKNOWN_REVISION', `No revision matches "${text}"`, { data: { text } })
 }
 
 /**
@@ -115,10 +111,9 @@ export function resolveHead<T extends RevisionNode>(graph: RevisionGraph<T>): st
   const heads = graph.heads()
   if (heads.length === 1) return heads[0] as string
   if (heads.length === 0) {
-    throw new RevisionError('NO_REVISIONS', 'There are no revisions', { hint: 'Run "sqlmig create <message>" to write the first migration' })
+    throw new RevisionError('NO_REVISIONS', 'There are no revisions')
   }
-  throw new RevisionError('MULTIPLE_HEADS', `"head" is ambiguous: there are ${heads.length} heads (${quote(heads)})`,
-    { hint: `Run "sqlmig merge ${heads.join(' ')} -m ..." to join them, or name one: "sqlmig upgrade ${heads[0]}" (or "sqlmig upgrade heads" for all of them)` })
+  throw new RevisionError('MULTIPLE_HEADS', `"head" is ambiguous: there are ${heads.length} heads (${quote(heads)})`, { data: { heads } })
 }
 
 /**
@@ -138,15 +133,23 @@ export function resolveRelative<T extends RevisionNode>(graph: RevisionGraph<T>,
     const left = Math.abs(steps) - done - 1
     if (next.length === 0) {
       const where = steps > 0 ? 'a head' : 'a base'
-      throw new RevisionError('RELATIVE_OUT_OF_RANGE',
-        `Cannot resolve "${text}": "${id}" is ${where}, ${done} ${done === 1 ? 'step' : 'steps'} from "${from}"`,
-        { hint: 'Use fewer steps, or run "sqlmig history" to see the revisions' })
+      throw new RelativeOutOfRange(text, steps > 0 ? 'up' : 'down', Math.abs(steps), done, done === 0 ? undefined : id,
+        `Cannot resolve "${text}": "${id}" is ${where}, ${done} ${done === 1 ? 'step' : 'steps'} from "${from}"`, { from })
     }
     const what = steps > 0 ? `"${id}" has ${next.length} children` : `"${id}" is a merge of ${next.length} revisions`
-    const sign = steps > 0 ? '+' : '-'
-    const example = left === 0 ? next[0] as string : `${next[0]}${sign}${left}`
-    throw new RevisionError('AMBIGUOUS_RELATIVE', `Cannot resolve "${text}": ${what} (${quote(next)})`,
-      { hint: `Name the branch to follow instead, e.g. "${example}"` })
+    throw new AmbiguousRelativeTarget(text, steps > 0 ? 'up' : 'down', [...next], next.map((n) => walk(graph, n, Math.sign(steps) * left)),
+      `Cannot resolve "${text}": ${what} (${quote(next)})`, { from })
+  }
+  return id
+}
+
+/** The revision `steps` moves from `from` when every step has one way to go, else `undefined`. */
+function walk<T extends RevisionNode>(graph: RevisionGraph<T>, from: string, steps: number): string | undefined {
+  let id = from
+  for (let done = 0; done < Math.abs(steps); done++) {
+    const next = steps > 0 ? graph.children(id) : graph.parents(id)
+    if (next.length !== 1) return undefined
+    id = next[0] as string
   }
   return id
 }
@@ -177,12 +180,11 @@ function resolveFromBase<T extends RevisionNode>(graph: RevisionGraph<T>, steps:
   if (steps === 0) return { kind: 'base' }
   const bases = graph.bases()
   if (steps < 0 || bases.length === 0) {
-    throw new RevisionError('RELATIVE_OUT_OF_RANGE', `Cannot resolve "${text}": there is nothing before "base"`,
-      { hint: 'Count forward from base ("base+1"), or back from a revision ("<revision>-1")' })
+    throw new RelativeOutOfRange(text, steps < 0 ? 'down' : 'up', Math.abs(steps), 0, undefined, `Cannot resolve "${text}": there is nothing before "base"`, { from: 'base' })
   }
   if (bases.length > 1) {
-    throw new RevisionError('AMBIGUOUS_RELATIVE', `Cannot resolve "${text}": there are ${bases.length} bases (${quote(bases)})`,
-      { hint: `Count from one of them instead, e.g. "${steps === 1 ? bases[0] : `${bases[0]}+${steps - 1}`}"` })
+    throw new AmbiguousRelativeTarget(text, 'up', bases, bases.map((b) => walk(graph, b, steps - 1)),
+      `Cannot resolve "${text}": there are ${bases.length} bases (${quote(bases)})`, { from: 'base' })
   }
   return { kind: 'revisions', ids: [resolveRelative(graph, bases[0] as string, steps - 1, text)] }
 }

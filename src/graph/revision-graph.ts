@@ -86,7 +86,7 @@ export class RevisionGraph<T extends RevisionNode = RevisionNode> {
         const where = [seen.source, node.source].filter((s) => s !== undefined) as string[]
         throw new InvalidMigrationError('DUPLICATE_REVISION',
           `Revision "${node.id}" is defined twice` + (where.length === 2 ? `: in ${quote(where)}` : ''),
-          { location: locationOf(node), hint: 'Give one of the two files a new revision id (and update the down_revision that should point to it)' })
+          { location: locationOf(node), data: { revision: node.id, files: where } })
       }
       nodes.set(node.id, node)
     }
@@ -96,7 +96,7 @@ export class RevisionGraph<T extends RevisionNode = RevisionNode> {
       for (const parent of node.parents) {
         if (seen.has(parent)) {
           throw new InvalidMigrationError('DUPLICATE_PARENT', `Revision "${node.id}" names down_revision "${parent}" twice`,
-            { location: locationOf(node), hint: 'Remove the repeated id from down_revision' })
+            { location: locationOf(node), data: { revision: node.id, parent } })
         }
         seen.add(parent)
         const list = children.get(parent)
@@ -123,7 +123,7 @@ export class RevisionGraph<T extends RevisionNode = RevisionNode> {
   /** The revision, or a RevisionError UNKNOWN_REVISION for an id not in the graph. */
   node(id: string): T {
     const node = this.#nodes.get(id)
-    if (!node) throw new RevisionError('UNKNOWN_REVISION', `No revision matches "${id}"`, { hint: 'Run "sqlmig history" to see the revisions' })
+    if (!node) throw new RevisionError('UNKNOWN_REVISION', `No revision matches "${id}"`, { data: { text: id } })
     return node
   }
 
@@ -201,25 +201,20 @@ function checkId(node: RevisionNode): void {
   if (!REVISION_ID_PATTERN.test(node.id)) {
     throw new InvalidMigrationError('INVALID_REVISION_ID',
       `Revision id "${node.id}" may contain only letters, digits, "_" and "-"`,
-      { location: locationOf(node), hint: 'Change the revision id (sqlmig create makes 12 hex digits)' })
+      { location: locationOf(node), data: { revision: node.id, reason: 'characters', reserved: [...RESERVED_TARGETS] } })
   }
   if (RESERVED_TARGETS.includes(node.id)) {
     throw new InvalidMigrationError('INVALID_REVISION_ID', `Revision id "${node.id}" is a reserved word`,
-      { location: locationOf(node), hint: `Change the revision id: ${quote(RESERVED_TARGETS)} name targets` })
+      { location: locationOf(node), data: { revision: node.id, reason: 'reserved', reserved: [...RESERVED_TARGETS] } })
   }
 }
 
 function missingParent<T extends RevisionNode>(node: T, parent: string, nodes: Map<string, T>): InvalidMigrationError {
-  const ids = [...nodes.keys()].filter((id) => id !== node.id)
-  const similar = ids.filter((id) => id.startsWith(parent) || parent.startsWith(id))
-  const shown = (similar.length > 0 ? similar : ids).slice(0, 5)
-  const more = (similar.length > 0 ? similar : ids).length - shown.length
-  const existing = ids.length === 0
-    ? 'no other revision exists; remove down_revision to make it a base'
-    : `${similar.length > 0 ? 'similar' : 'existing'} revisions: ${quote(shown)}${more > 0 ? ` and ${more} more` : ''}`
+  const existing = [...nodes.keys()].filter((id) => id !== node.id)
+  const similar = existing.filter((id) => id.startsWith(parent) || parent.startsWith(id))
   return new InvalidMigrationError('MISSING_PARENT',
     `Revision "${node.id}" names down_revision "${parent}", which does not exist`,
-    { location: locationOf(node), hint: `Fix down_revision (${existing})` })
+    { location: locationOf(node), data: { revision: node.id, parent, similar, existing } })
 }
 
 /** Kahn's algorithm with a sorted ready list; reports a cycle when nodes are left over. */
@@ -261,5 +256,5 @@ function cycleError<T extends RevisionNode>(nodes: Map<string, T>, done: Set<str
   const first = nodes.get(rotated[0] as string) as T
   return new InvalidMigrationError('CYCLE',
     `Revisions form a cycle through down_revision: ${[...rotated, rotated[0] as string].map((x) => `"${x}"`).join(' -> ')}`,
-    { location: locationOf(first), hint: 'Fix down_revision in one of these files so the chain ends at a base revision' })
+    { location: locationOf(first), data: { revisions: rotated } })
 }

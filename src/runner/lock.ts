@@ -96,7 +96,6 @@ export async function beginLocked<T = undefined>(db: Database, name: VersionTabl
       throw new LockTimeoutError(
         `Cannot take the migration lock: another migration has held it for over ${Math.round(options.timeoutMs / 1000 * 10) / 10}s` +
           (now.pid !== undefined ? ` (pid ${now.pid}${now.app ? `, application_name "${now.app}"` : ''})` : ''),
-        { hint: 'Wait for the other run to finish, raise --lock-timeout, or stop the holder with pg_terminate_backend(pid) if it is stuck' },
       )
     }
     const jitter = Math.random() * delay * 0.3
@@ -124,9 +123,7 @@ export async function lockSession(db: Database, name: VersionTableName, options:
       options.onEvent?.({ type: 'lock-wait', holderPid: who.pid, holderApplication: who.app })
     }
     if (options.timeoutMs !== undefined && Date.now() - started >= options.timeoutMs) {
-      throw new LockTimeoutError(`Cannot take the migration lock: another migration has held it for over ${options.timeoutMs / 1000}s`, {
-        hint: 'Wait for the other run to finish or raise --lock-timeout',
-      })
+      throw new LockTimeoutError(`Cannot take the migration lock: another migration has held it for over ${options.timeoutMs / 1000}s`)
     }
     await sleep(delay, options.signal)
     delay = Math.min(delay * 2, 1000)

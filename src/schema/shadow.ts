@@ -140,9 +140,6 @@ async function runOne(db: Database, t: SqlText, s: Statement, what: 'migration' 
     throw new SqlmigError(what === 'migration' ? 'REPLAY_FAILED' : 'DECLARED_SCHEMA_FAILED',
       `Cannot load ${what} "${t.name}": ${message}${f?.sqlState ? ` (${f.sqlState})` : ''}`, {
         location: { file: t.name, line, column },
-        hint: what === 'migration'
-          ? 'Fix the migration, or use --shadow-url with a server that has the extensions it needs'
-          : 'Fix the declared schema so that it runs on an empty database, in file order',
         detail: f?.detail,
         cause: error,
       })

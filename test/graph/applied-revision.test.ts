@@ -17,7 +17,9 @@ test('checkApplied() names applied revisions without a file', () => {
     name: 'StateError',
     code: 'APPLIED_REVISION_MISSING',
     message: '2 revisions are applied to the database but have no migration file: "x1", "x2"',
-    hint: 'Restore the missing files, or run "sqlmig stamp <revision>" to rewrite the recorded state',
+    data: { missing: ['x1', 'x2'], kept: ['a'] },
+    command: 'upgrade',
+    worded: 'Restore the migration files of "x1", "x2" (e.g. check out the newer code), or, if they were removed on purpose, forget them: "sqlmig stamp --purge a" records what the files define',
   })
 })
 

@@ -1,6 +1,7 @@
 /** Builders for graph tests: graphs from a compact spec, applied states, error assertions. */
 import * as assert from 'uvu/assert'
 import { SqlmigError } from '../../src/errors.ts'
+import { type HintCommand, hintFor } from '../../src/commands/hints.ts'
 import type { AppliedRevision } from '../../src/graph/applied-revision.ts'
 import { plan } from '../../src/graph/plan.ts'
 import type { Step } from '../../src/graph/plan.ts'
@@ -61,6 +62,11 @@ export interface ExpectedError {
   message: string
   hint?: string | undefined
   location?: { file: string; line?: number | undefined } | undefined
+  /** The error's data (what the command layer words its hint from). */
+  data?: unknown
+  /** The hint the command layer words from it (src/commands/hints.ts), for `command`. */
+  worded?: string | undefined
+  command?: HintCommand | undefined
 }
 
 /** Runs `fn`, which must throw a SqlmigError with exactly these fields. */
@@ -72,11 +78,14 @@ export function assertThrows(fn: () => unknown, expected: ExpectedError): void {
     error = caught
   }
   if (!(error instanceof SqlmigError)) throw new Error(`expected a SqlmigError ${expected.code}, got ${String(error)}`)
+  const { worded, command, ...fields } = expected
+  if (worded !== undefined) assert.is(hintFor(error, { command }), worded, `the hint for ${expected.code}${command ? ` in ${command}` : ''}`)
   assert.equal({
     name: error.name,
     code: error.code,
     message: error.message,
     hint: error.hint,
     location: error.location,
-  }, { hint: undefined, location: undefined, ...expected })
+    data: error.data,
+  }, { hint: undefined, location: undefined, data: undefined, ...fields })
 }

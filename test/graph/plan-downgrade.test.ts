@@ -52,7 +52,9 @@ test('downgrade to a revision that is not applied fails', () => {
     name: 'RevisionError',
     code: 'NOT_APPLIED',
     message: 'Cannot downgrade to "d": it is not applied',
-    hint: 'Run "sqlmig upgrade d" to apply it, or "sqlmig current" to see what is applied',
+    data: { revision: 'd' },
+    command: 'downgrade',
+    worded: 'Run "sqlmig upgrade d" to apply it, or "sqlmig current" to see what is applied',
   })
 })
 
@@ -97,10 +99,11 @@ test('downgrading a merge makes both of its parents current again', () => {
 test('downgrade to one side of a merge undoes the other side only after the merge', () => {
   down(merged, ['a', 'b1', 'b2', 'm'], 'a', '-m -b2 -b1', 'a')
   assertThrows(() => planDowngrade(merged, appliedOf('a', 'b1', 'b2', 'm'), 'm-1'), {
-    name: 'RevisionError',
+    name: 'AmbiguousRelativeTarget',
     code: 'AMBIGUOUS_RELATIVE',
     message: 'Cannot resolve "m-1": "m" is a merge of 2 revisions ("b1", "b2")',
-    hint: 'Name the branch to follow instead, e.g. "b1"',
+    command: 'downgrade',
+    worded: 'Name the branch to follow instead: "sqlmig downgrade b1" or "sqlmig downgrade b2"',
   })
 })
 

@@ -74,7 +74,9 @@ test('upgrade head with several heads lists them', () => {
     name: 'RevisionError',
     code: 'MULTIPLE_HEADS',
     message: '"head" is ambiguous: there are 2 heads ("d1", "d2")',
-    hint: 'Run "sqlmig merge d1 d2 -m ..." to join them, or name one: "sqlmig upgrade d1" (or "sqlmig upgrade heads" for all of them)',
+    data: { heads: ['d1', 'd2'] },
+    command: 'upgrade',
+    worded: 'Join them with "sqlmig merge heads", or name one: "sqlmig upgrade d1" (or "sqlmig upgrade heads" for all of them)',
   })
 })
 
@@ -94,10 +96,11 @@ test('upgrade +N past a branch point is ambiguous', () => {
 test('upgrade <revision>+N through a branch point is ambiguous, along a branch it is not', () => {
   up(branched, ['a'], 'c2+1', '+b +c2 +d2', 'a b c2 d2')
   assertThrows(() => planUpgrade(branched, appliedOf('a'), 'a+2'), {
-    name: 'RevisionError',
+    name: 'AmbiguousRelativeTarget',
     code: 'AMBIGUOUS_RELATIVE',
     message: 'Cannot resolve "a+2": "b" has 2 children ("c1", "c2")',
-    hint: 'Name the branch to follow instead, e.g. "c1"',
+    command: 'upgrade',
+    worded: 'Name the branch to follow instead: "sqlmig upgrade c1" or "sqlmig upgrade c2"',
   })
 })
 
@@ -127,7 +130,7 @@ test('upgrade from a state with an unknown applied revision fails', () => {
     name: 'StateError',
     code: 'APPLIED_REVISION_MISSING',
     message: 'Revision "zz" is applied to the database but has no migration file',
-    hint: 'Restore the missing files, or run "sqlmig stamp <revision>" to rewrite the recorded state',
+    data: { missing: ['zz'], kept: ['a'] },
   })
 })
 
@@ -137,7 +140,8 @@ test('planUpgrade() takes a parsed target too and checks its direction', () => {
     name: 'RevisionError',
     code: 'INVALID_TARGET',
     message: 'Cannot upgrade to "base"',
-    hint: 'Run "sqlmig downgrade base" to undo every revision',
+    data: { text: 'base', direction: 'up', reason: 'base-up' },
+    worded: 'Run "sqlmig downgrade base" to undo every revision',
   })
 })
 

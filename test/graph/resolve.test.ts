@@ -4,7 +4,9 @@ import { formatTarget, parseTarget, resolveHead, resolveRelative, resolveRevisio
 import { RevisionGraph } from '../../src/graph/revision-graph.ts'
 import { assertThrows, graphOf } from './build.ts'
 
-const revisionError = (code: string, message: string, hint: string) => ({ name: 'RevisionError', code, message, hint })
+const revisionError = (code: string, message: string, data?: unknown) => ({ name: 'RevisionError', code, message, data })
+const relativeError = (code: 'AMBIGUOUS_RELATIVE' | 'RELATIVE_OUT_OF_RANGE', message: string) =>
+  ({ name: code === 'AMBIGUOUS_RELATIVE' ? 'AmbiguousRelativeTarget' : 'RelativeOutOfRange', code, message })
 
 test('parseTarget() reads every target form', () => {
   assert.equal(parseTarget('head', 'up'), { kind: 'head' })
@@ -27,25 +29,25 @@ test('formatTarget() gives back the text', () => {
 })
 
 test('parseTarget() rejects text that is no target', () => {
-  const hint = 'Name a revision id or prefix, head, heads, base, +N, -N, <revision>+N or <revision>-N'
-  assertThrows(() => parseTarget('a.b', 'up'), revisionError('INVALID_TARGET', 'Cannot read "a.b" as a revision', hint))
-  assertThrows(() => parseTarget('', 'up'), revisionError('INVALID_TARGET', 'Cannot read "" as a revision', hint))
-  assertThrows(() => parseTarget('+x', 'up'), revisionError('INVALID_TARGET', 'Cannot read "+x" as a revision', hint))
+  const data = (text: string) => ({ text, direction: 'up', reason: 'unreadable' })
+  assertThrows(() => parseTarget('a.b', 'up'), revisionError('INVALID_TARGET', 'Cannot read "a.b" as a revision', data('a.b')))
+  assertThrows(() => parseTarget('', 'up'), revisionError('INVALID_TARGET', 'Cannot read "" as a revision', data('')))
+  assertThrows(() => parseTarget('+x', 'up'), revisionError('INVALID_TARGET', 'Cannot read "+x" as a revision', data('+x')))
 })
 
 test('parseTarget() rejects targets that only make sense in the other direction', () => {
   assertThrows(() => parseTarget('base', 'up'),
-    revisionError('INVALID_TARGET', 'Cannot upgrade to "base"', 'Run "sqlmig downgrade base" to undo every revision'))
+    revisionError('INVALID_TARGET', 'Cannot upgrade to "base"', { text: 'base', direction: 'up', reason: 'base-up' }))
   assertThrows(() => parseTarget('-1', 'up'),
-    revisionError('INVALID_TARGET', 'Cannot upgrade by "-1"', 'Run "sqlmig downgrade -1" to undo revisions'))
+    revisionError('INVALID_TARGET', 'Cannot upgrade by "-1"', { text: '-1', direction: 'up', reason: 'wrong-sign' }))
   assertThrows(() => parseTarget('+2', 'down'),
-    revisionError('INVALID_TARGET', 'Cannot downgrade by "+2"', 'Run "sqlmig upgrade +2" to apply revisions'))
+    revisionError('INVALID_TARGET', 'Cannot downgrade by "+2"', { text: '+2', direction: 'down', reason: 'wrong-sign' }))
   assertThrows(() => parseTarget('-0', 'up'),
-    revisionError('INVALID_TARGET', 'Cannot upgrade by "-0"', 'Run "sqlmig downgrade -0" to undo revisions'))
+    revisionError('INVALID_TARGET', 'Cannot upgrade by "-0"', { text: '-0', direction: 'up', reason: 'wrong-sign' }))
   assertThrows(() => parseTarget('head', 'down'), revisionError('INVALID_TARGET', 'Cannot downgrade to "head"',
-    'Run "sqlmig upgrade head" to apply revisions, or name the revision to keep: "sqlmig downgrade <revision>"'))
+    { text: 'head', direction: 'down', reason: 'head-down' }))
   assertThrows(() => parseTarget('heads', 'down'), revisionError('INVALID_TARGET', 'Cannot downgrade to "heads"',
-    'Run "sqlmig upgrade heads" to apply revisions, or name the revision to keep: "sqlmig downgrade <revision>"'))
+    { text: 'heads', direction: 'down', reason: 'head-down' }))
 })
 
 const ids = graphOf('ab12cd34ef56', 'ab12cd34ef56>ab99', 'ab99>c0ffee', 'c0ffee>c0ffee00')
@@ -60,21 +62,20 @@ test('resolveRevision() takes a full id or a unique prefix of any length', () =>
 
 test('resolveRevision() lists the candidates of an ambiguous prefix', () => {
   assertThrows(() => resolveRevision(ids, 'ab'),
-    revisionError('AMBIGUOUS_REVISION', 'Revision "ab" is ambiguous: it matches "ab12cd34ef56", "ab99"', 'Type more characters of the revision id'))
+    revisionError('AMBIGUOUS_REVISION', 'Revision "ab" is ambiguous: it matches "ab12cd34ef56", "ab99"', { text: 'ab', matches: ['ab12cd34ef56', 'ab99'] }))
   const many = RevisionGraph.from(Array.from({ length: 12 }, (_, i) => ({ id: `r${String(i).padStart(2, '0')}`, parents: i === 0 ? [] : [`r${String(i - 1).padStart(2, '0')}`] })))
   assertThrows(() => resolveRevision(many, 'r'), revisionError('AMBIGUOUS_REVISION',
-    'Revision "r" is ambiguous: it matches "r00", "r01", "r02", "r03", "r04", "r05", "r06", "r07", "r08", "r09" and 2 more', 'Type more characters of the revision id'))
+    'Revision "r" is ambiguous: it matches "r00", "r01", "r02", "r03", "r04", "r05", "r06", "r07", "r08", "r09" and 2 more', { text: 'r', matches: Array.from({ length: 12 }, (_, i) => `r${String(i).padStart(2, '0')}`) }))
 })
 
 test('resolveRevision() rejects an unknown revision', () => {
-  assertThrows(() => resolveRevision(ids, 'dead'), revisionError('UNKNOWN_REVISION', 'No revision matches "dead"', 'Run "sqlmig history" to see the revisions'))
+  assertThrows(() => resolveRevision(ids, 'dead'), revisionError('UNKNOWN_REVISION', 'No revision matches "dead"', { text: 'dead' }))
 })
 
 test('resolveHead() gives the one head, or lists several', () => {
   assert.is(resolveHead(ids), 'c0ffee00')
-  assertThrows(() => resolveHead(graphOf('a', 'a>b1', 'a>b2', 'a>b3')), revisionError('MULTIPLE_HEADS', '"head" is ambiguous: there are 3 heads ("b1", "b2", "b3")',
-    'Run "sqlmig merge b1 b2 b3 -m ..." to join them, or name one: "sqlmig upgrade b1" (or "sqlmig upgrade heads" for all of them)'))
-  assertThrows(() => resolveHead(RevisionGraph.from([])), revisionError('NO_REVISIONS', 'There are no revisions', 'Run "sqlmig create <message>" to write the first migration'))
+  assertThrows(() => resolveHead(graphOf('a', 'a>b1', 'a>b2', 'a>b3')), revisionError('MULTIPLE_HEADS', '"head" is ambiguous: there are 3 heads ("b1", "b2", "b3")', { heads: ['b1', 'b2', 'b3'] }))
+  assertThrows(() => resolveHead(RevisionGraph.from([])), revisionError('NO_REVISIONS', 'There are no revisions'))
 })
 
 const branched = graphOf('a', 'a>b', 'b>c1', 'c1>d1', 'b>c2', 'c2>d2', 'd1,d2>m', 'm>n')
@@ -87,16 +88,16 @@ test('resolveRelative() walks children forward and parents back', () => {
 })
 
 test('resolveRelative() stops at a branch point, a merge, a head and a base', () => {
-  assertThrows(() => resolveRelative(branched, 'a', 3, 'a+3'), revisionError('AMBIGUOUS_RELATIVE',
-    'Cannot resolve "a+3": "b" has 2 children ("c1", "c2")', 'Name the branch to follow instead, e.g. "c1+1"'))
-  assertThrows(() => resolveRelative(branched, 'a', 2, 'a+2'), revisionError('AMBIGUOUS_RELATIVE',
-    'Cannot resolve "a+2": "b" has 2 children ("c1", "c2")', 'Name the branch to follow instead, e.g. "c1"'))
-  assertThrows(() => resolveRelative(branched, 'n', -2, 'n-2'), revisionError('AMBIGUOUS_RELATIVE',
-    'Cannot resolve "n-2": "m" is a merge of 2 revisions ("d1", "d2")', 'Name the branch to follow instead, e.g. "d1"'))
-  assertThrows(() => resolveRelative(branched, 'm', 2, 'm+2'), revisionError('RELATIVE_OUT_OF_RANGE',
-    'Cannot resolve "m+2": "n" is a head, 1 step from "m"', 'Use fewer steps, or run "sqlmig history" to see the revisions'))
-  assertThrows(() => resolveRelative(branched, 'b', -3, 'b-3'), revisionError('RELATIVE_OUT_OF_RANGE',
-    'Cannot resolve "b-3": "a" is a base, 1 step from "b"', 'Use fewer steps, or run "sqlmig history" to see the revisions'))
+  assertThrows(() => resolveRelative(branched, 'a', 3, 'a+3'), relativeError('AMBIGUOUS_RELATIVE',
+    'Cannot resolve "a+3": "b" has 2 children ("c1", "c2")'))
+  assertThrows(() => resolveRelative(branched, 'a', 2, 'a+2'), relativeError('AMBIGUOUS_RELATIVE',
+    'Cannot resolve "a+2": "b" has 2 children ("c1", "c2")'))
+  assertThrows(() => resolveRelative(branched, 'n', -2, 'n-2'), relativeError('AMBIGUOUS_RELATIVE',
+    'Cannot resolve "n-2": "m" is a merge of 2 revisions ("d1", "d2")'))
+  assertThrows(() => resolveRelative(branched, 'm', 2, 'm+2'), relativeError('RELATIVE_OUT_OF_RANGE',
+    'Cannot resolve "m+2": "n" is a head, 1 step from "m"'))
+  assertThrows(() => resolveRelative(branched, 'b', -3, 'b-3'), relativeError('RELATIVE_OUT_OF_RANGE',
+    'Cannot resolve "b-3": "a" is a base, 1 step from "b"'))
 })
 
 test('resolveTarget() looks up ids, head, head-N, base+N and <prefix>+N', () => {
@@ -118,10 +119,10 @@ test('resolveTarget() prefers a revision id containing "-N" over a relative move
 })
 
 test('resolveTarget() rejects base+N with several bases or counting back', () => {
-  assertThrows(() => resolveTarget(graphOf('a', 'b'), parseTarget('base+2', 'down')), revisionError('AMBIGUOUS_RELATIVE',
-    'Cannot resolve "base+2": there are 2 bases ("a", "b")', 'Count from one of them instead, e.g. "a+1"'))
-  assertThrows(() => resolveTarget(graphOf('a'), parseTarget('base-1', 'down')), revisionError('RELATIVE_OUT_OF_RANGE',
-    'Cannot resolve "base-1": there is nothing before "base"', 'Count forward from base ("base+1"), or back from a revision ("<revision>-1")'))
+  assertThrows(() => resolveTarget(graphOf('a', 'b'), parseTarget('base+2', 'down')), relativeError('AMBIGUOUS_RELATIVE',
+    'Cannot resolve "base+2": there are 2 bases ("a", "b")'))
+  assertThrows(() => resolveTarget(graphOf('a'), parseTarget('base-1', 'down')), relativeError('RELATIVE_OUT_OF_RANGE',
+    'Cannot resolve "base-1": there is nothing before "base"'))
 })
 
 test.run()

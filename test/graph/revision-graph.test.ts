@@ -78,7 +78,8 @@ test('RevisionGraph.from() rejects a revision defined twice, naming both files',
     name: 'InvalidMigrationError',
     code: 'DUPLICATE_REVISION',
     message: 'Revision "a" is defined twice: in "versions/a.up.sql", "versions/copy.up.sql"',
-    hint: 'Give one of the two files a new revision id (and update the down_revision that should point to it)',
+    worded: 'Give one of the two files a new revision id (and update the down_revision that should point to it)',
+    data: { revision: 'a', files: ['versions/a.up.sql', 'versions/copy.up.sql'] },
     location: { file: 'versions/copy.up.sql', line: 3 },
   })
 })
@@ -88,7 +89,8 @@ test('RevisionGraph.from() rejects a missing parent with the file, line and simi
     name: 'InvalidMigrationError',
     code: 'MISSING_PARENT',
     message: 'Revision "c" names down_revision "ab12cd", which does not exist',
-    hint: 'Fix down_revision (similar revisions: "ab12cd34ef56")',
+    worded: 'Fix down_revision (similar revisions: "ab12cd34ef56")',
+    data: { revision: 'c', parent: 'ab12cd', similar: ['ab12cd34ef56'], existing: ['ab12cd34ef56', 'b'] },
     location: { file: 'versions/c.up.sql', line: 2 },
   })
 })
@@ -98,14 +100,16 @@ test('a missing parent with nothing similar lists the existing revisions', () =>
     name: 'InvalidMigrationError',
     code: 'MISSING_PARENT',
     message: 'Revision "h" names down_revision "zz", which does not exist',
-    hint: 'Fix down_revision (existing revisions: "a", "b", "c", "d", "e" and 2 more)',
+    worded: 'Fix down_revision (existing revisions: "a", "b", "c", "d", "e" and 2 more)',
+    data: { revision: 'h', parent: 'zz', similar: [], existing: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] },
     location: { file: 'versions/h.up.sql', line: 2 },
   })
   assertThrows(() => RevisionGraph.from([{ id: 'only', parents: ['gone'] }]), {
     name: 'InvalidMigrationError',
     code: 'MISSING_PARENT',
     message: 'Revision "only" names down_revision "gone", which does not exist',
-    hint: 'Fix down_revision (no other revision exists; remove down_revision to make it a base)',
+    worded: 'Fix down_revision (no other revision exists; remove down_revision to make it a base)',
+    data: { revision: 'only', parent: 'gone', similar: [], existing: [] },
   })
 })
 
@@ -114,7 +118,8 @@ test('RevisionGraph.from() names the revisions of a cycle', () => {
     name: 'InvalidMigrationError',
     code: 'CYCLE',
     message: 'Revisions form a cycle through down_revision: "b" -> "d" -> "c" -> "b"',
-    hint: 'Fix down_revision in one of these files so the chain ends at a base revision',
+    worded: 'Fix down_revision in one of these files so the chain ends at a base revision',
+    data: { revisions: ['b', 'd', 'c'] },
     location: { file: 'versions/b.up.sql', line: 2 },
   })
 })
@@ -124,14 +129,14 @@ test('a revision that is its own parent is a cycle; so is a graph without a base
     name: 'InvalidMigrationError',
     code: 'CYCLE',
     message: 'Revisions form a cycle through down_revision: "x" -> "x"',
-    hint: 'Fix down_revision in one of these files so the chain ends at a base revision',
+    data: { revisions: ['x'] },
     location: { file: 'versions/x.up.sql', line: 2 },
   })
   assertThrows(() => graphOf('q>p', 'p>q'), {
     name: 'InvalidMigrationError',
     code: 'CYCLE',
     message: 'Revisions form a cycle through down_revision: "p" -> "q" -> "p"',
-    hint: 'Fix down_revision in one of these files so the chain ends at a base revision',
+    data: { revisions: ['p', 'q'] },
     location: { file: 'versions/p.up.sql', line: 2 },
   })
 })
@@ -141,21 +146,24 @@ test('RevisionGraph.from() rejects bad and reserved ids and repeated parents', (
     name: 'InvalidMigrationError',
     code: 'INVALID_REVISION_ID',
     message: 'Revision id "a b" may contain only letters, digits, "_" and "-"',
-    hint: 'Change the revision id (sqlmig create makes 12 hex digits)',
+    worded: 'Change the revision id (sqlmig create makes 12 hex digits)',
+    data: { revision: 'a b', reason: 'characters', reserved: ['head', 'heads', 'base'] },
     location: { file: 'x.up.sql', line: undefined },
   })
   assertThrows(() => graphOf('head'), {
     name: 'InvalidMigrationError',
     code: 'INVALID_REVISION_ID',
     message: 'Revision id "head" is a reserved word',
-    hint: 'Change the revision id: "head", "heads", "base" name targets',
+    worded: 'Change the revision id: "head", "heads", "base" name targets',
+    data: { revision: 'head', reason: 'reserved', reserved: ['head', 'heads', 'base'] },
     location: { file: 'versions/head.up.sql', line: 2 },
   })
   assertThrows(() => graphOf('a', 'a,a>b'), {
     name: 'InvalidMigrationError',
     code: 'DUPLICATE_PARENT',
     message: 'Revision "b" names down_revision "a" twice',
-    hint: 'Remove the repeated id from down_revision',
+    worded: 'Remove the repeated id from down_revision',
+    data: { revision: 'b', parent: 'a' },
     location: { file: 'versions/b.up.sql', line: 2 },
   })
 })
@@ -163,7 +171,7 @@ test('RevisionGraph.from() rejects bad and reserved ids and repeated parents', (
 test('node() and ancestry questions about an unknown id throw UNKNOWN_REVISION', () => {
   const graph = graphOf('a')
   for (const fn of [() => graph.node('x'), () => graph.children('x'), () => graph.ancestors('x'), () => graph.rank('x')]) {
-    assertThrows(fn, { name: 'RevisionError', code: 'UNKNOWN_REVISION', message: 'No revision matches "x"', hint: 'Run "sqlmig history" to see the revisions' })
+    assertThrows(fn, { name: 'RevisionError', code: 'UNKNOWN_REVISION', message: 'No revision matches "x"', data: { text: 'x' }, worded: 'Run "sqlmig history --offline" to see the revisions' })
   }
 })
 

@@ -79,7 +79,7 @@ for (const kind of await targetKinds()) {
       // The checkout is older than the database: r2 and x1 have no files here.
       const older = tempProject(migrationFiles(specs.slice(0, 2)))
       try {
-        const message = 'The database has 2 revisions applied that no migration file defines: "r2" (Ahead), "x1" (Side branch)'
+        const message = '2 revisions are applied to the database but have no migration file: "r2" (Ahead), "x1" (Side branch)'
         for (const run of [() => upgrade({ url: t.url, cwd: older.dir }), () => downgrade({ url: t.url, cwd: older.dir, revision: 'base' })]) {
           const e = await run().then(() => undefined, (error: unknown) => error)
           assert.instance(e, StateError)
@@ -89,7 +89,7 @@ for (const kind of await targetKinds()) {
         const r = await runCli(['upgrade', '--url', t.url], older.dir)
         assert.is(r.code, 1, r.stderr)
         assert.match(r.stderr, `error: ${message}`)
-        assert.match(r.stderr, 'hint: Restore the missing files')
+        assert.match(r.stderr, 'hint: Restore the migration files of "r2", "x1" (e.g. check out the newer code), or, if they were removed on purpose, forget them: "sqlmig stamp --purge r1" records what the files define')
       } finally {
         older.cleanup()
       }

@@ -118,7 +118,7 @@ test('upgrade with two heads refuses, merge joins them, upgrade heads applies ev
     r = await cli('upgrade')
     assert.is(r.code, 2)
     assert.match(r.stderr, '"head" is ambiguous: there are 2 heads ("aaaa1111", "bbbb2222")')
-    assert.match(r.stderr, 'sqlmig merge aaaa1111 bbbb2222 -m')
+    assert.match(r.stderr, 'hint: Join them with "sqlmig merge heads", or name one: "sqlmig upgrade aaaa1111"')
     r = await cli('branches', '--json')
     assert.equal(JSON.parse(r.stdout).branches[0].children.map((c: { revision: string }) => c.revision), ['aaaa1111', 'bbbb2222'])
     r = await cli('merge', 'aaaa', 'bbbb', '-m', 'merge feature branches', '--json')
