@@ -161,7 +161,7 @@ test('downgrade across an irreversible migration stops before it with the reason
     assert.is(e.code, 'IRREVERSIBLE')
     assert.is(e.message, 'Stopped before revision "r2": it is irreversible (drops customer data)')
     assert.is(e.exitCode, 1)
-    assert.is(e.hint, 'The database is now at r2; undo "r2" by hand and run "sqlmig stamp" if you must go further')
+    assert.is(e.hint, 'The database is now at r2; undo "r2" by hand, then record that: "sqlmig stamp --purge r1"')
     assert.equal((await current(o)).current, ['r2'])
     assert.equal(await versionRows(target.url), ['r1', 'r2'])
     assert.equal(await tables(target.url), ['r1', 'r2'])
