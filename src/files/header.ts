@@ -1,9 +1,11 @@
 /**
  * The header of a migration file: the leading block of `-- key: value` comment lines.
- * Parsing stops at the first line that is not such a comment. Keys are checked against the
- * known set so that a typo (`-- down_revison: ...`) is an error naming file and line, not a
- * silently ignored comment.
+ * Parsing stops at the first line that is not such a comment, and at one whose key is no header
+ * key (`-- NOTE: keep in sync`, `-- reverse: drop table x`): from there on it is a comment like
+ * any other. A key that is a typo of a real one (`-- transation: false`, `-- down_revison: ...`)
+ * is an error naming file and line, not a silently ignored setting.
  */
+import { closestMatch } from '../did-you-mean.ts'
 import { InvalidMigrationError } from '../errors.ts'
 
 /** Keys an up file may carry. */
@@ -40,14 +42,25 @@ export function parseHeader(text: string): Header {
   return { entries, lineCount: entries.length }
 }
 
-/** Throws for unknown and repeated keys; returns the entries as a map. */
+const ALL_KEYS: readonly string[] = [...new Set<string>([...UP_KEYS, ...DOWN_KEYS])]
+
+/**
+ * The header's entries as a map. The header ends at the first key that is neither a header key
+ * nor a typo of one (that line and the ones after it are plain comments).
+ * @throws InvalidMigrationError a key of the other kind of file, a typo of a key ("did you mean"), a repeated key
+ */
 export function checkHeader(header: Header, file: string, allowed: readonly string[]): Map<string, HeaderEntry> {
   const map = new Map<string, HeaderEntry>()
   for (const entry of header.entries) {
     if (!allowed.includes(entry.key)) {
-      throw new InvalidMigrationError('UNKNOWN_HEADER_KEY', `Unknown header key "${entry.key}"`, {
+      const misplaced = ALL_KEYS.includes(entry.key)
+      const typo = misplaced ? undefined : closestMatch(entry.key, allowed)
+      if (!misplaced && typo === undefined) break
+      throw new InvalidMigrationError('UNKNOWN_HEADER_KEY', misplaced
+        ? `Header key "${entry.key}" does not belong in ${allowed === DOWN_KEYS ? 'a down' : 'an up'} file`
+        : `Unknown header key "${entry.key}": did you mean "${typo}"?`, {
         location: { file, line: entry.line, column: 1 },
-        hint: `Use one of: ${allowed.join(', ')} (or move the comment below a blank line so it is not part of the header)`,
+        hint: misplaced ? `Move it to the ${allowed === DOWN_KEYS ? 'up' : 'down'} file (keys here: ${allowed.join(', ')})` : `Write "-- ${typo}: ${entry.value}"`,
       })
     }
     if (map.has(entry.key)) {
