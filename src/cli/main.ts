@@ -90,12 +90,14 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     lockTimeout: str(o.lockTimeout),
     allowChanged: o.allowChanged === true,
   })
-  const migrateJson = (r: MigrateResult) => ({
+  const migrateJson = (r: MigrateResult & { alreadyApplied?: string[] | undefined }) => ({
     from: r.from,
     to: r.to,
-    steps: r.steps,
+    // empty_down: a down with no statements (and no "-- down: none") was recorded as undone.
+    steps: r.steps.map(({ emptyDown, ...s }) => (emptyDown === undefined ? s : { ...s, empty_down: emptyDown })),
     dry_run: r.dryRun,
     not_run: r.notRun,
+    ...(r.alreadyApplied ? { already_applied: r.alreadyApplied } : {}),
   })
 
   const cli = cac('sqlmig')

@@ -15,11 +15,16 @@ const seconds = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1
 export function renderMigrate(verb: 'upgrade' | 'downgrade' | 'stamp', r: MigrateResult): string {
   const total = r.steps.reduce((a, s) => a + s.ms, 0)
   const at = r.to.length ? r.to.join(', ') : 'base'
-  if (r.steps.length === 0) return verb === 'upgrade' ? `Already up to date at ${at}` : `Nothing to do: the database is at ${at}`
+  if (r.steps.length === 0) {
+    const past = (r as { alreadyApplied?: string[] }).alreadyApplied
+    if (past) return `Nothing to do: ${past.join(', ')} ${past.length === 1 ? 'is' : 'are'} already applied; the database is at ${at}`
+    return verb === 'upgrade' ? `Already up to date at ${at}` : `Nothing to do: the database is at ${at}`
+  }
   const n = `${r.steps.length} migration${r.steps.length === 1 ? '' : 's'}`
   if (r.dryRun) return [`Dry run: ${n} would be ${verb === 'downgrade' ? 'undone' : 'applied'} (${at} afterwards); everything was rolled back`, ...renderNotRun(r)].join('\n')
   if (verb === 'stamp') return `Stamped ${at} (${n} recorded without running SQL)`
-  return `${verb === 'upgrade' ? 'Upgraded' : 'Downgraded'} to ${at} (${n} in ${seconds(total)})`
+  const empty = r.steps.filter((s) => s.emptyDown !== undefined).map((s) => pc.yellow(`warning: the down of ${s.revision} (${s.emptyDown}) is empty: it is recorded as undone, but nothing was undone; if that is right, say so with "-- down: none"`))
+  return [...empty, `${verb === 'upgrade' ? 'Upgraded' : 'Downgraded'} to ${at} (${n} in ${seconds(total)})`].join('\n')
 }
 
 /** What stamp did; with --purge, how the version table was rewritten. */

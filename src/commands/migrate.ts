@@ -5,6 +5,8 @@
 import type { TransactionMode } from '../config.ts'
 import type { Database } from '../db/database.ts'
 import { IrreversibleStop } from '../errors.ts'
+import type { Script } from '../files/script.ts'
+import { statementsOf } from '../runner/execute-file.ts'
 import type { AppliedRevision as GraphApplied } from '../graph/applied-revision.ts'
 import { currentHeads, toGraphApplied } from '../graph/applied-revision.ts'
 import { appliedAfter } from '../graph/plan.ts'
@@ -35,6 +37,11 @@ export interface MigrationStep {
   message: string
   /** Wall time of the migration's statements and version-table write. */
   ms: number
+  /**
+   * A down whose file holds no statements and does not say `-- down: none`: the step is recorded
+   * as undone, but nothing was undone. The file's path.
+   */
+  emptyDown?: string
 }
 
 /** A pending migration a dry run did not run. */
@@ -63,6 +70,11 @@ export interface MigrateResult {
   database: string
 }
 
+
+/** A down file with no statements that does not say `-- down: none` (nor `irreversible`). */
+function emptyDown(script: Script): boolean {
+  return !script.down.nothingToUndo && !script.down.irreversible && statementsOf(script.down).length === 0
+}
 
 /** The revisions that are current after `steps` are applied to `before`. */
 function currentAfter(project: Project, before: AppliedRecord[], steps: readonly RunStep[]): string[] {
@@ -110,7 +122,10 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
     return {
       from: currentHeads(project.graph, toGraphApplied(result.before)),
       to: currentAfter(project, result.before, done),
-      steps: result.steps.map((s) => ({ revision: s.revision, direction: s.direction, message: s.message, ms: Math.round(s.ms * 10) / 10 })),
+      steps: result.steps.map((s) => ({
+        revision: s.revision, direction: s.direction, message: s.message, ms: Math.round(s.ms * 10) / 10,
+        ...(!req.recordOnly && s.direction === 'down' && emptyDown(project.scripts.get(s.revision)!) ? { emptyDown: project.scripts.get(s.revision)!.down.path } : {}),
+      })),
       dryRun: result.dryRun,
       notRun: result.skipped.map((s, i) => ({
         revision: s.revision,

@@ -15,6 +15,8 @@ export interface UpgradeOptions extends MigrateOptions {
 
 /** What upgrade reports: the run, and the backup taken before it (`backup` option). */
 export interface UpgradeResult extends MigrateResult {
+  /** `upgrade <rev>` with nothing to do because the database is past `<rev>`: the revision(s) named. */
+  alreadyApplied?: string[] | undefined
   backup?: BackupResult | undefined
 }
 
@@ -31,12 +33,18 @@ async function unhintedUpgrade(options: UpgradeOptions = {}): Promise<UpgradeRes
     : undefined
   // Parsed once, here; the plan resolves it against the graph (and the applied state) under the lock.
   const parsed = parseTarget(target, 'up')
+  let named: string[] | undefined
   const result = await migrate({
     options,
     planSteps: (project, applied) => planUpgrade(project.graph, applied, parsed),
-    precheck: (project) => void resolveTarget(project.graph, parsed),
+    precheck: (project) => {
+      const resolved = resolveTarget(project.graph, parsed)
+      if (resolved.kind === 'revisions') named = resolved.ids
+    },
   })
-  return saved ? { ...result, backup: saved } : result
+  // Nothing to do for a revision the database is already past: say so, not "up to date".
+  const past = result.steps.length === 0 && named !== undefined && named.some((id) => !result.to.includes(id)) ? { alreadyApplied: named } : {}
+  return { ...result, ...past, ...(saved ? { backup: saved } : {}) }
 }
 
 /** Everything applied up to and including `from` ("base": nothing): the offline starting state. */
