@@ -26,7 +26,7 @@ export type { MigrateOptions, MigrateResult, MigrationStep } from './src/command
 export type { CommonOptions } from './src/commands/project.ts'
 export { backup, type BackupOptions, type BackupResult } from './src/commands/backup.ts'
 export { type RehearsedMigration, type RehearseOptions, type RehearseResult, rehearse } from './src/commands/rehearse.ts'
-export { show, type ShowResult } from './src/commands/show.ts'
+export { show, type ShowResult, showTarget } from './src/commands/show.ts'
 export { stamp, type StampOptions, type StampResult } from './src/commands/stamp.ts'
 export { upgrade, type UpgradeOptions, type UpgradeResult, upgradeSql } from './src/commands/upgrade.ts'
 export { verify, type VerifyFinding, type VerifyOptions, type VerifyResult } from './src/commands/verify.ts'

@@ -23,7 +23,7 @@ import {
   history,
   init,
   merge,
-  show,
+  showTarget,
   stamp,
   upgrade,
   upgradeSql,
@@ -254,11 +254,12 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       print({ heads: r.heads }, () => renderHeads(r))
     })
 
-  cli.command('show <revision>', "Show one revision's details and SQL")
+  cli.command('show <revision>', "Show one revision's details and SQL (a revision or prefix, head, heads, current)")
     .example('sqlmig show 3f2a9c')
+    .example('sqlmig show current')
     .action(async (revision, o) => {
-      const r = await show(str(revision)!, common(o))
-      print(r, () => renderShow(r))
+      const r = await showTarget(str(revision)!, common(o))
+      print(r, () => (Array.isArray(r) ? (r.length ? r.map(renderShow).join('\n\n') : 'No revisions') : renderShow(r)))
     })
 
   cli.command('stamp <...revisions>', 'Record a revision as the current state without running SQL')

@@ -93,4 +93,23 @@ test('a failed down says "Cannot undo revision"', async () => {
   }
 })
 
+test('show head, show heads, show current work as in Alembic', async () => {
+  const p = tempProject(history)
+  const t = await scratchTarget()
+  try {
+    assert.is((await runCli(['upgrade', 'fh0000000002', '--url', t.url], p.dir)).code, 0)
+    const head = await runCli(['show', 'head', '--url', t.url], p.dir)
+    assert.is(head.code, 0, head.stderr)
+    assert.match(head.stdout, /^Revision: fh0000000003\n/)
+    const heads = JSON.parse((await runCli(['show', 'heads', '--json', '--url', t.url], p.dir)).stdout)
+    assert.equal(heads.map((h: { revision: string }) => h.revision), ['fh0000000003'])
+    const current = JSON.parse((await runCli(['show', 'current', '--json', '--url', t.url], p.dir)).stdout)
+    assert.equal(current.map((h: { revision: string }) => h.revision), ['fh0000000002'])
+    assert.match((await runCli(['show', 'current', '--url', t.url], p.dir)).stdout, /^Revision: fh0000000002\n/)
+  } finally {
+    p.cleanup()
+    await t.cleanup()
+  }
+})
+
 test.run()
