@@ -240,11 +240,21 @@ export class RelativeOutOfRange extends RevisionError<'RELATIVE_OUT_OF_RANGE'> {
 export class MigrationFailedError extends SqlmigError<'MIGRATION_FAILED'> {
   readonly revision: string
   readonly sqlState: string | undefined
-  constructor(revision: string, message: string, options: SqlmigErrorOptions & { sqlState?: string | undefined } = {}) {
+  /** The statement that failed, when one did. */
+  readonly statement: string | undefined
+  constructor(revision: string, message: string, options: SqlmigErrorOptions & { sqlState?: string | undefined; statement?: string | undefined } = {}) {
     super('MIGRATION_FAILED', message, options)
     this.name = 'MigrationFailedError'
     this.revision = revision
     this.sqlState = options.sqlState
+    this.statement = options.statement
+  }
+
+  /** The same failure with other detail lines (what the runner learnt after it). */
+  withDetail(detail: string): MigrationFailedError {
+    return new MigrationFailedError(this.revision, this.message, {
+      hint: this.hint, location: this.location, detail, cause: this.cause, exitCode: this.exitCode, sqlState: this.sqlState, statement: this.statement,
+    })
   }
 }
 

@@ -161,6 +161,7 @@ function failure(file: ScriptFile, statements: SplitStatement[], index: number, 
     detail: lines.join('\n'),
     hint: fields?.sqlState === '53200' && options.inTransactionBlock ? LOCK_SLOTS_HINT : fields?.hint,
     sqlState: fields?.sqlState,
+    statement: statement.text,
     cause: error,
   })
 }

@@ -11,6 +11,8 @@
 import type { Database } from '../db/database.ts'
 import type { ScriptFile } from '../files/script.ts'
 import type { SplitStatement } from '../sql/split.ts'
+import { MigrationFailedError } from '../errors.ts'
+import { concurrentIndexName } from '../sql/outside-transaction.ts'
 import { executeFile, type ExecuteOptions, MARK_TRANSACTION, statementsOf } from './execute-file.ts'
 import { settingStatements, type Settings } from './schedule.ts'
 
@@ -72,6 +74,31 @@ export async function runFile(db: Database, file: ScriptFile, options: RunFileOp
     }
   } catch (error) {
     if (transaction === 'own') await db.exec('rollback').catch(() => {})
+    if (transaction === 'none') throw await withInvalidIndex(db, error)
     throw error
+  }
+}
+
+/**
+ * A CREATE INDEX CONCURRENTLY that fails (a duplicate for a unique index, a deadlock, a
+ * cancel) leaves an INVALID index that every write still maintains: name it, and the statement
+ * that removes it.
+ */
+async function withInvalidIndex(db: Database, error: unknown): Promise<unknown> {
+  if (!(error instanceof MigrationFailedError) || error.statement === undefined) return error
+  const name = concurrentIndexName(error.statement)
+  if (name === undefined) return error
+  try {
+    const left = await db.query<{ qualified: string }>(
+      `select pg_catalog.format('%I.%I', n.nspname, c.relname) as qualified
+         from pg_catalog.pg_index i join pg_catalog.pg_class c on c.oid = i.indexrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where not i.indisvalid and ($1 = '' or c.relname = $1) order by 1`,
+      [name],
+    )
+    if (left.length === 0) return error
+    const lines = left.map((r) => `The failed CREATE INDEX CONCURRENTLY left the INVALID index ${r.qualified}; remove it with: DROP INDEX CONCURRENTLY ${r.qualified};`)
+    return error.withDetail([error.detail, ...lines].filter(Boolean).join('\n'))
+  } catch {
+    return error
   }
 }

@@ -216,3 +216,16 @@ function alterSubscription(t: Token[], context: OutsideTransactionContext): stri
   }
   return undefined
 }
+
+/**
+ * The index name a `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON ...` gives (as
+ * the server folds it), '' when it gives none (the server then makes one up), or undefined when
+ * the statement is no such CREATE INDEX. A failed one leaves an INVALID index behind.
+ */
+export function concurrentIndexName(statement: string): string | undefined {
+  if (outsideTransactionCommand(statement) !== 'CREATE INDEX CONCURRENTLY') return undefined
+  const t = tokensOf(statement, 9)
+  let i = isWord(t[1], 'unique') ? 4 : 3
+  if (isWord(t[i], 'if') && isWord(t[i + 1], 'not') && isWord(t[i + 2], 'exists')) i += 3
+  return isWord(t[i], 'on') ? '' : nameOf(t[i]) ?? ''
+}

@@ -6,6 +6,7 @@ import { openDatabase } from '../../src/db/open.ts'
 import { MigrationFailedError } from '../../src/errors.ts'
 import type { ScriptFile } from '../../src/files/script.ts'
 import { runFile } from '../../src/runner/run-file.ts'
+import { concurrentIndexName } from '../../src/sql/outside-transaction.ts'
 import { rejection } from '../helpers/rejection.ts'
 import { newTarget, targetKinds } from '../helpers/targets.ts'
 
@@ -68,6 +69,31 @@ for (const kind of await targetKinds()) {
       await t.cleanup()
     }
   })
+
+  test(`${kind}: a failed CREATE INDEX CONCURRENTLY names the INVALID index it left and the statement that removes it`, async () => {
+    const t = await newTarget(kind)
+    const db = await openDatabase(t.url)
+    try {
+      await db.exec('create table u (x int); insert into u values (1), (1)')
+      const error = await rejection(runFile(db, file('create unique index concurrently u_x on u (x);', { transaction: false }), { revision: 'r6', rolledBackNote: '' }))
+      assert.ok(error instanceof MigrationFailedError)
+      assert.is(error.sqlState, '23505')
+      assert.match(error.detail ?? '', 'The failed CREATE INDEX CONCURRENTLY left the INVALID index public.u_x; remove it with: DROP INDEX CONCURRENTLY public.u_x;')
+      await db.exec('DROP INDEX CONCURRENTLY public.u_x')
+      assert.equal(await db.query(`select 1 from pg_class where relname = 'u_x'`), [])
+    } finally {
+      await db.close()
+      await t.cleanup()
+    }
+  })
 }
+
+test('concurrentIndexName: the name a CREATE INDEX CONCURRENTLY gives, as the server folds it', () => {
+  assert.is(concurrentIndexName('create index concurrently Idx on t (x)'), 'idx')
+  assert.is(concurrentIndexName('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Mixed" ON t (x)'), 'Mixed')
+  assert.is(concurrentIndexName('create index concurrently on t (x)'), '')
+  assert.is(concurrentIndexName('create index idx on t (x)'), undefined)
+  assert.is(concurrentIndexName('drop index concurrently idx'), undefined)
+})
 
 test.run()
