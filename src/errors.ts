@@ -36,7 +36,7 @@ export type ErrorCode =
   | 'NO_VERSIONS_DIR' | 'INVALID_MIGRATIONS' | 'MISSING_UP_FILE' | 'MISSING_DOWN_FILE' | 'MISSING_REVISION'
   | 'MISSING_DOWN_REVISION' | 'INVALID_REVISION' | 'INVALID_REVISION_ID' | 'INVALID_HEADER_VALUE'
   | 'UNKNOWN_HEADER_KEY' | 'DUPLICATE_HEADER_KEY' | 'DUPLICATE_REVISION' | 'DUPLICATE_PARENT' | 'MISSING_PARENT'
-  | 'CYCLE' | 'TRANSACTION_CONTROL' | 'NOT_IN_TRANSACTION' | 'DOWN_NONE_HAS_STATEMENTS' | 'VERIFY_REBUILD_FAILED'
+  | 'CYCLE' | 'TRANSACTION_CONTROL' | 'VERSION_TABLE_FAILED' | 'NOT_IN_TRANSACTION' | 'DOWN_NONE_HAS_STATEMENTS' | 'VERIFY_REBUILD_FAILED'
   // SQL text that cannot be split (exit 5)
   | 'UNTERMINATED_STRING' | 'UNTERMINATED_DOLLAR_QUOTE' | 'UNTERMINATED_IDENTIFIER' | 'UNTERMINATED_COMMENT'
   | 'PSQL_META_COMMAND' | 'NUL_CHARACTER'
@@ -58,6 +58,8 @@ export type ErrorCode =
  * `--json` and library callers to act on). Codes not listed carry none.
  */
 export interface ErrorDataMap {
+  /** sqlmig could not create its version table (no migration ran). */
+  VERSION_TABLE_FAILED: { schema: string; table: string; sqlState: string | undefined }
   /** The graph has several heads where one was needed. */
   MULTIPLE_HEADS: { heads: string[] }
   /** `text` names no revision. */

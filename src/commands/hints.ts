@@ -112,6 +112,11 @@ export function hintFor(error: unknown, ctx: HintContext): string | undefined {
   }
   if (hasCode(error, 'MISSING_PARENT')) return `Fix down_revision (${missingParent(error.data.similar, error.data.existing)})`
   if (hasCode(error, 'CYCLE')) return 'Fix down_revision in one of these files so the chain ends at a base revision'
+  if (hasCode(error, 'VERSION_TABLE_FAILED')) {
+    return error.data.sqlState === '42501'
+      ? `Let this role create tables in schema "${error.data.schema}" (GRANT CREATE ON SCHEMA ${error.data.schema} TO ...), or keep the version table in a schema it may write: --version-schema <schema>`
+      : 'Fix the database problem above and run the command again'
+  }
   if (hasCode(error, 'LOCK_TIMEOUT')) {
     const flag = command === undefined || ['upgrade', 'downgrade', 'stamp', 'current', 'history', 'diff', 'backup'].includes(command)
     return `Wait for the other run to finish, ${flag ? 'raise --lock-timeout, ' : ''}or stop the holder with pg_terminate_backend(pid) if it is stuck`

@@ -173,7 +173,7 @@ export async function lockPgliteDir(dataDir: string, options: PgliteLockOptions 
     const waited = Date.now() - began
     if (options.timeoutMs !== undefined && waited >= options.timeoutMs) {
       throw new LockTimeoutError(
-        `Cannot open the embedded database at "${dataDir}": ${describe(holder)} has held it for over ${Math.round((options.timeoutMs / 1000) * 10) / 10}s`,
+        `Cannot open the embedded database at "${dataDir}": waited ${Math.round((options.timeoutMs / 1000) * 10) / 10}s, and ${describe(holder)} still holds it`,
         { hint: `Wait for the other run to finish or raise --lock-timeout; if ${holder ? `pid ${holder.pid}` : 'the holder'} is no longer running, delete ${path}` },
       )
     }

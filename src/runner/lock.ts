@@ -94,7 +94,7 @@ export async function beginLocked<T = undefined>(db: Database, name: VersionTabl
       const seen = await holder(db, key)
       const now = seen.pid !== undefined ? seen : lastHolder ?? seen
       throw new LockTimeoutError(
-        `Cannot take the migration lock: another migration has held it for over ${Math.round(options.timeoutMs / 1000 * 10) / 10}s` +
+        `Cannot take the migration lock: waited ${Math.round(options.timeoutMs / 1000 * 10) / 10}s, and another migration still holds it` +
           (now.pid !== undefined ? ` (pid ${now.pid}${now.app ? `, application_name "${now.app}"` : ''})` : ''),
       )
     }
@@ -123,7 +123,7 @@ export async function lockSession(db: Database, name: VersionTableName, options:
       options.onEvent?.({ type: 'lock-wait', holderPid: who.pid, holderApplication: who.app })
     }
     if (options.timeoutMs !== undefined && Date.now() - started >= options.timeoutMs) {
-      throw new LockTimeoutError(`Cannot take the migration lock: another migration has held it for over ${options.timeoutMs / 1000}s`)
+      throw new LockTimeoutError(`Cannot take the migration lock: waited ${Math.round(options.timeoutMs / 1000 * 10) / 10}s, and another migration still holds it`)
     }
     await sleep(delay, options.signal)
     delay = Math.min(delay * 2, 1000)

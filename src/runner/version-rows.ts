@@ -4,7 +4,9 @@
  * nothing to do) use version-table.ts's plain SQL instead, so that they never load Kysely.
  */
 import { type CompiledQuery, type Kysely, sql } from 'kysely'
-import { type AppliedRecord, appliedRecordOf, versionTableDdl, type VersionRow, type VersionTableName } from './version-table.ts'
+import { type AppliedRecord, appliedRecordOf, qualifiedName, versionTableDdl, type VersionRow, type VersionTableName } from './version-table.ts'
+import { serverErrorFields } from '../db/database.ts'
+import { SqlmigError } from '../errors.ts'
 import { simpleQuery } from '../db/session-dialect.ts'
 
 /** Rows per INSERT: 5 parameters each, well under the protocol's 65,535. */
@@ -31,7 +33,20 @@ export async function versionTableFound(k: Kysely<any>, name: VersionTableName):
  */
 export async function ensureVersionTable(k: Kysely<any>, name: VersionTableName): Promise<void> {
   if (await versionTableFound(k, name)) return
-  for (const ddl of versionTableDdl(name)) await k.executeQuery(simpleQuery(ddl))
+  for (const ddl of versionTableDdl(name)) {
+    try {
+      await k.executeQuery(simpleQuery(ddl))
+    } catch (error) {
+      // Say what sqlmig was doing: the user's migrations have not started.
+      const fields = serverErrorFields(error)
+      if (!fields) throw error
+      throw new SqlmigError('VERSION_TABLE_FAILED', `Cannot create the version table ${qualifiedName(name)}: ${fields.message} (${fields.sqlState})`, {
+        detail: `sqlmig was running: ${ddl}\nNo migration has run.`,
+        data: { schema: name.schema, table: name.table, sqlState: fields.sqlState },
+        cause: error,
+      })
+    }
+  }
 }
 
 /** Every applied revision, in applied order (the table must exist). */

@@ -6,7 +6,8 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { chain, migrationFiles, runCli, tempProject } from '../helpers/cli.ts'
-import { scratchTarget } from '../helpers/targets.ts'
+import postgres from 'postgres'
+import { adminExec, newTarget, scratchTarget, serverAvailable, uniqueName } from '../helpers/targets.ts'
 
 const history = migrationFiles(chain([
   { revision: 'fh0000000001', message: 'Create a', up: 'create table a (id int);', down: '' },
@@ -111,5 +112,30 @@ test('show head, show heads, show current work as in Alembic', async () => {
     await t.cleanup()
   }
 })
+
+if (await serverAvailable()) {
+  test('a version table sqlmig cannot create says that is what failed, that no migration ran, and how to fix it', async () => {
+    const p = tempProject(history)
+    const t = await newTarget('postgres')
+    const role = uniqueName('sqlmig_nopriv')
+    try {
+      await adminExec(`create role ${role} login`)
+      const db = postgres(t.url, { max: 1, onnotice: () => {} })
+      await db.unsafe('revoke create on schema public from public')
+      await db.end()
+      const url = new URL(t.url)
+      url.username = role
+      const r = await runCli(['upgrade', '--url', url.toString()], p.dir)
+      assert.is(r.code, 1)
+      assert.match(r.stderr, 'error: Cannot create the version table "public"."sqlmig_version": permission denied for schema public (42501)')
+      assert.match(r.stderr, 'No migration has run.')
+      assert.match(r.stderr, `hint: Let this role create tables in schema "public" (GRANT CREATE ON SCHEMA public TO ...), or keep the version table in a schema it may write: --version-schema <schema>`)
+    } finally {
+      p.cleanup()
+      await t.cleanup()
+      await adminExec(`drop role if exists ${role}`)
+    }
+  })
+}
 
 test.run()
