@@ -5,14 +5,17 @@
  *
  * The image is made on first use (a fresh instance is dumped before anything runs in it) and
  * written to the user's cache directory, `$SQLMIG_CACHE_DIR`, else `$XDG_CACHE_HOME/sqlmig`,
- * else `~/.cache/sqlmig`, under a name carrying the PGlite version; within a process it is read
- * once. Nothing of the user's is ever in it, and it is only a speed-up: a cache that cannot be
+ * else `~/.cache/sqlmig`, under a name carrying its format and the PGlite version; within a
+ * process it is read once. Nothing of the user's is ever in it, and it is only a speed-up: a cache that cannot be
  * read or written, or an image PGlite refuses, means initdb runs as before.
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import process from 'node:process'
+
+/** The image's format, in its name: v2 is made with 1 MB WAL segments (pglite.ts); v1 had none. */
+const IMAGE_FORMAT = 'v2'
 
 let memo: { path: string; image: Blob | undefined } | undefined
 
@@ -31,7 +34,7 @@ export function clusterImagePath(): string | undefined {
   const dir = process.env.SQLMIG_CACHE_DIR ||
     (process.env.XDG_CACHE_HOME ? join(process.env.XDG_CACHE_HOME, 'sqlmig') : undefined) ||
     (homedir() ? join(homedir(), '.cache', 'sqlmig') : undefined)
-  return dir ? join(dir, `pglite-${pgliteVersion()}-empty-cluster.tar.gz`) : undefined
+  return dir ? join(dir, `${IMAGE_FORMAT}-pglite-${pgliteVersion()}-empty-cluster.tar.gz`) : undefined
 }
 
 /** The cached image, if there is one. */

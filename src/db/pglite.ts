@@ -3,6 +3,7 @@
  * Loaded only for `pglite:` URLs, so server users never pay for the WASM start-up.
  */
 import { mkdirSync } from 'node:fs'
+import { setFlagsFromString } from 'node:v8'
 import { PGlite, type Extension } from '@electric-sql/pglite'
 import { ConnectionError } from '../errors.ts'
 import { copyWithoutData, type Database } from './database.ts'
@@ -25,14 +26,48 @@ export interface PgliteOpenOptions {
  * catalogs of a schema of hundreds of tables (bench/shadow.ts).
  */
 const IN_MEMORY_SETTINGS = ['shared_buffers = 16MB']
+/** And for those from the empty cluster (1 MB segments; PostgreSQL refuses a min_wal_size under two). */
+const EMPTY_CLUSTER_SETTINGS = [...IN_MEMORY_SETTINGS, 'min_wal_size = 2MB', 'max_wal_size = 4MB']
+
+/**
+ * The empty cluster is made with 1 MB WAL segments instead of 16 MB ones: the WAL lives in
+ * memory too, and a CHECKPOINT (loadTexts runs some during a long load) then leaves only a few
+ * MB of it, where 16 MB segments keep two or more whole segments (32 MB after a 500-table load).
+ */
+const IN_MEMORY_INITDB = ['--wal-segsize=1']
+
+/**
+ * V8 flags for PGlite's WASM in processes that build scratch instances. V8 compiles the module
+ * with its baseline compiler (Liftoff), then recompiles the functions a long load keeps hot with
+ * TurboFan, whose compilation memory for PostgreSQL's large functions, with the optimized code,
+ * is ~100 MB of peak RSS on a 500-table `create` (bench/README.md); the load is no slower on
+ * baseline code alone. Process-wide, and only for modules compiled after it is set.
+ */
+export const PGLITE_WASM_FLAGS = ['--liftoff-only'] as const
+
+let wasmFlagsApplied = false
+
+/**
+ * Sets PGLITE_WASM_FLAGS once, before the first in-memory instance compiles the module: on
+ * Node only (Deno takes V8 flags on its command line, `--v8-flags`). True when they were set
+ * by this call.
+ */
+export function applyPgliteWasmFlags(set: (flags: string) => void = setFlagsFromString): boolean {
+  if (wasmFlagsApplied || 'Deno' in globalThis) return false
+  wasmFlagsApplied = true
+  for (const flag of PGLITE_WASM_FLAGS) set(flag)
+  return true
+}
 
 /**
  * An in-memory instance: from `image` when given, else from the cached empty cluster
  * (pglite-image.ts), else a fresh initdb whose result becomes that cache.
  */
 async function openInMemory(image: Blob | undefined, extensions: Record<string, Extension> | undefined): Promise<PGlite> {
-  const settings = { postgresqlconf: IN_MEMORY_SETTINGS, ...(extensions ? { extensions } : {}) }
-  if (image) return await PGlite.create({ ...settings, loadDataDir: image })
+  applyPgliteWasmFlags()
+  const ext = extensions ? { extensions } : {}
+  if (image) return await PGlite.create({ postgresqlconf: IN_MEMORY_SETTINGS, ...ext, loadDataDir: image })
+  const settings = { postgresqlconf: EMPTY_CLUSTER_SETTINGS, ...ext }
   const cached = readClusterImage()
   if (cached) {
     try {
@@ -41,7 +76,7 @@ async function openInMemory(image: Blob | undefined, extensions: Record<string, 
       discardClusterImage()
     }
   }
-  const pg = await PGlite.create(settings)
+  const pg = await PGlite.create({ ...settings, initDbStartParams: IN_MEMORY_INITDB })
   const dump = await pg.dumpDataDir('gzip')
   saveClusterImage(dump, new Uint8Array(await dump.arrayBuffer()))
   return pg

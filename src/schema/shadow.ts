@@ -8,7 +8,7 @@
  */
 import process from 'node:process'
 import type { Database } from '../db/database.ts'
-import { runStatement, serverErrorFields } from '../db/database.ts'
+import { runStatement as runStatementNow, serverErrorFields } from '../db/database.ts'
 import { createMissingRoles } from '../db/missing-roles.ts'
 import { withDatabaseName } from '../db/pg-url.ts'
 import { referencedRoles } from '../sql/roles.ts'
@@ -101,6 +101,7 @@ export async function withShadows<A, B>(
 export async function loadTexts(db: Database, texts: SqlText[], what: 'migration' | 'declared schema'): Promise<void> {
   // An embedded shadow starts with no roles but its own: create those the texts name (a server's are the user's).
   if (db.kind === 'pglite') await createMissingRoles(db, referencedRoles(texts.map((t) => t.sql)))
+  const runStatement = db.kind === 'pglite' ? checkpointing() : runStatementNow
   for (const t of texts) {
     const statements = splitStatements(t.sql, t.name)
     const batch = t.transaction !== false && statements.length > 1 &&
@@ -119,11 +120,32 @@ export async function loadTexts(db: Database, texts: SqlText[], what: 'migration
       await db.exec(ok ? 'COMMIT' : 'ROLLBACK')
       if (ok) continue
     }
-    for (const s of statements) await runOne(db, t, s, what)
+    for (const s of statements) await runOne(db, t, s, what, runStatement)
   }
 }
 
-async function runOne(db: Database, t: SqlText, s: Statement, what: 'migration' | 'declared schema'): Promise<void> {
+/** Statements between two CHECKPOINTs of an embedded shadow. */
+const CHECKPOINT_EVERY = 250
+
+/**
+ * runStatement with a CHECKPOINT every CHECKPOINT_EVERY statements: a standalone PostgreSQL
+ * (PGlite) never checkpoints on its own, so the WAL of a whole load would stay in memory; after
+ * a checkpoint only a few 1 MB segments remain (pglite.ts). Allowed inside a transaction; left
+ * out while the texts have switched to a role that is not a superuser (SET ROLE), which may not
+ * run it, so that it never fails.
+ */
+function checkpointing(): (db: Database, s: Statement) => Promise<void> {
+  let count = 0
+  return async (db, s) => {
+    await runStatementNow(db, s)
+    if (++count % CHECKPOINT_EVERY !== 0) return
+    const [me] = await db.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user')
+    if (me?.rolsuper) await db.exec('CHECKPOINT')
+  }
+}
+
+async function runOne(db: Database, t: SqlText, s: Statement, what: 'migration' | 'declared schema',
+  runStatement: (db: Database, s: Statement) => Promise<void> = runStatementNow): Promise<void> {
   try {
     await runStatement(db, s)
   } catch (error) {
