@@ -113,7 +113,7 @@ test('import { upgrade } from "sqlmig" type-checks with tsc and migrates at appl
       ``,
       `const result: MigrateResult = await upgrade({ url: process.env.DATABASE_URL })`,
       `const applied: string[] = result.steps.map((s) => s.revision)`,
-      `console.log(JSON.stringify({ to: result.to, applied, isError: new SqlmigError('X', 'y') instanceof Error }))`,
+      `console.log(JSON.stringify({ to: result.to, applied, isError: new SqlmigError('INTERNAL', 'y') instanceof Error }))`,
       ``,
     ].join('\n'),
   )
