@@ -67,7 +67,7 @@ export async function create(message: string, options: CreateOptions = {}): Prom
   let note: string | undefined
   let changes: DetectedChange[] = []
   if (options.autogenerate !== false) {
-    const generated = await autogenerateFor(project, options.shadowUrl)
+    const generated = await autogenerateFor(project, options.shadowUrl ?? project.config.shadowUrl)
     if (!generated) {
       note = `No declared schema at "${project.config.schema}": writing an empty template`
     } else if (generated.changes.length === 0) {

@@ -33,6 +33,7 @@ export async function upgrade(options: UpgradeOptions = {}): Promise<UpgradeResu
     options,
     planSteps: (project, applied) => hintingRelative(() => planUpgrade(project.graph, applied, parsed)),
     precheck: (project) => void resolveTarget(project.graph, parsed),
+    refuseUntracked: 'upgrade',
   })
   return saved ? { ...result, backup: saved } : result
 }
