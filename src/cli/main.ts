@@ -116,7 +116,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   })
 
   const cli = cac('sqlmig')
-  cli.option('--url <url>', 'Database URL: postgres://..., pglite:<dir> or pglite:memory (default: DATABASE_URL, sqlmig.json, pglite:.sqlmig/pgdata)', STRING)
+  cli.option('--url <url>', 'Database URL: postgres://..., pglite:<dir> or pglite:memory (default: DATABASE_URL, then .env, then sqlmig.json, then pglite:.sqlmig/pgdata)', STRING)
   cli.option('--dir <dir>', 'Migrations folder holding versions/ (default: migrations)', STRING)
   cli.option('--json', 'Print machine-readable JSON on stdout')
   cli.option('--version-table <name>', 'Version table name (default: sqlmig_version)', STRING)
