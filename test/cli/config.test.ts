@@ -186,28 +186,31 @@ if (await serverAvailable()) {
     const p = tempProject({ ...migrationFiles(specs), 'sqlmig.json': JSON.stringify({ lockWait: '1s', lockTimeout: '7s' }) })
     const t = await newTarget('postgres')
     const holder = connect(t.url)
+    let reserved: Awaited<ReturnType<typeof holder.reserve>> | undefined
     try {
       const [k1, k2] = lockKey({ schema: 'public', table: 'sqlmig_version' })
-      const reserved = await holder.reserve()
+      reserved = await holder.reserve()
       await reserved`select pg_advisory_lock(${k1}::int4, ${k2}::int4)`
-      const waited = await start(['upgrade'], p.dir, { DATABASE_URL: t.url }).done
+      const waited = await start(['upgrade'], p.dir, { DATABASE_URL: t.url }, undefined, 20_000).done
       assert.is(waited.code, 4, waited.stderr)
       assert.ok(waited.ms >= 1000 && waited.ms < 7000, `gave up after lockWait, not lockTimeout (${waited.ms} ms)`)
       assert.match(waited.stderr, 'another migration has held it for over 1s')
-      const flag = await start(['upgrade', '--lock-wait', '300ms', '--json'], p.dir, { DATABASE_URL: t.url }).done
+      const flag = await start(['upgrade', '--lock-wait', '300ms', '--json'], p.dir, { DATABASE_URL: t.url }, undefined, 20_000).done
       assert.is(flag.code, 4)
       assert.not.match(flag.stderr, 'deprecated')
-      const old = await start(['upgrade', '--lock-timeout', '300ms', '--json'], p.dir, { DATABASE_URL: t.url }).done
+      const old = await start(['upgrade', '--lock-timeout', '300ms', '--json'], p.dir, { DATABASE_URL: t.url }, undefined, 20_000).done
       assert.is(old.code, 4)
       assert.is(JSON.parse(old.stdout).error.code, 'LOCK_TIMEOUT')
       assert.match(old.stderr, 'warning: --lock-timeout is deprecated: use --lock-wait')
       await reserved`select pg_advisory_unlock(${k1}::int4, ${k2}::int4)`
       reserved.release()
+      reserved = undefined
       const r = await runCli(['upgrade'], p.dir, { DATABASE_URL: t.url })
       assert.is(r.code, 0, r.stderr)
       assert.equal(await withDb(t.url, (db) => db.query('select lock_timeout from seen')), [{ lock_timeout: '7s' }])
     } finally {
-      await holder.end()
+      reserved?.release()
+      await holder.end({ timeout: 1 })
       p.cleanup()
       await t.cleanup()
     }
