@@ -4,7 +4,7 @@
 const RELATIVE_MARK = 'sqlmig-relative:'
 
 export function protectRelative(argv: string[]): string[] {
-  return argv.map((a, i) => (i > 0 && /^[+-]\d+$/.test(a) && argv[i - 1] !== '--lock-timeout' ? `${RELATIVE_MARK}${a}` : a))
+  return argv.map((a, i) => (i > 0 && /^[+-]\d+$/.test(a) && argv[i - 1] !== '--lock-timeout' && argv[i - 1] !== '--lock-wait' ? `${RELATIVE_MARK}${a}` : a))
 }
 
 /** cac turns numeric-looking values into numbers (losing leading zeros of a revision id): undo it. */

@@ -2,6 +2,7 @@
  * The command line: argv → a command function → text or --json → exit code. A thin catch
  * around src/commands: nothing here knows SQL, files or drivers. All output is redacted.
  */
+import { resolve } from 'node:path'
 import process from 'node:process'
 import { cac } from 'cac'
 import type { CommonOptions } from '../commands/project.ts'
@@ -44,6 +45,8 @@ export interface CliIO {
   err: (text: string) => void
 }
 
+const DEPRECATED_LOCK_TIMEOUT = 'Deprecated: the old name of --lock-wait'
+
 const defaultIO: CliIO = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
@@ -57,19 +60,34 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   let exitCode: number = EXIT.ok
   let json = false
 
+  /** Deprecations go to stderr once each, with or without --json (which is stdout). */
+  const warned = new Set<string>()
+  const warn = (line: string) => {
+    if (!warned.has(line)) err(`warning: ${line}`)
+    warned.add(line)
+  }
   const common = (o: Record<string, unknown>): CommonOptions => ({
     url: str(o.url),
-    dir: str(o.dir),
+    // As the user typed it: relative to the working directory, not to the folder of sqlmig.json.
+    dir: str(o.dir) === undefined ? undefined : resolve(str(o.dir)!),
     versionTable: str(o.versionTable),
     versionSchema: str(o.versionSchema),
     connectTimeout: str(o.connectTimeout),
-    lockTimeout: str(o.lockTimeout),
+    lockWait: str(o.lockWait),
+    lockTimeout: lockTimeoutAlias(o),
+    onWarning: warn,
     onInfo: json ? undefined : (line) => err(line),
     onEvent: (e) => {
       const line = renderEvent(e)
       if (line !== undefined && (!json || e.type === 'lock-wait' || e.type === 'database-wait')) err(line)
     },
   })
+  /** --lock-timeout: the old name of --lock-wait, still read (scripts use it). */
+  const lockTimeoutAlias = (o: Record<string, unknown>) => {
+    const value = str(o.lockTimeout)
+    if (value !== undefined) warn('--lock-timeout is deprecated: use --lock-wait (how long to wait for another run\'s lock; PostgreSQL\'s lock_timeout is "lockTimeout" in sqlmig.json)')
+    return value
+  }
   const print = (data: unknown, text: () => string) => (json ? out(JSON.stringify(data, null, 2)) : out(text()))
   /** `--sql`: the script; a downgrade that stops at an irreversible revision prints what runs before it, then fails as the run would. */
   const printScript = async (make: () => Promise<string>) => {
@@ -87,8 +105,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     signal: runSignal(),
     transaction: str(o.transaction) as 'all' | 'per-migration' | undefined,
     dryRun: o.dryRun === true,
-    lockTimeout: str(o.lockTimeout),
     allowChanged: o.allowChanged === true,
+    allowUntracked: o.allowUntracked === true,
   })
   const migrateJson = (r: MigrateResult & { alreadyApplied?: string[] | undefined }) => ({
     from: r.from,
@@ -101,7 +119,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   })
 
   const cli = cac('sqlmig')
-  cli.option('--url <url>', 'Database URL: postgres://..., pglite:<dir> or pglite:memory (default: DATABASE_URL, sqlmig.json, pglite:.sqlmig/pgdata)', STRING)
+  cli.option('--url <url>', 'Database URL: postgres://..., pglite:<dir> or pglite:memory (default: DATABASE_URL, then .env, then sqlmig.json, then pglite:.sqlmig/pgdata)', STRING)
   cli.option('--dir <dir>', 'Migrations folder holding versions/ (default: migrations)', STRING)
   cli.option('--json', 'Print machine-readable JSON on stdout')
   cli.option('--version-table <name>', 'Version table name (default: sqlmig_version)', STRING)
@@ -147,7 +165,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 
   cli.command('diff', 'Print the SQL that would bring the live database (--url) to the declared schema; writes nothing')
     .option('--shadow-url <url>', 'Load the declared schema on this PostgreSQL server instead of embedded PGlite', STRING)
-    .option('--lock-timeout <duration>', 'Give up waiting for another process holding the pglite: data directory after this long, e.g. 30s (default: wait)', STRING)
+    .option('--lock-wait <duration>', 'Give up waiting for another process holding the pglite: data directory after this long, e.g. 30s (default: wait)', STRING)
+    .option('--lock-timeout <duration>', DEPRECATED_LOCK_TIMEOUT, STRING)
     .example('sqlmig diff --url postgres://localhost/app')
     .action(async (o) => {
       const r = await diff({ ...common(o), shadowUrl: str(o.shadowUrl) })
@@ -160,11 +179,13 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       .option('--from <rev>', 'With --sql: start from this revision ("base") without connecting', STRING)
       .option('--dry-run', 'Run inside a transaction and roll back')
       .option('--transaction <mode>', '"all" (default: one transaction for the whole run) or "per-migration"', STRING)
-      .option('--lock-timeout <duration>', 'Give up waiting for another run\'s lock after this long, e.g. 30s (default: wait)', STRING)
+      .option('--lock-wait <duration>', 'Give up waiting for another run\'s lock after this long, e.g. 30s (default: sqlmig.json "lockWait", else wait)', STRING)
+      .option('--lock-timeout <duration>', DEPRECATED_LOCK_TIMEOUT, STRING)
       .option('--allow-changed', 'Run even if applied migration files were edited')
 
   migrateCommand('upgrade', '[revision]', 'Apply migrations up to head (or a revision, heads, +N)')
     .option('--revision <rev>', 'Target revision (same as the positional argument)', STRING)
+    .option('--allow-untracked', 'Run even though the database has tables but no version table (see "sqlmig stamp")')
     .option('--backup <dir>', 'Back up the database into this folder first, when something is pending (see "sqlmig backup")', STRING)
     .example('sqlmig upgrade')
     .example('sqlmig upgrade --revision 3f2a9c1b7d4e')
@@ -197,18 +218,22 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 
   cli.command('current', 'Show the revision(s) the database is at')
     .option('--check-pending', 'Exit with code 3 when migrations are pending')
-    .option('--lock-timeout <duration>', 'Give up waiting for another process holding the pglite: data directory after this long, e.g. 30s (default: wait)', STRING)
+    .option('--lock-wait <duration>', 'Give up waiting for another process holding the pglite: data directory after this long, e.g. 30s (default: wait)', STRING)
+    .option('--lock-timeout <duration>', DEPRECATED_LOCK_TIMEOUT, STRING)
     .example('sqlmig current --json')
     .action(async (o) => {
       const r = await current(common(o))
-      print({ current: r.current }, () => renderCurrent(r))
-      if (!json && r.pending.length > 0) err(`${r.pending.length} pending migration${r.pending.length === 1 ? '' : 's'}: run "sqlmig upgrade"`)
+      const u = r.untracked
+      print(u ? { current: r.current, untracked: { tables: u.tables, examples: u.examples, version_schemas: u.versionSchemas, other_tools: u.otherTools, message: u.message, hint: u.hint } } : { current: r.current }, () => renderCurrent(r))
+      if (!json && u) err(`warning: ${u.message}\nhint: ${u.hint}`)
+      else if (!json && r.pending.length > 0) err(`${r.pending.length} pending migration${r.pending.length === 1 ? '' : 's'}: run "sqlmig upgrade"`)
       if (o.checkPending && r.pending.length > 0) exitCode = EXIT.pending
     })
 
   cli.command('history', 'List revisions, newest first; * marks applied ones')
     .option('--offline', 'Do not connect to the database (nothing is marked applied)')
-    .option('--lock-timeout <duration>', 'Give up waiting for another process holding the pglite: data directory after this long, e.g. 30s (default: wait)', STRING)
+    .option('--lock-wait <duration>', 'Give up waiting for another process holding the pglite: data directory after this long, e.g. 30s (default: wait)', STRING)
+    .option('--lock-timeout <duration>', DEPRECATED_LOCK_TIMEOUT, STRING)
     .option('--graph', 'Draw the revision graph like "git log --graph"')
     .option('-r, --rev-range <range>', 'Only revisions in a range from:to, e.g. a1b2c3:head, base:current, a1b2c3:', STRING)
     .example('sqlmig history')
@@ -265,7 +290,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   cli.command('stamp <...revisions>', 'Record a revision as the current state without running SQL')
     .option('--purge', 'Delete every row of the version table first (also rows no file defines), then record the revisions and their ancestors')
     .option('--dry-run', 'Write the version table inside a transaction and roll back')
-    .option('--lock-timeout <duration>', 'Give up waiting for another run\'s lock after this long', STRING)
+    .option('--lock-wait <duration>', 'Give up waiting for another run\'s lock after this long', STRING)
+    .option('--lock-timeout <duration>', DEPRECATED_LOCK_TIMEOUT, STRING)
     .example('sqlmig stamp head')
     .example('sqlmig stamp --purge 3f2a9c1b7d4e')
     .action(async (revisions: unknown[], o) => {
@@ -275,7 +301,6 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
         revision: revisions.map((x) => str(x)!),
         purge: o.purge === true,
         dryRun: o.dryRun === true,
-        lockTimeout: str(o.lockTimeout),
       })
       print(r.purged ? { ...migrateJson(r), purged: r.purged } : migrateJson(r), () => renderStamp(r))
     })
@@ -309,7 +334,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     })
 
   cli.command('backup <dir>', 'Write a restorable backup (pg_dump custom format, or PGlite .tar.gz) into a folder')
-    .option('--lock-timeout <duration>', 'Give up waiting for another process holding the pglite: data directory after this long, e.g. 30s (default: wait)', STRING)
+    .option('--lock-wait <duration>', 'Give up waiting for another process holding the pglite: data directory after this long, e.g. 30s (default: wait)', STRING)
+    .option('--lock-timeout <duration>', DEPRECATED_LOCK_TIMEOUT, STRING)
     .example('sqlmig backup backups/')
     .example('sqlmig backup backups/ --url "$PROD_URL" --json')
     .action(async (dir, o) => {

@@ -73,7 +73,7 @@ export async function check(options: AutogenOptions = {}): Promise<CheckResult> 
 async function unhintedCheck(options: AutogenOptions = {}): Promise<CheckResult> {
   const project = openProject(options)
   declaredOrThrow(project, 'check')
-  const r = (await autogenerateFor(project, options.shadowUrl))!
+  const r = (await autogenerateFor(project, options.shadowUrl ?? project.config.shadowUrl))!
   const changes = toDetected(r.changes)
   return { ok: r.changes.length === 0, changes }
 }
@@ -98,7 +98,7 @@ async function unhintedDiff(options: AutogenOptions = {}): Promise<DiffResult> {
   const target = await postgresTargetFor(project.config)
   return await withDatabase(project.config, options, async (db) => {
     const live = await introspect(db)
-    const want = await introspectDeclared({ declared, open: shadowOpener(project), shadowUrl: options.shadowUrl, against: live })
+    const want = await introspectDeclared({ declared, open: shadowOpener(project), shadowUrl: options.shadowUrl ?? project.config.shadowUrl, against: live })
     // The version table (whatever versionTable/versionSchema name it) is not part of the schema.
     const have = omitLargeObjects(omitVersionTable(live, project.versionTable, want))
     const plan = planMigration(have, omitLargeObjects(want), { postgresVersion: target.major })
@@ -118,6 +118,6 @@ export interface AutogenerateSummary {
 export async function autogenerate(options: AutogenOptions = {}): Promise<AutogenerateSummary> {
   const project = openProject(options)
   declaredOrThrow(project, 'autogenerate')
-  const r = (await autogenerateFor(project, options.shadowUrl))!
+  const r = (await autogenerateFor(project, options.shadowUrl ?? project.config.shadowUrl))!
   return { up: r.up, down: r.down, changes: toDetected(r.changes) }
 }

@@ -60,7 +60,7 @@ async function unhintedBackup(options: BackupOptions): Promise<BackupResult> {
     const location = config.url.slice('pglite:'.length).replace(/^\/\//, '')
     const file = join(folder, `${stem}.tar.gz`)
     const { dumpPgliteDir } = await import('../db/pglite-dump.ts')
-    const archive = await dumpPgliteDir(location, 'gzip', pgliteLockOptions(options))
+    const archive = await dumpPgliteDir(location, 'gzip', pgliteLockOptions(options, config))
     const bytes = writeFileAtomically(file, new Uint8Array(await archive.arrayBuffer()))
     const restored = `${database}-restored`
     return {

@@ -3,6 +3,7 @@ import { currentHeads, toGraphApplied } from '../graph/applied-revision.ts'
 import { peekApplied } from '../runner/version-table.ts'
 import { type CommonOptions, withProjectDatabase } from './project.ts'
 import { hinting } from './hints.ts'
+import { describeUntracked, type Untracked, untrackedHint, untrackedState } from './untracked.ts'
 
 export interface CurrentOptions extends CommonOptions {}
 
@@ -20,6 +21,8 @@ export interface CurrentResult {
   /** Revisions an `upgrade heads` would apply. */
   pending: string[]
   database: string
+  /** Set when the database has tables of its own but no version table: upgrade would refuse it. */
+  untracked?: (Untracked & { message: string; hint: string }) | undefined
 }
 
 /** Reads the applied state of the configured database. */
@@ -29,7 +32,14 @@ export async function current(options: CurrentOptions = {}): Promise<CurrentResu
 
 async function unhintedCurrent(options: CurrentOptions = {}): Promise<CurrentResult> {
   return await withProjectDatabase(options, async (project, db) => {
-    const applied = (await peekApplied(db, project.versionTable)) ?? []
+    const peeked = await peekApplied(db, project.versionTable)
+    const found = peeked === undefined ? await untrackedState(db, project.versionTable) : undefined
+    const untracked = found && {
+      ...found,
+      message: `sqlmig does not track this database: ${describeUntracked(found, project.versionTable)}; "sqlmig upgrade" refuses to run on it`,
+      hint: untrackedHint(found, project.versionTable),
+    }
+    const applied = peeked ?? []
     const ids = currentHeads(project.graph, toGraphApplied(applied))
     const heads = new Set(project.graph.heads())
     const byId = new Map(applied.map((a) => [a.revision, a]))
@@ -44,6 +54,7 @@ async function unhintedCurrent(options: CurrentOptions = {}): Promise<CurrentRes
       })),
       pending: project.graph.topological().filter((id) => !done.has(id)),
       database: db.description,
+      ...(untracked ? { untracked } : {}),
     }
   })
 }

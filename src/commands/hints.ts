@@ -119,7 +119,7 @@ export function hintFor(error: unknown, ctx: HintContext): string | undefined {
   }
   if (hasCode(error, 'LOCK_TIMEOUT')) {
     const flag = command === undefined || ['upgrade', 'downgrade', 'stamp', 'current', 'history', 'diff', 'backup'].includes(command)
-    return `Wait for the other run to finish, ${flag ? 'raise --lock-timeout, ' : ''}or stop the holder with pg_terminate_backend(pid) if it is stuck`
+    return `Wait for the other run to finish, ${flag ? 'raise --lock-wait, ' : ''}or stop the holder with pg_terminate_backend(pid) if it is stuck`
   }
   return undefined
 }

@@ -18,6 +18,7 @@ import { type AppliedRecord, peekApplied, readApplied } from '../runner/version-
 import { embeddedOpenOptions } from './embedded.ts'
 import { type CommonOptions, lockTimeoutMs, openProject, type Project, withDatabase, withProjectDatabase } from './project.ts'
 import { assertAppliedKnown, assertUnchanged } from './state-checks.ts'
+import { refuseUntracked } from './untracked.ts'
 
 export interface MigrateOptions extends CommonOptions {
   /** Run every migration of this call in one transaction ("all", default) or commit each ("per-migration"). */
@@ -26,6 +27,8 @@ export interface MigrateOptions extends CommonOptions {
   dryRun?: boolean | undefined
   /** Run even though applied migration files were edited. */
   allowChanged?: boolean | undefined
+  /** Upgrade a database that has tables of its own but no version table (see untracked.ts); refused otherwise. */
+  allowUntracked?: boolean | undefined
   /** Abort the run: the running statement is cancelled, the open transaction rolled back, the lock released. */
   signal?: AbortSignal | undefined
 }
@@ -90,15 +93,20 @@ export interface MigrateRequest {
   checkFiles?: boolean
   /** `false`: planSteps itself deals with applied revisions no file defines (stamp). */
   checkApplied?: boolean
+  /** Refuse a database with tables but no version table (upgrade): the verb for the message. */
+  refuseUntracked?: string
 }
 
 /** Runs a migration plan against the configured database. */
 export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
   const { options } = req
-  const timeoutMs = lockTimeoutMs(options)
+  // A value that is no duration fails before anything connects.
+  lockTimeoutMs(options)
   return await withProjectDatabase(options, async (project, db) => {
-    const idle = await nothingToDo(req, project, db)
+    const applied = await peekApplied(db, project.versionTable)
+    const idle = nothingToDo(req, project, db, applied)
     if (idle) return idle
+    if (applied === undefined && req.refuseUntracked !== undefined && options.allowUntracked !== true) await refuseUntracked(db, project.versionTable, req.refuseUntracked)
     // The runner (and Kysely, which it runs on) loads only when there is something to run.
     const { runPlan } = await import('../runner/run-plan.ts')
     const result = await runPlan({
@@ -112,7 +120,7 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
       mode: options.transaction ?? project.config.transaction,
       dryRun: options.dryRun === true,
       recordOnly: req.recordOnly === true,
-      lockTimeoutMs: timeoutMs,
+      lockTimeoutMs: lockTimeoutMs(options, project.config),
       settings: projectSettings(project),
       onEvent: options.onEvent,
       signal: options.signal,
@@ -145,8 +153,7 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
  * returns undefined and the run proceeds under the lock, where the state is read again and
  * every check is made for real.
  */
-async function nothingToDo(req: MigrateRequest, project: Project, db: Database): Promise<MigrateResult | undefined> {
-  const applied = await peekApplied(db, project.versionTable)
+function nothingToDo(req: MigrateRequest, project: Project, db: Database, applied: AppliedRecord[] | undefined): MigrateResult | undefined {
   if (!applied) return undefined
   try {
     if (req.checkApplied !== false) assertAppliedKnown(project, applied)

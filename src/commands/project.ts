@@ -27,6 +27,12 @@ export interface CommonOptions extends ConfigOptions {
   /**
    * Give up waiting for another run's lock after this long ("30s", "500ms", or seconds as a
    * number): the migration lock on a server, the data directory of a `pglite:<dir>` database.
+   * Default: sqlmig.json "lockWait", else wait.
+   */
+  lockWait?: string | number | undefined
+  /**
+   * @deprecated the old name of `lockWait` (it is not PostgreSQL's lock_timeout, which is
+   * sqlmig.json "lockTimeout"); still read when `lockWait` is not given.
    */
   lockTimeout?: string | number | undefined
   /** Abort: a wait for a lock ends (and a run is cancelled and rolled back). */
@@ -58,11 +64,11 @@ function projectOf(config: Config, list: Script[]): Project {
 
 /** "Using database <url> (from --url)": printed before connecting, by every command that opens one. */
 export function usingDatabaseLine(url: string, source: Config['urlSource']): string {
-  return `Using database ${redactUrl(url)}${source === 'default' ? ' (the embedded default)' : ` (from ${source === 'option' ? '--url' : source})`}`
+  return `Using database ${redactUrl(url)}${source === 'default' ? ' (the embedded default)' : ` (from ${source === 'option' ? '--url' : source === '.env' ? 'DATABASE_URL in .env' : source})`}`
 }
 
 function openOptions(config: Config, options: CommonOptions, open: OpenOptions): OpenOptions {
-  return { arrays: false, connectTimeoutSeconds: config.connectTimeout, ...lockOptions(options), ...open }
+  return { arrays: false, connectTimeoutSeconds: config.connectTimeout, ...lockOptions(options, config), ...open }
 }
 
 const KYSELY_LINE = "Using database the application's Kysely instance"
@@ -130,26 +136,35 @@ export async function withProjectDatabase<T>(
   return await withDatabase(config, options, (db) => fn(project, db), { ...open, opened: opening })
 }
 
-/** --lock-timeout in milliseconds (undefined waits forever); a value that is no duration is a UsageError. */
-export function lockTimeoutMs(options: CommonOptions): number | undefined {
-  const ms = parseDuration(options.lockTimeout)
+/**
+ * How long to wait for sqlmig's lock, in milliseconds (undefined waits forever): the lockWait
+ * option (or its old name lockTimeout), else sqlmig.json "lockWait". A value that is no
+ * duration is a UsageError.
+ */
+export function lockTimeoutMs(options: CommonOptions, config?: Config): number | undefined {
+  const [value, name] = options.lockWait !== undefined
+    ? [options.lockWait, '--lock-wait']
+    : options.lockTimeout !== undefined
+    ? [options.lockTimeout, '--lock-timeout']
+    : [config?.lockWait, '"lockWait" in sqlmig.json']
+  const ms = parseDuration(value)
   if (ms !== undefined && !(ms >= 0)) {
-    throw new UsageError(`Cannot read --lock-timeout "${options.lockTimeout}"`, { hint: 'Give seconds ("30"), or a duration like "30s", "500ms", "2m"' })
+    throw new UsageError(`Cannot read ${name} "${value}"`, { hint: 'Give seconds ("30"), or a duration like "30s", "500ms", "2m"' })
   }
   return ms
 }
 
-/** How a command waits for a `pglite:<dir>` data directory another process holds: --lock-timeout, a "database-wait" event, the abort signal. */
-export function pgliteLockOptions(options: CommonOptions): PgliteLockOptions {
+/** How a command waits for a `pglite:<dir>` data directory another process holds: --lock-wait, a "database-wait" event, the abort signal. */
+export function pgliteLockOptions(options: CommonOptions, config?: Config): PgliteLockOptions {
   return {
-    timeoutMs: lockTimeoutMs(options),
+    timeoutMs: lockTimeoutMs(options, config),
     onWait: (holder) => options.onEvent?.({ type: 'database-wait', holderPid: holder?.pid, holderHost: holder?.host, holderStarted: holder?.started }),
     signal: options.signal,
   }
 }
 
-function lockOptions(options: CommonOptions): OpenOptions {
-  const lock = pgliteLockOptions(options)
+function lockOptions(options: CommonOptions, config: Config): OpenOptions {
+  const lock = pgliteLockOptions(options, config)
   return { lockTimeoutMs: lock.timeoutMs, onLockWait: lock.onWait, signal: lock.signal }
 }
 
@@ -165,7 +180,7 @@ function asSqlmigError(error: unknown, where: string): unknown {
   })
 }
 
-/** Milliseconds from a --lock-timeout value: "30", "30s", "500ms", "2m"; undefined waits forever. */
+/** Milliseconds from a --lock-wait value: "30", "30s", "500ms", "2m"; undefined waits forever. */
 export function parseDuration(value: string | number | undefined): number | undefined {
   if (value === undefined || value === '') return undefined
   if (typeof value === 'number') return value * 1000

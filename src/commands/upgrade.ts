@@ -41,6 +41,7 @@ async function unhintedUpgrade(options: UpgradeOptions = {}): Promise<UpgradeRes
       const resolved = resolveTarget(project.graph, parsed)
       if (resolved.kind === 'revisions') named = resolved.ids
     },
+    refuseUntracked: 'upgrade',
   })
   // Nothing to do for a revision the database is already past: say so, not "up to date".
   const past = result.steps.length === 0 && named !== undefined && named.some((id) => !result.to.includes(id)) ? { alreadyApplied: named } : {}

@@ -174,7 +174,7 @@ export async function lockPgliteDir(dataDir: string, options: PgliteLockOptions 
     if (options.timeoutMs !== undefined && waited >= options.timeoutMs) {
       throw new LockTimeoutError(
         `Cannot open the embedded database at "${dataDir}": waited ${Math.round((options.timeoutMs / 1000) * 10) / 10}s, and ${describe(holder)} still holds it`,
-        { hint: `Wait for the other run to finish or raise --lock-timeout; if ${holder ? `pid ${holder.pid}` : 'the holder'} is no longer running, delete ${path}` },
+        { hint: `Wait for the other run to finish or raise --lock-wait; if ${holder ? `pid ${holder.pid}` : 'the holder'} is no longer running, delete ${path}` },
       )
     }
     const pause = options.pollMs ?? 150

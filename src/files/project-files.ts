@@ -4,7 +4,7 @@
  * commands and config stay plain functions over data.
  */
 import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 /** One SQL file: its path and its text. */
 export interface SqlFile {
@@ -15,6 +15,22 @@ export interface SqlFile {
 /** The text of the file at `path`, or undefined when nothing is there. */
 export function readTextIfExists(path: string): string | undefined {
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined
+}
+
+/**
+ * The nearest folder, from `start` upward, holding a file named `name` (as git looks for .git).
+ * The search stops at the filesystem root and, so as not to cross a repository's boundary, at
+ * the first folder holding `.git` (that folder itself is still searched). `start` is absolute.
+ */
+export function findUpward(start: string, name: string): string | undefined {
+  let dir = start
+  for (;;) {
+    if (existsSync(join(dir, name))) return dir
+    if (existsSync(join(dir, '.git'))) return undefined
+    const parent = dirname(dir)
+    if (parent === dir) return undefined
+    dir = parent
+  }
 }
 
 /**

@@ -110,7 +110,7 @@ console.log(JSON.stringify(r.steps.map((s) => s.revision)))
       assert.ok(r.ms >= 1000 && r.ms < 15_000, `gave up after about 1 s (${r.ms} ms)`)
       assert.match(r.stderr, `Waiting for the migration lock held by pid ${pid} (application_name "stuck deploy")`, r.stderr)
       assert.match(r.stderr, `error: Cannot take the migration lock: waited 1s, and another migration still holds it (pid ${pid}, application_name "stuck deploy")`)
-      assert.match(r.stderr, 'hint: Wait for the other run to finish, raise --lock-timeout, or stop the holder with pg_terminate_backend(pid) if it is stuck')
+      assert.match(r.stderr, 'hint: Wait for the other run to finish, raise --lock-wait, or stop the holder with pg_terminate_backend(pid) if it is stuck')
       const j = await start(['upgrade', '--lock-timeout', '300ms', '--json'], p.dir, { DATABASE_URL: t.url }).done
       assert.is(j.code, 4)
       assert.is(JSON.parse(j.stdout).error.code, 'LOCK_TIMEOUT')
