@@ -76,6 +76,42 @@ export class InvalidMigrationError extends SqlmigError {
   }
 }
 
+/** One place in another tool's migrations that `sqlmig import` cannot map faithfully. */
+export interface UnmappableSpot {
+  /** The source file (its path as given on the command line). */
+  file: string
+  /** 1-based line. */
+  line: number
+  message: string
+}
+
+/**
+ * Another tool's migrations hold something `sqlmig import` cannot map faithfully (a placeholder,
+ * a Go- or JavaScript-coded migration, a psql meta-command...); nothing was written (exit 5).
+ * `spots` lists every file and line; the command layer adds the hint.
+ */
+export class UnmappableSourceError extends InvalidMigrationError {
+  readonly spots: UnmappableSpot[]
+  constructor(message: string, spots: UnmappableSpot[], options: SqlmigErrorOptions = {}) {
+    super('IMPORT_UNMAPPABLE', message, {
+      detail: spots.map((s) => `${s.file}:${s.line}: ${s.message}`).join('\n'),
+      ...options,
+    })
+    this.name = 'UnmappableSourceError'
+    this.spots = spots
+  }
+}
+
+/** A reason import cannot write into versions/ (exit 2); `conflicts` lists each path. */
+export class ImportConflict extends SqlmigError {
+  readonly conflicts: string[]
+  constructor(message: string, conflicts: string[], hint?: string) {
+    super('IMPORT_CONFLICT', message, { exitCode: EXIT.usage, detail: conflicts.join('\n'), hint })
+    this.name = 'ImportConflict'
+    this.conflicts = conflicts
+  }
+}
+
 /** SQL text that cannot be split into statements (unterminated quote, psql meta-command). */
 export class SqlSyntaxError extends SqlmigError {
   /** 0-based offset in the text where the problem starts. */
