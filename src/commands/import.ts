@@ -76,7 +76,17 @@ function toolOf(from: string | undefined): ImportTool {
 }
 
 /**
- * Imports a golang-migrate, dbmate, goose, Flyway or node-pg-migrate folder into versions/.
+ * Imports a golang-migrate, dbmate, goose, Flyway or node-pg-migrate folder into versions/:
+ * every file, or (something unmappable, a conflict) none.
+ * @param source the folder holding the other tool's migrations
+ * @param options `from`: the tool; `dir`: sqlmig's migrations folder (default from sqlmig.json, else "migrations")
+ * @returns each source migration with its revision and the files written for it
+ * @example
+ * ```ts
+ * import { importHistory } from 'sqlmig'
+ * const r = importHistory('db/migrations', { from: 'dbmate' })
+ * for (const m of r.imported) console.log(`${m.source} -> ${m.revision}`)
+ * ```
  * @throws UsageError (exit 2) for a missing or unknown --from, or a missing folder
  * @throws UnmappableSourceError (exit 5) listing every file:line that cannot be mapped; nothing written
  * @throws ImportConflict (exit 2) when versions/ holds other migrations or edited imported files; nothing written
