@@ -29,14 +29,18 @@ test('flyway: repeatables, callbacks, placeholders and unknown script settings a
     'V2__Grant.sql.conf': 'executeInTransaction=true\nmixed=true\n',
     'R__views.sql': 'CREATE OR REPLACE VIEW v AS SELECT 1;\n',
     'sub/afterMigrate.sql': 'ANALYZE;\n',
+    'V1_0__Again.sql': 'SELECT 1;\n',
+    'U7__Orphan.sql': 'SELECT 1;\n',
   })
   try {
     assert.equal(spotsOf(() => importHistory(f.source, { from: 'flyway', cwd: f.dir })), [
       'R__views.sql:1: a Flyway repeatable migration (R__)',
       'sub/afterMigrate.sql:1: a Flyway callback (it runs at every migrate)',
+      'V1__Create.sql:1: version 1 is also V1_0__Again.sql (Flyway refuses it too)',
       'V2__Grant.sql:2: Flyway placeholder "${reader}"',
       'V2__Grant.sql:3: Flyway placeholder "${writer}"',
       'V2__Grant.sql.conf:2: Flyway script setting "mixed=true" has no sqlmig equivalent (only executeInTransaction=true|false and encoding=UTF-8 map)',
+      'U7__Orphan.sql:1: an undo file without a versioned V7__ migration',
     ])
     assert.not.ok(existsSync(f.versions), 'nothing written, not even the folder')
   } finally {
