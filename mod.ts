@@ -20,6 +20,7 @@ export { current, type CurrentOptions, type CurrentResult } from './src/commands
 export { downgrade, type DowngradeOptions, downgradeSql } from './src/commands/downgrade.ts'
 export { heads, type HeadsResult } from './src/commands/heads.ts'
 export { history, type HistoryEntry, type HistoryOptions, type HistoryResult } from './src/commands/history.ts'
+export { type ImportedMigration, importHistory, type ImportOptions, type ImportResult } from './src/commands/import.ts'
 export { init, type InitOptions, type InitResult } from './src/commands/init.ts'
 export { merge, type MergeOptions, type MergeResult } from './src/commands/merge.ts'
 export type { MigrateOptions, MigrateResult, MigrationStep } from './src/commands/migrate.ts'
@@ -36,6 +37,7 @@ export {
   ConnectionError,
   ExtensionUnavailableError,
   EXIT,
+  ImportConflict,
   exitCodeOf,
   hasCode,
   InvalidMigrationError,
@@ -46,6 +48,8 @@ export {
   SqlmigError,
   SqlSyntaxError,
   StateError,
+  UnmappableSourceError,
+  type UnmappableSpot,
   UnsupportedOnTargetError,
   UsageError,
 } from './src/errors.ts'

@@ -36,7 +36,7 @@ export type ErrorCode =
   | 'NO_VERSIONS_DIR' | 'INVALID_MIGRATIONS' | 'MISSING_UP_FILE' | 'MISSING_DOWN_FILE' | 'MISSING_REVISION'
   | 'MISSING_DOWN_REVISION' | 'INVALID_REVISION' | 'INVALID_REVISION_ID' | 'INVALID_HEADER_VALUE'
   | 'UNKNOWN_HEADER_KEY' | 'DUPLICATE_HEADER_KEY' | 'DUPLICATE_REVISION' | 'DUPLICATE_PARENT' | 'MISSING_PARENT'
-  | 'CYCLE' | 'TRANSACTION_CONTROL' | 'VERSION_TABLE_FAILED' | 'UNTRACKED_DATABASE' | 'NOT_IN_TRANSACTION' | 'DOWN_NONE_HAS_STATEMENTS' | 'VERIFY_REBUILD_FAILED'
+  | 'CYCLE' | 'TRANSACTION_CONTROL' | 'VERSION_TABLE_FAILED' | 'UNTRACKED_DATABASE' | 'IMPORT_UNMAPPABLE' | 'IMPORT_CONFLICT' | 'NOT_IN_TRANSACTION' | 'DOWN_NONE_HAS_STATEMENTS' | 'VERIFY_REBUILD_FAILED'
   // SQL text that cannot be split (exit 5)
   | 'UNTERMINATED_STRING' | 'UNTERMINATED_DOLLAR_QUOTE' | 'UNTERMINATED_IDENTIFIER' | 'UNTERMINATED_COMMENT'
   | 'PSQL_META_COMMAND' | 'NUL_CHARACTER'
@@ -169,6 +169,42 @@ export class InvalidMigrationError<C extends ErrorCode = ErrorCode> extends Sqlm
 
 /** Codes of SQL text that cannot be split into statements. */
 export type SqlSyntaxCode = 'UNTERMINATED_STRING' | 'UNTERMINATED_DOLLAR_QUOTE' | 'UNTERMINATED_IDENTIFIER' | 'UNTERMINATED_COMMENT' | 'PSQL_META_COMMAND' | 'NUL_CHARACTER'
+
+/** One place in another tool's migrations that `sqlmig import` cannot map faithfully. */
+export interface UnmappableSpot {
+  /** The source file (its path as given on the command line). */
+  file: string
+  /** 1-based line. */
+  line: number
+  message: string
+}
+
+/**
+ * Another tool's migrations hold something `sqlmig import` cannot map faithfully (a placeholder,
+ * a Go- or JavaScript-coded migration, a psql meta-command...); nothing was written (exit 5).
+ * `spots` lists every file and line; the command layer adds the hint.
+ */
+export class UnmappableSourceError extends InvalidMigrationError {
+  readonly spots: UnmappableSpot[]
+  constructor(message: string, spots: UnmappableSpot[], options: SqlmigErrorOptions = {}) {
+    super('IMPORT_UNMAPPABLE', message, {
+      detail: spots.map((s) => `${s.file}:${s.line}: ${s.message}`).join('\n'),
+      ...options,
+    })
+    this.name = 'UnmappableSourceError'
+    this.spots = spots
+  }
+}
+
+/** A reason import cannot write into versions/ (exit 2); `conflicts` lists each path. */
+export class ImportConflict extends SqlmigError {
+  readonly conflicts: string[]
+  constructor(message: string, conflicts: string[], hint?: string) {
+    super('IMPORT_CONFLICT', message, { exitCode: EXIT.usage, detail: conflicts.join('\n'), hint })
+    this.name = 'ImportConflict'
+    this.conflicts = conflicts
+  }
+}
 
 /** SQL text that cannot be split into statements (unterminated quote, psql meta-command). */
 export class SqlSyntaxError extends SqlmigError<SqlSyntaxCode> {

@@ -124,6 +124,19 @@ test('only src/files/ and src/db/ touch the file system (node:fs), statically or
   assert.ok(seen.includes('src/files/file-source.ts') && seen.includes('src/db/pg-tools.ts'), seen.join(', '))
 })
 
+test('src/import/ (sqlmig import) reads and writes only through src/files/, and knows nothing of the database, the runner or the commands', () => {
+  const seen: string[] = []
+  for (const s of SRC.filter((x) => layer(x.file) === 'import')) {
+    seen.push(s.file)
+    for (const i of s.all) {
+      const target = resolved(s, i.spec)
+      assert.ok(!FS.includes(i.spec), `${s.file} imports ${i.spec}`)
+      for (const banned of ['src/db/', 'src/runner/', 'src/commands/', 'src/cli/', 'src/schema/']) assert.ok(!target.startsWith(banned), `${s.file} imports ${i.spec}`)
+    }
+  }
+  assert.ok(seen.includes('src/import/dbmate.ts') && seen.includes('src/import/imported-files.ts'), seen.join(', '))
+})
+
 /** The first cycle of a graph (file → the files it imports) by depth-first search, as the path around it. */
 function findCycle(graph: Map<string, string[]>): string[] | undefined {
   const state = new Map<string, 'open' | 'done'>()

@@ -37,6 +37,8 @@ import {
   team,
   autogenText,
   rehearseText,
+  importHistory,
+  importText,
 } from './lazy-commands.ts'
 
 /** Where the CLI writes; tests may pass their own. */
@@ -342,6 +344,18 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       const r = await backup({ ...common(o), folder: str(dir)! })
       const { backupJson, renderBackup } = await rehearseText()
       print(backupJson(r), () => renderBackup(r))
+    })
+
+  cli.command('import <folder>', "Write another tool's migrations (golang-migrate, dbmate, goose, flyway, node-pg-migrate) as sqlmig migrations into versions/")
+    .option('--from <tool>', 'The tool that wrote them: golang-migrate, dbmate, goose, flyway or node-pg-migrate', STRING)
+    .example('sqlmig import ../old/migrations --from golang-migrate')
+    .example('sqlmig import db/migrations --from dbmate')
+    .example('sqlmig import sql --from flyway --json')
+    .action(async (folder, o) => {
+      const r = await importHistory(str(folder)!, { from: str(o.from), dir: str(o.dir) })
+      const { importNotes, renderImport } = await importText()
+      for (const line of importNotes(r)) err(line)
+      print(r, () => renderImport(r))
     })
 
   cli.help((sections) => {

@@ -1,0 +1,32 @@
+/** Fixture histories for the import tests: a project folder with the old tool's files under old/. */
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { tempProject } from '../helpers/cli.ts'
+
+export interface Fixture {
+  dir: string
+  source: string
+  versions: string
+  /** name → text of every file in migrations/versions (empty when there is no folder). */
+  written(): Record<string, string>
+  cleanup(): void
+}
+
+/** A project whose old/ folder holds `files` (relative paths → text). */
+export function fixture(files: Record<string, string>): Fixture {
+  const p = tempProject(Object.fromEntries(Object.entries(files).map(([k, v]) => [`old/${k}`, v])))
+  const versions = join(p.dir, 'migrations', 'versions')
+  return {
+    dir: p.dir,
+    source: join(p.dir, 'old'),
+    versions,
+    written: () => existsSync(versions) ? Object.fromEntries(readdirSync(versions).sort().map((n) => [n, readFileSync(join(versions, n), 'utf8')])) : {},
+    cleanup: p.cleanup,
+  }
+}
+
+/** The revision import derives: sha256("<tool>:<version>"), 12 hex digits. */
+export function rev(tool: string, version: string): string {
+  return createHash('sha256').update(`${tool}:${version}`).digest('hex').slice(0, 12)
+}
