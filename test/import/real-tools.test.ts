@@ -11,11 +11,16 @@ import { join } from 'node:path'
 import process from 'node:process'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { REPO, runCli, tempProject } from '../helpers/cli.ts'
+import { defaultPeersDir, ensurePeers } from '../../bench/peers.ts'
+import { runCli, tempProject } from '../helpers/cli.ts'
 import { adminExec, serverAvailable, serverUrlFor, uniqueName } from '../helpers/targets.ts'
 
-const DBMATE = join(REPO, 'node_modules', '.bin', 'dbmate')
-const NODE_PG_MIGRATE = join(REPO, 'node_modules', '.bin', 'node-pg-migrate')
+// The real tools, installed with npm into a scratch folder on first use (bench/peers.ts: pinned
+// versions, kept between runs). Not devDependencies: dbmate's platform packages are not all on
+// every registry mirror, and a lock file that lacks them makes `npm ci` fail.
+const peers = (await serverAvailable()) ? ensurePeers(defaultPeersDir(), (line) => console.log(line)) : undefined
+const DBMATE = peers?.dbmate ?? 'dbmate'
+const NODE_PG_MIGRATE = peers?.nodePgMigrate ?? 'node-pg-migrate'
 
 /** The schema, without the lines of the tools' version tables (and pg_dump's own header comments). */
 function schemaOf(url: string, versionTables: string[]): string {
