@@ -7,7 +7,6 @@
  * node-pg-migrate file. Then `sqlmig downgrade base` must undo what the downs undo.
  */
 import { execFileSync } from 'node:child_process'
-import { join } from 'node:path'
 import process from 'node:process'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'

@@ -26,7 +26,7 @@ for (const kind of await targetKinds()) {
       await runFile(db, file("insert into seen select current_setting('lock_timeout') || ' ' || current_setting('statement_timeout');\ncreate table a (id int);", { lockTimeout: '2s' }), {
         revision: 'r1', rolledBackNote: '', settings: { lockTimeout: '9s', statementTimeout: '8s' },
         observer: {
-          statement: (s, i) => {
+          statement: (_statement, i) => {
             events.push(`start ${i}`)
             return async (ok) => void events.push(`done ${i} ${ok}`)
           },
