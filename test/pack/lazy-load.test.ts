@@ -56,7 +56,15 @@ test('import("sqlmig") loads no CLI library and no driver', async () => {
   assert.ok(r.modules.some((u) => u.endsWith('/dist/mod.js')), 'the hook sees mod.js')
   for (const pkg of ['cac', 'picocolors', '@electric-sql/pglite', 'postgres']) assert.not.ok(loaded(r.modules, pkg), `${pkg} loaded`)
   // The commands an application does not call at start-up load on their first call.
-  for (const part of ['/dist/src/schema/', '/dist/src/commands/verify.js', '/dist/src/commands/rehearse.js', '/dist/src/commands/backup.js', '/dist/src/commands/create.js']) {
+  for (
+    const part of [
+      '/dist/src/schema/',
+      '/dist/src/commands/verify.js',
+      '/dist/src/commands/rehearse.js',
+      '/dist/src/commands/backup.js',
+      '/dist/src/commands/create.js',
+    ]
+  ) {
     assert.not.ok(r.modules.some((u) => u.includes(part)), `${part} loaded`)
   }
 })

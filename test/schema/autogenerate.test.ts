@@ -140,8 +140,11 @@ if ((await targetKinds()).includes('postgres')) {
     const before = await shadowDatabases()
     const log: string[] = []
     await autogenerate({ migrations: MIGRATIONS, declared: DECLARED, open: logging(openDatabase, log), shadowUrl: SERVER_URL })
-    // Opened: the admin session of each, then each scratch database; both before either closes.
-    assert.ok(log.indexOf('open 4') < log.findIndex((l) => l.startsWith('close')), log.join(', '))
+    // Side by side: the second shadow's admin session (2) is asked for before the first shadow's
+    // scratch database (3), and nothing closes before that one opens. (One after the other would
+    // be 1 admin, 2 scratch, close, close, then 3.) Whether the first shadow is done before the
+    // second's scratch database opens depends on the machine's speed, so that is not asserted.
+    assert.ok(log.indexOf('open 3') >= 0 && log.indexOf('open 3') < log.findIndex((l) => l.startsWith('close')), log.join(', '))
     try {
       await autogenerate({
         migrations: [{ name: 'm.up.sql', sql: 'select pg_sleep(1);\ncreate tabel x ();' }],
