@@ -4,92 +4,11 @@
  * The CLI maps them to exit codes with one `instanceof`; anything else is a bug.
  */
 
-/** Where in a file an error points (1-based line and column). */
-export interface Location {
-  file: string
-  line?: number
-  column?: number
-}
+import { EXIT } from './error-codes.ts'
+import type { ErrorCode, ErrorData, ErrorDataMap, ExitCode, Location } from './error-codes.ts'
 
-/** Exit codes, the contract scripts act on. */
-export const EXIT = {
-  ok: 0,
-  failed: 1,
-  usage: 2,
-  pending: 3,
-  lockTimeout: 4,
-  invalidFiles: 5,
-  sigint: 130,
-  sigterm: 143,
-} as const
-
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
-
-/**
- * Every code a SqlmigError can have: one closed set, so a hint table (src/commands/hints.ts),
- * a test or a script can switch over it and a typo is a type error.
- */
-export type ErrorCode =
-  // the command line and configuration
-  | 'USAGE'
-  // migration files and the revision graph (exit 5)
-  | 'NO_VERSIONS_DIR' | 'INVALID_MIGRATIONS' | 'MISSING_UP_FILE' | 'MISSING_DOWN_FILE' | 'MISSING_REVISION'
-  | 'MISSING_DOWN_REVISION' | 'INVALID_REVISION' | 'INVALID_REVISION_ID' | 'INVALID_HEADER_VALUE'
-  | 'UNKNOWN_HEADER_KEY' | 'DUPLICATE_HEADER_KEY' | 'DUPLICATE_REVISION' | 'DUPLICATE_PARENT' | 'MISSING_PARENT'
-  | 'CYCLE' | 'TRANSACTION_CONTROL' | 'VERSION_TABLE_FAILED' | 'UNTRACKED_DATABASE' | 'IMPORT_UNMAPPABLE' | 'IMPORT_CONFLICT' | 'NOT_IN_TRANSACTION' | 'DOWN_NONE_HAS_STATEMENTS' | 'VERIFY_REBUILD_FAILED'
-  // SQL text that cannot be split (exit 5)
-  | 'UNTERMINATED_STRING' | 'UNTERMINATED_DOLLAR_QUOTE' | 'UNTERMINATED_IDENTIFIER' | 'UNTERMINATED_COMMENT'
-  | 'PSQL_META_COMMAND' | 'NUL_CHARACTER'
-  // revision arguments (exit 2)
-  | 'INVALID_TARGET' | 'UNKNOWN_REVISION' | 'AMBIGUOUS_REVISION' | 'MULTIPLE_HEADS' | 'NO_REVISIONS' | 'NOT_APPLIED'
-  | 'AMBIGUOUS_RELATIVE' | 'RELATIVE_OUT_OF_RANGE'
-  // the database against the files
-  | 'APPLIED_REVISION_MISSING' | 'CHANGED_MIGRATION'
-  // running
-  | 'MIGRATION_FAILED' | 'IRREVERSIBLE' | 'INTERRUPTED' | 'LOCK_TIMEOUT' | 'DATABASE_ERROR' | 'CONNECTION_FAILED'
-  // autogenerate, rehearse, backup
-  | 'UNSUPPORTED_ON_TARGET' | 'EXTENSION_UNAVAILABLE' | 'REPLAY_FAILED' | 'DECLARED_SCHEMA_FAILED'
-  | 'PG_TOOL_MISSING' | 'PG_TOOL_TOO_OLD' | 'COPY_FAILED' | 'BACKUP_FAILED'
-  // a bug
-  | 'INTERNAL'
-
-/**
- * The data an error of a code carries, for the command layer to word its hint from (and for
- * `--json` and library callers to act on). Codes not listed carry none.
- */
-export interface ErrorDataMap {
-  /** sqlmig could not create its version table (no migration ran). */
-  VERSION_TABLE_FAILED: { schema: string; table: string; sqlState: string | undefined }
-  /** The graph has several heads where one was needed. */
-  MULTIPLE_HEADS: { heads: string[] }
-  /** `text` names no revision. */
-  UNKNOWN_REVISION: { text: string }
-  /** `text` is a prefix of several revisions (`matches`, all of them). */
-  AMBIGUOUS_REVISION: { text: string; matches: string[] }
-  /** `text` is no target (`unreadable`), or one for the other direction. */
-  INVALID_TARGET: { text: string; direction: 'up' | 'down'; reason: 'unreadable' | 'base-up' | 'head-down' | 'wrong-sign' }
-  /** A downgrade target that is not applied. */
-  NOT_APPLIED: { revision: string }
-  /**
-   * The version table records revisions no file defines (`missing`); `kept`: the current
-   * revisions among the applied ones the files do define (empty: none of them).
-   */
-  APPLIED_REVISION_MISSING: { missing: string[]; kept: string[] }
-  /** Applied up files that changed since they ran. */
-  CHANGED_MIGRATION: { changed: { revision: string; file: string }[] }
-  /** A downgrade stopped before an irreversible revision: `at`, the current revisions now; `undone`, what they are once it is undone. */
-  IRREVERSIBLE: { revision: string; reason: string; at: string[]; undone: string[] }
-  DUPLICATE_REVISION: { revision: string; files: string[] }
-  DUPLICATE_PARENT: { revision: string; parent: string }
-  /** `similar`: ids that are a prefix of `parent` or start with it; `existing`: every other id. */
-  MISSING_PARENT: { revision: string; parent: string; similar: string[]; existing: string[] }
-  /** The revisions of the cycle, in down_revision order from the smallest id. */
-  CYCLE: { revisions: string[] }
-  INVALID_REVISION_ID: { revision: string; reason: 'characters' | 'reserved'; reserved: string[] }
-}
-
-/** The data of an error with code `C` (`undefined` for codes that carry none). */
-export type ErrorData<C extends ErrorCode> = C extends keyof ErrorDataMap ? ErrorDataMap[C] : undefined
+export { EXIT } from './error-codes.ts'
+export type { ErrorCode, ErrorData, ErrorDataMap, ExitCode, Location } from './error-codes.ts'
 
 export interface SqlmigErrorOptions {
   hint?: string | undefined
@@ -101,8 +20,9 @@ export interface SqlmigErrorOptions {
 }
 
 /** Options of an error with code `C`: `data` (what the error is about) is required exactly when the code carries some. */
-export type ErrorOptionsFor<C extends ErrorCode> = SqlmigErrorOptions &
-  (C extends keyof ErrorDataMap ? { data: ErrorDataMap[C] } : { data?: undefined })
+export type ErrorOptionsFor<C extends ErrorCode> =
+  & SqlmigErrorOptions
+  & (C extends keyof ErrorDataMap ? { data: ErrorDataMap[C] } : { data?: undefined })
 
 /** The options argument of an error with code `C`: required when the code carries data. */
 export type OptionsArg<C extends ErrorCode> = C extends keyof ErrorDataMap ? [ErrorOptionsFor<C>] : [ErrorOptionsFor<C>?]
@@ -168,7 +88,13 @@ export class InvalidMigrationError<C extends ErrorCode = ErrorCode> extends Sqlm
 }
 
 /** Codes of SQL text that cannot be split into statements. */
-export type SqlSyntaxCode = 'UNTERMINATED_STRING' | 'UNTERMINATED_DOLLAR_QUOTE' | 'UNTERMINATED_IDENTIFIER' | 'UNTERMINATED_COMMENT' | 'PSQL_META_COMMAND' | 'NUL_CHARACTER'
+export type SqlSyntaxCode =
+  | 'UNTERMINATED_STRING'
+  | 'UNTERMINATED_DOLLAR_QUOTE'
+  | 'UNTERMINATED_IDENTIFIER'
+  | 'UNTERMINATED_COMMENT'
+  | 'PSQL_META_COMMAND'
+  | 'NUL_CHARACTER'
 
 /** One place in another tool's migrations that `sqlmig import` cannot map faithfully. */
 export interface UnmappableSpot {
@@ -225,25 +151,39 @@ export class RevisionError<C extends ErrorCode = ErrorCode> extends SqlmigError<
   }
 }
 
+/** What both relative-target errors name: the text as typed, its direction, and where it counts from. */
+abstract class RelativeTargetError<C extends 'AMBIGUOUS_RELATIVE' | 'RELATIVE_OUT_OF_RANGE'> extends RevisionError<C> {
+  readonly text: string
+  readonly direction: 'up' | 'down'
+  /** The revision (or "base") a `<revision>+N`/`<revision>-N` counts from; `undefined`: the current state. */
+  readonly from: string | undefined
+  constructor(code: C, name: string, text: string, direction: 'up' | 'down', message: string, options: SqlmigErrorOptions & { from?: string | undefined }) {
+    super(code, message, ...asArg<C>(options))
+    this.name = name
+    this.text = text
+    this.direction = direction
+    this.from = options.from
+  }
+}
+
 /**
  * `+N`/`-N` from the current state could mean more than one revision (AMBIGUOUS_RELATIVE, exit 2).
  * `candidates`: the revisions where the paths part (current heads, bases, children of a branch
  * point, parents of an undone merge); `targets`: for each, the explicit target that follows it
  * (`undefined` when that way has too few steps, or no single revision says it). The command layer adds the hint.
  */
-export class AmbiguousRelativeTarget extends RevisionError<'AMBIGUOUS_RELATIVE'> {
-  readonly text: string
-  readonly direction: 'up' | 'down'
+export class AmbiguousRelativeTarget extends RelativeTargetError<'AMBIGUOUS_RELATIVE'> {
   readonly candidates: string[]
   readonly targets: (string | undefined)[]
-  /** The revision (or "base") a `<revision>+N`/`<revision>-N` counts from; `undefined`: the current state. */
-  readonly from: string | undefined
-  constructor(text: string, direction: 'up' | 'down', candidates: string[], targets: (string | undefined)[], message: string, options: SqlmigErrorOptions & { from?: string | undefined } = {}) {
-    super('AMBIGUOUS_RELATIVE', message, options)
-    this.name = 'AmbiguousRelativeTarget'
-    this.from = options.from
-    this.text = text
-    this.direction = direction
+  constructor(
+    text: string,
+    direction: 'up' | 'down',
+    candidates: string[],
+    targets: (string | undefined)[],
+    message: string,
+    options: SqlmigErrorOptions & { from?: string | undefined } = {},
+  ) {
+    super('AMBIGUOUS_RELATIVE', 'AmbiguousRelativeTarget', text, direction, message, options)
     this.candidates = candidates
     this.targets = targets
   }
@@ -254,20 +194,20 @@ export class AmbiguousRelativeTarget extends RevisionError<'AMBIGUOUS_RELATIVE'>
  * exit 2; Alembic: "Relative revision +2 didn't produce 2 migrations"). `available` steps exist;
  * `reached` is the revision they end on (`undefined`: none, or base). The command layer adds the hint.
  */
-export class RelativeOutOfRange extends RevisionError<'RELATIVE_OUT_OF_RANGE'> {
-  readonly text: string
-  readonly direction: 'up' | 'down'
+export class RelativeOutOfRange extends RelativeTargetError<'RELATIVE_OUT_OF_RANGE'> {
   readonly requested: number
   readonly available: number
   readonly reached: string | undefined
-  /** The revision (or "base") a `<revision>+N`/`<revision>-N` counts from; `undefined`: the current state. */
-  readonly from: string | undefined
-  constructor(text: string, direction: 'up' | 'down', requested: number, available: number, reached: string | undefined, message: string, options: SqlmigErrorOptions & { from?: string | undefined } = {}) {
-    super('RELATIVE_OUT_OF_RANGE', message, options)
-    this.name = 'RelativeOutOfRange'
-    this.from = options.from
-    this.text = text
-    this.direction = direction
+  constructor(
+    text: string,
+    direction: 'up' | 'down',
+    requested: number,
+    available: number,
+    reached: string | undefined,
+    message: string,
+    options: SqlmigErrorOptions & { from?: string | undefined } = {},
+  ) {
+    super('RELATIVE_OUT_OF_RANGE', 'RelativeOutOfRange', text, direction, message, options)
     this.requested = requested
     this.available = available
     this.reached = reached
@@ -291,7 +231,13 @@ export class MigrationFailedError extends SqlmigError<'MIGRATION_FAILED'> {
   /** The same failure with other detail lines (what the runner learnt after it). */
   withDetail(detail: string): MigrationFailedError {
     return new MigrationFailedError(this.revision, this.message, {
-      hint: this.hint, location: this.location, detail, cause: this.cause, exitCode: this.exitCode, sqlState: this.sqlState, statement: this.statement,
+      hint: this.hint,
+      location: this.location,
+      detail,
+      cause: this.cause,
+      exitCode: this.exitCode,
+      sqlState: this.sqlState,
+      statement: this.statement,
     })
   }
 }
@@ -345,7 +291,8 @@ export class ExtensionUnavailableError extends SqlmigError<'EXTENSION_UNAVAILABL
     const list = missing.map((m) => `"${m}"`).join(', ')
     super('EXTENSION_UNAVAILABLE', `The embedded database (PGlite) does not have the extension${missing.length === 1 ? '' : 's'} ${list}`, {
       detail: `Extensions it has: ${available.join(', ')}`,
-      hint: 'Run against a PostgreSQL server that has it: --url (or DATABASE_URL) for the database, --shadow-url for the shadow databases of create, check and diff',
+      hint:
+        'Run against a PostgreSQL server that has it: --url (or DATABASE_URL) for the database, --shadow-url for the shadow databases of create, check and diff',
     })
     this.name = 'ExtensionUnavailableError'
     this.extensions = missing
