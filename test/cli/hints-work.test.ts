@@ -5,6 +5,9 @@
  * `"sqlmig ..."` in its hint runs from a copy of that same state (same --url): it must exit 0 and
  * do what the hint says. "run the command again with --flag" reruns the failing command with it.
  * The failures of one state run one after the other on it (a failure changes nothing).
+ * On the server when there is one (a copy of the state is `CREATE DATABASE … TEMPLATE`: the
+ * hints are not about the database, and a PGlite start per command made this the suite's
+ * slowest file); on PGlite otherwise (the database is a folder inside the project, copied with it).
  */
 import { cpSync, existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,6 +15,7 @@ import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { type CliRun, type MigrationSpec, migrationFiles, runCli, tempProject } from '../helpers/cli.ts'
+import { adminExec, serverAvailable, serverUrlFor, uniqueName } from '../helpers/targets.ts'
 
 const spec = (revision: string, parents: string[] = [], extra: Partial<MigrationSpec> = {}): MigrationSpec =>
   ({ revision, parents, up: `create table t_${revision} (id int);`, down: `drop table t_${revision};`, ...extra })
@@ -139,7 +143,27 @@ for (const c of CASES) {
   test(`${c.name}: every command a hint names works from that state`, async () => {
     const p = tempProject(migrationFiles(c.specs))
     const copies: string[] = []
-    const cliIn = (dir: string): Cli => (...args) => runCli([...args, '--url', `pglite:${join(dir, 'db')}`], dir)
+    const onServer = await serverAvailable()
+    const databases = new Map<string, string>()
+    const urlOf = (dir: string): string => onServer ? serverUrlFor(databases.get(dir) as string) : `pglite:${join(dir, 'db')}`
+    const cliIn = (dir: string): Cli => (...args) => runCli([...args, '--url', urlOf(dir)], dir)
+    /** A copy of the project (and of its database) where one hint's command runs. */
+    const copyState = async (from: string): Promise<string> => {
+      const copy = mkdtempSync(join(tmpdir(), 'sqlmig-hint-'))
+      copies.push(copy)
+      cpSync(from, copy, { recursive: true })
+      if (onServer) {
+        const name = uniqueName('sqlmig_hint')
+        await adminExec(`create database "${name}" template "${databases.get(from)}"`)
+        databases.set(copy, name)
+      }
+      return copy
+    }
+    if (onServer) {
+      const name = uniqueName('sqlmig_hint')
+      await adminExec(`create database "${name}"`)
+      databases.set(p.dir, name)
+    }
     try {
       const cli = cliIn(p.dir)
       for (const args of c.setup ?? []) {
@@ -163,10 +187,7 @@ for (const c of CASES) {
       for (const [text, command] of commands) {
         for (const word of command) assert.not.match(word, /^<.*>$/, `a placeholder left in "sqlmig ${text}"`)
         // From a copy of the state: each command starts where the failures left the database.
-        const copy = mkdtempSync(join(tmpdir(), 'sqlmig-hint-'))
-        copies.push(copy)
-        cpSync(p.dir, copy, { recursive: true })
-        const there = cliIn(copy)
+        const there = cliIn(await copyState(p.dir))
         const r = await there(...command)
         assert.is(r.code, 0, `"sqlmig ${text}" (from a hint in "${c.name}"): ${r.stderr}`)
         const leaves = c.leaves?.[text]
@@ -177,6 +198,7 @@ for (const c of CASES) {
     } finally {
       p.cleanup()
       for (const d of copies) if (existsSync(d)) rmSync(d, { recursive: true, force: true })
+      for (const name of databases.values()) await adminExec(`drop database if exists "${name}" with (force)`)
     }
   })
 }
