@@ -5,7 +5,7 @@
  * reference (`public.users`, `public.mood`, `nextval('public.t_id_seq'::regclass)`): the text
  * then means the same thing whatever search_path the generated migration later runs with.
  */
-import type { Database } from '../db/database.ts'
+import { type Database, serverErrorFields } from '../db/database.ts'
 import { quoteLiteral } from '../sql/quote.ts'
 import * as Q from './catalog-queries.ts'
 import { AGGREGATES_SQL } from './catalog-aggregates.ts'
@@ -65,8 +65,52 @@ async function readCatalog(db: Database, options: IntrospectOptions, version: nu
     return typeof q === 'string' ? q : q(version)
   }
   const parts = names.map((k) => `(select coalesce(json_agg(x), '[]')::text from (${prepare(text(k), options)}) x) as "${k}"`)
-  const [row] = await db.query<Record<string, string>>(`select ${parts.join(',\n')}`)
+  const [row] = await queryPrepared<Record<string, string>>(db, `select ${parts.join(',\n')}`)
   return Object.fromEntries(names.map((k) => [k, JSON.parse(row?.[k] ?? '[]') as Row[]])) as Rows
+}
+
+/** The catalog statements this session has PREPAREd (by name); false: the session cannot keep them. */
+const preparedOn = new WeakMap<Database, Set<string> | false>()
+
+/** FNV-1a of the text, in hex: names the prepared statement after what it runs. */
+function textHash(text: string): string {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+  return (h >>> 0).toString(16)
+}
+
+/**
+ * Runs the catalog statement as a session-level prepared statement: planning the one big
+ * statement costs about twice its execution (32 ms of 47 on PostgreSQL 15), and a statement
+ * without parameters keeps its plan, so later introspections of the same session (check after
+ * create, verify's walk, rehearse) pay only the execution (PostgreSQL 15: 47 -> 10 ms; PGlite:
+ * 160 -> 17 ms). Catalog rows change, the catalog tables do not: PostgreSQL re-plans by itself
+ * when its plan cache says so (a schema created or dropped, search_path changed). A session
+ * that loses the statement (a pooler in transaction mode hands out another server connection)
+ * falls back to planning every time.
+ */
+async function queryPrepared<R>(db: Database, sql: string): Promise<R[]> {
+  let names = preparedOn.get(db)
+  if (names === false) return db.query<R>(sql)
+  if (!names) preparedOn.set(db, names = new Set())
+  const name = `sqlmig_catalog_${textHash(sql)}`
+  if (!names.has(name)) {
+    try {
+      await db.exec(`PREPARE ${name} AS ${sql}`)
+    } catch (error) {
+      // 42P05: this session has it already (prepared through an earlier Database object).
+      if (serverErrorFields(error)?.sqlState !== '42P05') throw error
+    }
+    names.add(name)
+  }
+  try {
+    return await db.query<R>(`EXECUTE ${name}`)
+  } catch (error) {
+    // 26000: the connection that ran EXECUTE does not have the statement.
+    if (serverErrorFields(error)?.sqlState !== '26000') throw error
+    preparedOn.set(db, false)
+    return db.query<R>(sql)
+  }
 }
 
 /** Reads every user object of the database into a SchemaModel. */
