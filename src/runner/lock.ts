@@ -58,8 +58,10 @@ async function holder(db: Database, key: [number, number]): Promise<{ pid: numbe
  * `probe`, when given, is a read sent right behind the lock attempt in the same round trip; the
  * server runs it after the lock is taken, so it sees everything the previous holder committed.
  * Its result is returned from the attempt that got the lock (earlier ones are discarded).
+ * `first`, when given, is a statement run in the new transaction before the lock attempt, in
+ * the same round trip.
  */
-export async function beginLocked<T = undefined>(db: Database, name: VersionTableName, options: LockOptions, probe?: () => Promise<T>): Promise<T | undefined> {
+export async function beginLocked<T = undefined>(db: Database, name: VersionTableName, options: LockOptions, probe?: () => Promise<T>, first?: string): Promise<T | undefined> {
   const key = lockKey(name)
   const started = Date.now()
   let delay = 25
@@ -67,9 +69,11 @@ export async function beginLocked<T = undefined>(db: Database, name: VersionTabl
   let lookups = 0
   let lastHolder: { pid: number | undefined; app: string | undefined } | undefined
   for (;;) {
-    // BEGIN and the try go out together (one round trip): the try runs inside the new transaction.
-    const [, rows, probed] = await Promise.all([
+    // BEGIN and the try go out together (one round trip): the try runs inside the new transaction,
+    // after `first` (a SET LOCAL of the caller's: undone by the rollback if the lock is not ours).
+    const [, , rows, probed] = await Promise.all([
       db.exec('begin'),
+      first === undefined ? undefined : db.exec(first),
       db.query<{ ok: boolean }>('select pg_catalog.pg_try_advisory_xact_lock($1::int4, $2::int4) as ok', key),
       probe?.(),
     ])

@@ -108,9 +108,9 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
   let inTransaction = false
   const begin = async (next?: RunStep): Promise<boolean | undefined> => {
     // Whether the next step is still to do is read in the same round trip as the lock.
-    const nextApplied = await beginLocked(db, name, lockOptions, next ? () => isRecorded(k, name, next.revision) : undefined)
+    // The transaction's mark travels with BEGIN and the lock attempt: one round trip for the three.
+    const nextApplied = await beginLocked(db, name, lockOptions, next ? () => isRecorded(k, name, next.revision) : undefined, recordOnly ? undefined : MARK_TRANSACTION)
     inTransaction = true
-    if (!recordOnly) await db.exec(MARK_TRANSACTION)
     return nextApplied
   }
   const end = async (how: 'commit' | 'rollback', writes: VersionWrite[] = []) => {
