@@ -1,15 +1,18 @@
 /**
  * The first hour on the command line (issue 16), typed as a newcomer from Alembic, dbmate or
  * Flyway types it: bare `sqlmig`, a mistyped option or command, another tool's verbs, `create -m`,
- * the help of negated flags, running from a subfolder, .env. No database where none is needed;
+ * the help of negated flags, where the library looks for its migrations (running from a subfolder
+ * and .env on the command line: test/cli/config.test.ts). No database where none is needed;
  * the server where one is.
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import process from 'node:process'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { chain, migrationFiles, runCli, tempProject } from '../helpers/cli.ts'
 import { scratchTarget } from '../helpers/targets.ts'
+import { current } from '../../mod.ts'
 
 test('bare sqlmig: the help on stderr, exit 2; --help: the help on stdout, exit 0', async () => {
   const p = tempProject()
@@ -97,52 +100,30 @@ test('negated flags read as what they do, without "(default: true)"', async () =
   }
 })
 
-const history = migrationFiles(chain([
-  { revision: 'fc0000000001', message: 'Create a', up: 'create table a (id int);', down: 'drop table a;' },
-]))
+const one = (revision: string) => migrationFiles(chain([{ revision, message: revision, up: 'select 1;', down: 'select 1;' }]))
 
-test('from a subfolder: sqlmig.json is found upward; `current --dir .` there creates no database', async () => {
+test('the library resolves dir against the cwd option, else the folder of sqlmig.json, else process.cwd()', async () => {
   const t = await scratchTarget()
-  const p = tempProject({ ...history, 'sqlmig.json': JSON.stringify({ url: t.url }), 'app/src/.keep': '' })
+  // Two projects: one with sqlmig.json and its migrations (root), one bare folder with its own.
+  const root = tempProject({ ...one('aa0000000001'), 'sqlmig.json': '{}', 'app/src/.keep': '' })
+  const bare = tempProject(one('bb0000000001'))
+  const here = process.cwd()
   try {
-    const sub = join(p.dir, 'app', 'src')
-    const up = await runCli(['upgrade'], sub)
-    assert.is(up.code, 0, up.stderr)
-    assert.match(up.stderr, '(from sqlmig.json)')
-    const cur = await runCli(['current'], sub)
-    assert.match(cur.stdout, 'fc0000000001')
-    const here = await runCli(['current', '--dir', '.', '--url', 'pglite:.sqlmig/pgdata'], sub)
-    assert.is(here.code, 5)
-    assert.match(here.stderr, 'Cannot find the migrations folder')
-    assert.not.ok(existsSync(join(sub, '.sqlmig')), 'no embedded database created in the subfolder')
-    const bare = tempProject({ 'sqlmig.json': '{}', 'sub/.keep': '' })
-    try {
-      const r = await runCli(['current', '--dir', '.'], join(bare.dir, 'sub'))
-      assert.is(r.code, 5)
-      assert.equal(readdirSync(join(bare.dir, 'sub')), ['.keep'])
-      assert.not.ok(existsSync(join(bare.dir, '.sqlmig')))
-    } finally {
-      bare.cleanup()
-    }
+    const pending = async (options: Parameters<typeof current>[0]) => (await current({ url: t.url, ...options })).pending
+    // The cwd option: sqlmig.json found upward from it; a relative dir resolves against it.
+    assert.equal(await pending({ cwd: join(root.dir, 'app', 'src') }), ['aa0000000001'])
+    assert.equal(await pending({ cwd: bare.dir, dir: 'migrations' }), ['bb0000000001'])
+    // No cwd option: the folder of the sqlmig.json found from process.cwd(), even from a subfolder.
+    process.chdir(join(root.dir, 'app', 'src'))
+    assert.equal(await pending({}), ['aa0000000001'])
+    assert.equal(await pending({ dir: 'migrations' }), ['aa0000000001'])
+    // No sqlmig.json: process.cwd().
+    process.chdir(bare.dir)
+    assert.equal(await pending({}), ['bb0000000001'])
   } finally {
-    p.cleanup()
-    await t.cleanup()
-  }
-})
-
-test('.env DATABASE_URL is read from the project folder, and a real DATABASE_URL wins over it', async () => {
-  const t = await scratchTarget()
-  const p = tempProject({ ...history, 'sqlmig.json': '{}', '.env': `# local\nDATABASE_URL="${t.url}"\n`, 'sub/.keep': '' })
-  try {
-    const r = await runCli(['current'], join(p.dir, 'sub'))
-    assert.is(r.code, 0, r.stderr)
-    assert.match(r.stderr, '(from DATABASE_URL in .env)')
-    writeFileSync(join(p.dir, '.env'), 'DATABASE_URL=postgres://nobody@127.0.0.1:1/nothing\n')
-    const env = await runCli(['current'], p.dir, { DATABASE_URL: t.url })
-    assert.is(env.code, 0, env.stderr)
-    assert.match(env.stderr, '(from DATABASE_URL)')
-  } finally {
-    p.cleanup()
+    process.chdir(here)
+    root.cleanup()
+    bare.cleanup()
     await t.cleanup()
   }
 })
