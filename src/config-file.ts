@@ -19,6 +19,8 @@ export interface FileConfig {
   versionSchema?: string
   schema?: string
   shadowUrl?: string
+  /** Where rehearse makes its copy of a server database (CLI --scratch-url). */
+  scratchUrl?: string
   /** PostgreSQL's lock_timeout, SET LOCAL for each migration. */
   lockTimeout?: string
   /** PostgreSQL's statement_timeout, SET LOCAL for each migration. */
@@ -41,6 +43,7 @@ const KEYS: Record<string, KeyType> = {
   versionSchema: 'string',
   schema: 'string',
   shadowUrl: 'string',
+  scratchUrl: 'string',
   lockTimeout: 'string',
   statementTimeout: 'string',
   lockWait: 'string-or-number',

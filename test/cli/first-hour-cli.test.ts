@@ -128,4 +128,17 @@ test('the library resolves dir against the cwd option, else the folder of sqlmig
   }
 })
 
+test('scratchUrl in sqlmig.json is where rehearse copies a server database (a server that does not answer is named)', async () => {
+  const t = await scratchTarget()
+  const p = tempProject({ ...one('cc0000000001'), 'sqlmig.json': JSON.stringify({ url: t.url, scratchUrl: 'postgres://postgres@127.0.0.1:1/postgres', connectTimeout: 2 }) })
+  try {
+    const r = await runCli(['rehearse'], p.dir)
+    assert.is(r.code, 1, r.stderr)
+    assert.match(r.stderr, '127.0.0.1:1')
+  } finally {
+    p.cleanup()
+    await t.cleanup()
+  }
+})
+
 test.run()
