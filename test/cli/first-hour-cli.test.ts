@@ -141,4 +141,23 @@ test('scratchUrl in sqlmig.json is where rehearse copies a server database (a se
   }
 })
 
+test('headers: a comment like "-- NOTE: keep in sync" ends the header; a typo of a key ("-- transation: false") is refused with "did you mean"', async () => {
+  const t = await scratchTarget()
+  const note = migrationFiles(chain([{ revision: 'dd0000000001', up: 'create table n (id int);', upHeader: '-- NOTE: keep in sync with app/models.ts\n-- reverse: drop table n', down: 'drop table n;' }]))
+  const typo = migrationFiles(chain([{ revision: 'dd0000000002', up: 'select 1;', upHeader: '-- transation: false', down: 'select 1;' }]))
+  const ok = tempProject(note)
+  const bad = tempProject(typo)
+  try {
+    const up = await runCli(['upgrade', '--url', t.url], ok.dir)
+    assert.is(up.code, 0, up.stderr)
+    const refused = await runCli(['upgrade', '--url', t.url], bad.dir)
+    assert.is(refused.code, 5)
+    assert.match(refused.stderr, 'migrations/versions/0001_dd0000000002.up.sql:5:1: Unknown header key "transation": did you mean "transaction"?\nhint: Write "-- transaction: false"')
+  } finally {
+    ok.cleanup()
+    bad.cleanup()
+    await t.cleanup()
+  }
+})
+
 test.run()
