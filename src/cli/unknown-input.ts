@@ -40,7 +40,9 @@ export function unknownOption(cli: CAC, message: string, argv: readonly string[]
   const reported = /^Unknown option `(-{1,2})([^`]+)`/.exec(message)
   if (!reported) return undefined
   const flat = (s: string) => s.replace(/^-+/, '').split('=')[0]!.replace(/-/g, '').toLowerCase()
-  const typed = argv.find((a) => a.startsWith('-') && flat(a) === reported[2]!.toLowerCase())?.split('=')[0] ?? `${reported[1]}${reported[2]}`
+  const name = reported[2]!.toLowerCase()
+  // mri reads --no-x as x=false: cac then reports "--x".
+  const typed = argv.find((a) => a.startsWith('-') && (flat(a) === name || flat(a) === `no${name}`))?.split('=')[0] ?? `${reported[1]}${reported[2]}`
   const command = cli.matchedCommand
   const options = [...(command?.options ?? []), ...cli.globalCommand.options]
   const names = options.flatMap((o) => o.rawName.split(',').map((n) => n.trim().split(/[ <[]/)[0]!)).filter((n) => n.startsWith('--'))

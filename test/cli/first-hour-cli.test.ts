@@ -39,6 +39,8 @@ test('an unknown option is echoed as typed, with the closest option of that comm
     assert.is(r.stderr, 'error: Unknown option "--dry-rn"\nhint: Did you mean --dry-run? ("sqlmig upgrade --help" lists the options)\n')
     const eq = await runCli(['downgrade', '-1', '--lock-wiat=5s'], p.dir)
     assert.match(eq.stderr, 'error: Unknown option "--lock-wiat"\nhint: Did you mean --lock-wait?')
+    const negated = await runCli(['create', 'x', '--no-transacton'], p.dir)
+    assert.match(negated.stderr, 'error: Unknown option "--no-transacton"\nhint: Did you mean --no-transaction?')
     const far = await runCli(['current', '--zzz'], p.dir)
     assert.is(far.stderr, 'error: Unknown option "--zzz"\nhint: Run "sqlmig current --help" for its options\n')
   } finally {
