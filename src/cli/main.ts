@@ -143,7 +143,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 
   interrupts.install()
   try {
-    const args = protectRelative(argv)
+    // `sqlmig help [command]` (dbmate's, git's): the same as --help.
+    const args = protectRelative(argv[0] === 'help' ? [...argv.slice(1, 2), '--help'] : argv)
     json = args.includes('--json')
     cli.parse(['node', 'sqlmig', ...args], { run: false })
     if (!cli.matchedCommand) {

@@ -14,7 +14,7 @@ import { chain, migrationFiles, runCli, tempProject } from '../helpers/cli.ts'
 import { scratchTarget } from '../helpers/targets.ts'
 import { current } from '../../mod.ts'
 
-test('bare sqlmig: the help on stderr, exit 2; --help: the help on stdout, exit 0', async () => {
+test('bare sqlmig: the help on stderr, exit 2; --help and help [command]: the help on stdout, exit 0', async () => {
   const p = tempProject()
   try {
     const bare = await runCli([], p.dir)
@@ -26,6 +26,12 @@ test('bare sqlmig: the help on stderr, exit 2; --help: the help on stdout, exit 
     assert.is(help.code, 0)
     assert.match(help.stdout, '  upgrade [revision]')
     assert.is(help.stderr, '')
+    const word = await runCli(['help'], p.dir)
+    assert.is(word.code, 0)
+    assert.is(word.stdout, help.stdout)
+    const of = await runCli(['help', 'upgrade'], p.dir)
+    assert.is(of.code, 0)
+    assert.match(of.stdout, '$ sqlmig upgrade [revision]')
   } finally {
     p.cleanup()
   }
