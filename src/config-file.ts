@@ -3,6 +3,7 @@
  * their types, and errors that point at the place: a JSON syntax error names line and column, an
  * unknown key near a known one says "did you mean".
  */
+import { editDistance } from './did-you-mean.ts'
 import { UsageError } from './errors.ts'
 import { jsonSyntaxErrorOffset } from './json-syntax.ts'
 import { lineColumnAt } from './sql/position.ts'
@@ -123,14 +124,4 @@ function nearestKey(given: string): string | undefined {
     if (d <= 2 && (!best || d < best.d)) best = { key: k, d }
   }
   return best?.key
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    prev = row
-  }
-  return prev[b.length]!
 }
