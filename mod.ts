@@ -81,6 +81,12 @@ export { type Statement, splitStatements } from './src/sql/split.ts'
 export { VERSION } from './src/version.ts'
 
 if ((import.meta as { main?: boolean }).main) {
+  const { missingDenoPermissions, denoPermissionsLine } = await import('./src/runtime.ts')
+  const missing = missingDenoPermissions()
+  if (missing.length > 0) {
+    process.stderr.write(`${denoPermissionsLine(missing)}\n`)
+    process.exit(2)
+  }
   const { runProcess } = await import('./src/cli/run-process.ts')
   await runProcess(process.argv.slice(2))
 }

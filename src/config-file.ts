@@ -3,6 +3,7 @@
  * their types, and errors that point at the place: a JSON syntax error names line and column, an
  * unknown key near a known one says "did you mean".
  */
+import { editDistance } from './did-you-mean.ts'
 import { UsageError } from './errors.ts'
 import { jsonSyntaxErrorOffset } from './json-syntax.ts'
 import { lineColumnAt } from './sql/position.ts'
@@ -19,6 +20,8 @@ export interface FileConfig {
   versionSchema?: string
   schema?: string
   shadowUrl?: string
+  /** Where rehearse makes its copy of a server database (CLI --scratch-url). */
+  scratchUrl?: string
   /** PostgreSQL's lock_timeout, SET LOCAL for each migration. */
   lockTimeout?: string
   /** PostgreSQL's statement_timeout, SET LOCAL for each migration. */
@@ -41,6 +44,7 @@ const KEYS: Record<string, KeyType> = {
   versionSchema: 'string',
   schema: 'string',
   shadowUrl: 'string',
+  scratchUrl: 'string',
   lockTimeout: 'string',
   statementTimeout: 'string',
   lockWait: 'string-or-number',
@@ -120,14 +124,4 @@ function nearestKey(given: string): string | undefined {
     if (d <= 2 && (!best || d < best.d)) best = { key: k, d }
   }
   return best?.key
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    prev = row
-  }
-  return prev[b.length]!
 }

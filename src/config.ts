@@ -46,6 +46,8 @@ export interface Config {
   lockWait: string | number | undefined
   /** sqlmig.json "shadowUrl": where autogenerate builds its shadow databases (an option overrides it). */
   shadowUrl: string | undefined
+  /** sqlmig.json "scratchUrl": where rehearse copies a server database (an option overrides it; ignored for pglite:). */
+  scratchUrl: string | undefined
   /** sqlmig.json "postgresVersion": the PostgreSQL major version autogenerate writes SQL for. */
   postgresVersion: number | undefined
   /** sqlmig.json "pgliteExtensions": contrib extensions the embedded database always loads (beyond those the SQL creates). */
@@ -142,6 +144,7 @@ export function loadConfig(options: ConfigOptions = {}): Config {
     connectTimeout: connectTimeoutOf(options.connectTimeout, url, file.connectTimeout),
     lockWait: file.lockWait,
     shadowUrl: file.shadowUrl,
+    scratchUrl: file.scratchUrl,
     postgresVersion: checkPostgresVersion(file.postgresVersion, configFile ?? CONFIG_FILE),
     pgliteExtensions: file.pgliteExtensions ?? [],
     cwd,

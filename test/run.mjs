@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import process from 'node:process'
+import { suiteFiguresReport } from './readme-figures.mjs'
 
 const root = new URL('../dist/test/', import.meta.url).pathname
 const filters = process.argv.slice(2)
@@ -68,6 +69,7 @@ function runOne(file) {
   })
 }
 
+const runStarted = Date.now()
 const queue = [...selected]
 await Promise.all(Array.from({ length: concurrency }, async () => {
   while (queue.length) await runOne(queue.shift())
@@ -75,4 +77,11 @@ await Promise.all(Array.from({ length: concurrency }, async () => {
 rmSync(runTmp, { recursive: true, force: true })
 if (crashed.length) console.log(`\nfailed files: ${crashed.join(', ')}`)
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
-process.exitCode = failed > 0 || selected.length === 0 ? 1 : 0
+// A full run checks the README's figures on the suite (test/readme-figures.mjs).
+let figuresFailed = false
+if (filters.length === 0 && failed === 0) {
+  const report = suiteFiguresReport(new URL('../README.md', import.meta.url).pathname, { tests: passed + skipped, minutes: (Date.now() - runStarted) / 60_000 }, process.env.SQLMIG_UPDATE_README === '1')
+  for (const line of report.lines) console.log(line)
+  figuresFailed = report.failed
+}
+process.exitCode = failed > 0 || figuresFailed || selected.length === 0 ? 1 : 0

@@ -17,6 +17,7 @@ import type { CliContext } from './cli-context.ts'
 import { createInterrupts } from './interrupts.ts'
 import { VERSION } from '../version.ts'
 import { errorJson, renderError, renderEvent } from './render-text.ts'
+import { unknownCommand, unknownOption } from './unknown-input.ts'
 
 
 /** Where the CLI writes; tests may pass their own. */
@@ -29,6 +30,20 @@ export interface CliIO {
 const defaultIO: CliIO = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
+}
+
+
+/** What `show` prints with console.info (cac's help), as text. */
+function captureHelp(show: () => void): string {
+  const info = console.info
+  let text = ''
+  console.info = (...parts: unknown[]) => (text += `${parts.join(' ')}\n`)
+  try {
+    show()
+  } finally {
+    console.info = info
+  }
+  return text
 }
 
 
@@ -114,6 +129,10 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   registerProjectCommands(ctx)
 
   cli.help((sections) => {
+    for (const s of sections) {
+      // A negated flag says what it does; cac's "(default: true)" on it reads as the opposite.
+      s.body = s.body.split('\n').map((l) => (/^\s+--no-/.test(l) ? l.replace(/ \(default: true\)\s*$/, '') : l).trimEnd()).join('\n')
+    }
     sections.push({
       title: 'Exit codes',
       body: '  0 done or up to date, 1 a migration failed, 2 usage or configuration error,\n  3 pending migrations (current --check-pending), 4 lock timeout, 5 invalid migration files',
@@ -124,13 +143,15 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 
   interrupts.install()
   try {
-    const args = protectRelative(argv)
+    // `sqlmig help [command]` (dbmate's, git's): the same as --help.
+    const args = protectRelative(argv[0] === 'help' ? [...argv.slice(1, 2), '--help'] : argv)
     json = args.includes('--json')
     cli.parse(['node', 'sqlmig', ...args], { run: false })
     if (!cli.matchedCommand) {
       if (cli.options.help || cli.options.version) return EXIT.ok
-      if (cli.args.length > 0) throw new UsageError(`Unknown command "${cli.args[0]}"`, { hint: 'Run "sqlmig --help" to list the commands' })
-      cli.outputHelp()
+      if (cli.args.length > 0) throw unknownCommand(cli, String(cli.args[0]))
+      // Bare `sqlmig`: the help on stderr and exit 2, as Alembic does (`sqlmig --help` is stdout, 0).
+      io.err(captureHelp(() => cli.outputHelp()))
       return EXIT.usage
     }
     if (cli.options.help) return EXIT.ok
@@ -140,7 +161,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     const usage = (error as Error)?.name === 'CACError'
     // Commands add their hints themselves (commands/hints.ts); this covers any that does not.
     const e = usage
-      ? new UsageError((error as Error).message.replace(/\.$/, ''), { hint: 'Run "sqlmig <command> --help" for its options' })
+      ? unknownOption(cli, (error as Error).message, argv) ?? new UsageError((error as Error).message.replace(/\.$/, ''), { hint: 'Run "sqlmig <command> --help" for its options' })
       : withHint(error, { command: cli.matchedCommand?.name as HintCommand | undefined })
     if (json) out(JSON.stringify(errorJson(e), null, 2))
     err(renderError(e))

@@ -98,7 +98,8 @@ async function unhintedRehearse(options: RehearseOptions = {}): Promise<Rehearse
   }
   const from = project.config.urlSource
   options.onInfo?.(usingDatabaseLine(url, from))
-  const copy = await prepareCopy(url, { scratchUrl: options.scratchUrl, lock: pgliteLockOptions(options, project.config), ...embeddedOpenOptions(project, url) })
+  const scratchUrl = options.scratchUrl ?? (isPgliteUrl(url) ? undefined : project.config.scratchUrl)
+  const copy = await prepareCopy(url, { scratchUrl, lock: pgliteLockOptions(options, project.config), ...embeddedOpenOptions(project, url) })
   // Ctrl-C: cancel what runs on the copy; the error unwinds to the finally below, which closes
   // our sessions and drops the copy (dropping under a live session would kill it mid-write).
   const own = options.signal ? undefined : new AbortController()

@@ -208,7 +208,7 @@ test('usage errors exit 2: unknown command, unknown option, missing argument', a
     assert.is(command.code, 2)
     assert.match(command.stderr, 'error: Unknown command "frobnicate"')
     assert.is(option.code, 2)
-    assert.match(option.stderr, 'Unknown option `--frob`')
+    assert.match(option.stderr, 'Unknown option "--frob"')
     assert.is(missing.code, 2)
     assert.is(revision.code, 2)
     assert.match(revision.stderr, 'zzzz')

@@ -5,7 +5,7 @@
  * checked with tsc, then run) must work and match the repository's CLI. Dependencies come from
  * the npm registry (or npm's cache: --prefer-offline).
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import process from 'node:process'
@@ -49,6 +49,10 @@ test('npm pack makes a small tarball of the compiled library, CLI, types, README
     assert.ok(paths.includes(needed), needed)
   }
   assert.ok(info.size < 500_000, `tarball is ${info.size} bytes`)
+  // The README's figure (Use in a Node project) stays within 20 % of what npm pack makes.
+  const stated = Number(/sqlmig-[\d.]+\.tgz, about (\d+) kB/.exec(readFileSync(join(REPO, 'README.md'), 'utf8'))?.[1])
+  const kB = Math.round(info.size / 1000)
+  assert.ok(Math.abs(stated - kB) <= kB * 0.2, `README.md says the tarball is about ${stated} kB; it is ${kB} kB: write "about ${Math.round(kB / 10) * 10} kB"`)
   console.log(`note: tarball ${info.filename}: ${info.size} bytes packed, ${info.unpackedSize} unpacked, ${paths.length} files`)
 })
 
