@@ -1,7 +1,7 @@
 /** The commands that bring a database from another tool, or from no tool, to sqlmig: adopt, pull, baseline (import is in commands-project.ts). */
 import { str, STRING } from './args.ts'
 import type { CliContext } from './cli-context.ts'
-import { adopt, switchText } from './lazy-commands.ts'
+import { adopt, baseline, pull, switchText } from './lazy-commands.ts'
 
 export function registerSwitchCommands(ctx: CliContext): void {
   const { cli, common, print, runSignal } = ctx
@@ -17,5 +17,25 @@ export function registerSwitchCommands(ctx: CliContext): void {
       const r = await adopt({ ...common(o), signal: runSignal(), from: str(o.from), dryRun: o.dryRun === true, dropOld: o.dropOld === true })
       const { renderAdopt } = await switchText()
       print(r, () => renderAdopt(r))
+    })
+
+  cli.command('pull', 'Write the live database\'s schema as the declared schema (migrations/schema.sql), dependency-ordered')
+    .option('--split', 'One file per schema and kind, in a folder (migrations/schema/, or the configured schema folder)')
+    .example('sqlmig pull --url "$DATABASE_URL"')
+    .example('sqlmig pull --split')
+    .action(async (o) => {
+      const r = await pull({ ...common(o), split: o.split === true })
+      const { renderPull } = await switchText()
+      print(r, () => renderPull(r))
+    })
+
+  cli.command('baseline', 'Write one migration that builds the schema the database has, and record it there as applied (for a database with no history)')
+    .option('-m, --message <message>', 'The migration message', STRING)
+    .option('--lock-wait <duration>', "Give up waiting for another run's lock after this long", STRING)
+    .example('sqlmig baseline --url "$DATABASE_URL" -m "Baseline"')
+    .action(async (o) => {
+      const r = await baseline({ ...common(o), signal: runSignal(), message: str(o.message) ?? '' })
+      const { renderBaseline } = await switchText()
+      print(r, () => renderBaseline(r))
     })
 }

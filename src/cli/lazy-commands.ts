@@ -27,6 +27,8 @@ export const backup = lazy(async () => (await import('../commands/backup.ts')).b
 export const rehearse = lazy(async () => (await import('../commands/rehearse.ts')).rehearse)
 export const importHistory = lazy(async () => (await import('../commands/import.ts')).importHistory)
 export const adopt = lazy(async () => (await import('../commands/adopt.ts')).adopt)
+export const pull = lazy(async () => (await import('../commands/pull.ts')).pull)
+export const baseline = lazy(async () => (await import('../commands/baseline.ts')).baseline)
 export const verify = lazy(async () => (await import('../commands/verify.ts')).verify)
 export const team = async () => await import('./render-team.ts')
 export const autogenText = async () => await import('./render-autogen.ts')

@@ -10,7 +10,7 @@ import { relative } from 'node:path'
 import { SqlmigError, UsageError } from '../errors.ts'
 import { type ImportTool, importedRevision } from '../import/source-history.ts'
 import type { VersionRow } from '../runner/version-table.ts'
-import { readApplied, qualifiedName } from '../runner/version-table.ts'
+import { readApplied } from '../runner/version-table.ts'
 import { ADOPT_TOOLS, type AdoptTool, type AppliedSource, readAppliedSource } from './adopt-sources.ts'
 import { hinting } from './hints.ts'
 import { type CommonOptions, lockTimeoutMs, type Project, withProjectDatabase } from './project.ts'
@@ -113,8 +113,8 @@ export async function adopt(options: AdoptOptions = {}): Promise<AdoptResult> {
       const refuse = (had: string[]) => {
         if (had.length === 0) return
         if (sameSet(had, stamped)) return
-        throw new SqlmigError('ALREADY_VERSIONED', `Cannot adopt: sqlmig's version table ${qualifiedName(project.versionTable)} already records ${had.length} revision${had.length === 1 ? '' : 's'}${sameSet(had, stamped) ? '' : ` other than the ${stamped.length} ${source.tool} says are applied`}`, {
-          data: { table: qualifiedName(project.versionTable), revisions: had },
+        throw new SqlmigError('ALREADY_VERSIONED', `Cannot adopt: sqlmig's version table ${tableName(project.versionTable)} already records ${had.length} revision${had.length === 1 ? '' : 's'}${sameSet(had, stamped) ? '' : ` other than the ${stamped.length} ${source.tool} says are applied`}`, {
+          data: { table: tableName(project.versionTable), revisions: had },
         })
       }
       const had = (await readApplied(db, project.versionTable)).map((r) => r.revision)
@@ -145,3 +145,5 @@ function sameSet(a: string[], b: string[]): boolean {
   const s = new Set(a)
   return a.length === b.length && b.every((x) => s.has(x))
 }
+
+const tableName = (t: { schema: string; table: string }): string => `${t.schema}.${t.table}`

@@ -121,7 +121,7 @@ export function hintFor(error: unknown, ctx: HintContext): string | undefined {
   if (hasCode(error, 'ADOPT_NO_SOURCE')) {
     return error.data.from !== undefined
       ? `Check --url (the database ${error.data.from} migrated), or run ${run('adopt')} without --from to look for every tool's table`
-      : 'Check --url (the database the old tool migrated)'
+      : `Check --url (the database the old tool migrated); a database no tool migrated gets its history from ${run('baseline', '-m', 'Baseline')}`
   }
   if (hasCode(error, 'ADOPT_AMBIGUOUS')) return `Name the tool whose table says what is applied: ${either(error.data.tools.map((t) => run('adopt', '--from', t)))}`
   if (hasCode(error, 'ADOPT_DIRTY')) {

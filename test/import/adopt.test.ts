@@ -14,6 +14,7 @@ import * as assert from 'uvu/assert'
 import { defaultPeersDir, ensurePeers } from '../../bench/peers.ts'
 import { runCli, tempProject } from '../helpers/cli.ts'
 import { adminExec, serverAvailable, serverUrlFor, uniqueName } from '../helpers/targets.ts'
+import { dumpSchema } from './dump-schema.ts'
 import { rev } from './helpers.ts'
 
 const server = await serverAvailable()
@@ -22,15 +23,6 @@ const peers = server ? ensurePeers(defaultPeersDir(), (line) => console.log(line
 /** Runs SQL on the database at `url` with psql (stops at the first error). */
 function psql(url: string, sql: string): string {
   return execFileSync('psql', ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql], { encoding: 'utf8' }).trim()
-}
-
-/** pg_dump --schema-only, without comments and without the blocks naming `omit` (version tables). */
-export function dumpSchema(url: string, omit: string[]): string {
-  const dump = execFileSync('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', '-d', url], { encoding: 'utf8' })
-  return dump.split(/\n\n+/)
-    .map((block) => block.split('\n').filter((l) => !l.startsWith('--') && !/^\\(un)?restrict /.test(l)).join('\n').trim())
-    .filter((block) => block !== '' && !omit.some((t) => new RegExp(`\\b${t}\\b`).test(block)))
-    .join('\n\n')
 }
 
 async function withDatabase(fn: (url: string) => Promise<void>): Promise<void> {
@@ -208,7 +200,7 @@ test('goose and Flyway: their tables as their sources build them; a gap, a faile
       const none = await runCli(['adopt', '--url', url], goose.dir)
       assert.is(none.code, 2)
       assert.match(none.stderr, 'Cannot adopt: none of the version tables sqlmig knows is in')
-      assert.match(none.stderr, 'hint: Check --url (the database the old tool migrated)')
+      assert.match(none.stderr, 'hint: Check --url (the database the old tool migrated); a database no tool migrated gets its history from "sqlmig baseline -m Baseline"')
       // 1 and 3 applied, 2 applied then rolled back (older goose writes is_applied = false rows): a gap.
       psql(url, `${GOOSE_DDL}; insert into goose_db_version (version_id, is_applied) values (0, true), (1, true), (2, true), (3, true), (2, false)`)
       const gap = await runCli(['adopt', '--url', url], goose.dir)
