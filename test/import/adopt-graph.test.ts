@@ -1,0 +1,120 @@
+/**
+ * Issue 17, `sqlmig adopt` from the tools whose history is a graph: the real sqitch deploys and
+ * reverts (sqitch.changes is what is deployed now), and Alembic's alembic_version with two heads
+ * (built with the DDL Alembic's runtime/migration.py defines). The sqlmig files are written as
+ * `sqlmig import` writes them: sqitch revisions from the change name, Alembic's ids as they are.
+ */
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import process from 'node:process'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { migrationFiles, runCli, tempProject } from '../helpers/cli.ts'
+import { adminExec, serverAvailable, serverUrlFor, uniqueName } from '../helpers/targets.ts'
+import { rev } from './helpers.ts'
+
+const server = await serverAvailable()
+const sqitch = (() => {
+  try {
+    execFileSync('sqitch', ['--version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+})()
+
+const json = (r: { stdout: string }) => JSON.parse(r.stdout)
+
+async function ok(args: string[], cwd: string) {
+  const r = await runCli(args, cwd)
+  assert.is(r.code, 0, `sqlmig ${args.join(' ')}:\n${r.stderr}${r.stdout}`)
+  return r
+}
+
+async function withDatabase(fn: (url: string) => Promise<void>): Promise<void> {
+  const name = uniqueName('sqlmig_adopt_graph')
+  await adminExec(`create database ${name}`)
+  try {
+    await fn(serverUrlFor(name))
+  } finally {
+    await adminExec(`drop database if exists ${name} with (force)`)
+  }
+}
+
+test('sqitch: the real sqitch deploys three changes and reverts one; adopt records the two deployed, upgrade applies the third', async () => {
+  if (!server) return
+  assert.ok(sqitch || process.env.CI !== 'true', 'sqitch is installed under CI (.ci/run)')
+  if (!sqitch) return
+  const [users, posts, tags] = ['users', 'posts', 'tags'].map((c) => rev('sqitch', c)) as [string, string, string]
+  const p = tempProject(migrationFiles([
+    { revision: users, up: 'CREATE TABLE users (id int PRIMARY KEY);', down: 'DROP TABLE users;' },
+    { revision: posts, parents: [users], up: 'CREATE TABLE posts (id int, author int REFERENCES users);', down: 'DROP TABLE posts;' },
+    { revision: tags, parents: [posts], up: 'CREATE TABLE tags (id int);', down: 'DROP TABLE tags;' },
+  ]))
+  try {
+    await withDatabase(async (url) => {
+      const env = { ...process.env, SQITCH_FULLNAME: 'Test', SQITCH_EMAIL: 'test@example.com', HOME: p.dir }
+      const sq = (...args: string[]) => execFileSync('sqitch', args, { cwd: join(p.dir, 'old'), env, encoding: 'utf8' })
+      execFileSync('mkdir', ['-p', join(p.dir, 'old')])
+      sq('init', 'flipr', '--engine', 'pg')
+      sq('add', 'users', '-n', 'users')
+      sq('add', 'posts', '--requires', 'users', '-n', 'posts')
+      sq('add', 'tags', '-n', 'tags')
+      const ddl: Record<string, [string, string]> = {
+        users: ['CREATE TABLE users (id int PRIMARY KEY);', 'DROP TABLE users;'],
+        posts: ['CREATE TABLE posts (id int, author int REFERENCES users);', 'DROP TABLE posts;'],
+        tags: ['CREATE TABLE tags (id int);', 'DROP TABLE tags;'],
+      }
+      for (const [c, [up, down]] of Object.entries(ddl)) {
+        writeFileSync(join(p.dir, 'old', 'deploy', `${c}.sql`), `BEGIN;\n${up}\nCOMMIT;\n`)
+        writeFileSync(join(p.dir, 'old', 'revert', `${c}.sql`), `BEGIN;\n${down}\nCOMMIT;\n`)
+        writeFileSync(join(p.dir, 'old', 'verify', `${c}.sql`), '')
+      }
+      const target = `db:pg://${new URL(url).username}@${new URL(url).host}${new URL(url).pathname}`
+      sq('deploy', target)
+      sq('revert', '-y', '--to', '@HEAD^', target)
+      const adopted = json(await ok(['adopt', '--url', url, '--json'], p.dir))
+      assert.equal([adopted.tool, adopted.table], ['sqitch', 'sqitch.changes'])
+      assert.equal(adopted.mapped.map((m: { version: string; revision: string }) => [m.version, m.revision]), [['users', users], ['posts', posts]])
+      assert.equal(json(await ok(['current', '--url', url, '--json'], p.dir)).current, [posts])
+      const up = json(await ok(['upgrade', '--url', url, '--json'], p.dir))
+      assert.equal(up.steps.map((s: { revision: string }) => s.revision), [tags])
+    })
+  } finally {
+    p.cleanup()
+  }
+})
+
+// Alembic runtime/migration.py, MigrationContext: Table(version_table, MetaData(), Column("version_num",
+// String(32), nullable=False), PrimaryKeyConstraint("version_num", name=f"{version_table}_pkc")); one row per head.
+const ALEMBIC_DDL = 'CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))'
+
+test('Alembic: two heads in alembic_version adopt as both branches and their common base; an unknown head is refused', async () => {
+  if (!server) return
+  const p = tempProject(migrationFiles([
+    { revision: '1975ea83b712', up: 'CREATE TABLE a (id int);', down: 'DROP TABLE a;' },
+    { revision: '27c6a30d7c24', parents: ['1975ea83b712'], up: 'CREATE TABLE b (id int);', down: 'DROP TABLE b;' },
+    { revision: 'ae1027a6acf', parents: ['1975ea83b712'], up: 'CREATE TABLE c (id int);', down: 'DROP TABLE c;' },
+    { revision: '3cac04ae8714', parents: ['27c6a30d7c24', 'ae1027a6acf'], up: 'CREATE TABLE d (id int);', down: 'DROP TABLE d;' },
+  ]))
+  try {
+    await withDatabase(async (url) => {
+      execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', `${ALEMBIC_DDL}; create table a (id int); create table b (id int); create table c (id int); insert into alembic_version values ('27c6a30d7c24'), ('ae1027a6acf'), ('0000deadbeef')`])
+      const unknown = await runCli(['adopt', '--url', url], p.dir)
+      assert.is(unknown.code, 1)
+      assert.match(unknown.stderr, 'Cannot adopt: 1 version applied by alembic (public.alembic_version) has no imported migration in migrations')
+      assert.match(unknown.stderr, '0000deadbeef (revision 0000deadbeef)')
+      execFileSync('psql', ['-X', '-q', '-d', url, '-c', "delete from alembic_version where version_num = '0000deadbeef'"])
+      const adopted = json(await ok(['adopt', '--url', url, '--json'], p.dir))
+      assert.equal(adopted.stamped, ['1975ea83b712', '27c6a30d7c24', 'ae1027a6acf'])
+      assert.equal(json(await ok(['current', '--url', url, '--json'], p.dir)).current.sort(), ['27c6a30d7c24', 'ae1027a6acf'])
+      const up = json(await ok(['upgrade', '--url', url, '--json'], p.dir))
+      assert.equal(up.steps.map((s: { revision: string }) => s.revision), ['3cac04ae8714'])
+    })
+  } finally {
+    p.cleanup()
+  }
+})
+
+test.run()
