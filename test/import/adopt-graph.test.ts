@@ -11,7 +11,8 @@ import process from 'node:process'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { migrationFiles, runCli, tempProject } from '../helpers/cli.ts'
-import { adminExec, serverAvailable, serverUrlFor, uniqueName } from '../helpers/targets.ts'
+import { serverAvailable } from '../helpers/targets.ts'
+import { json, ok, withDatabase } from './adopt-helpers.ts'
 import { rev } from './helpers.ts'
 
 const server = await serverAvailable()
@@ -24,23 +25,8 @@ const sqitch = (() => {
   }
 })()
 
-const json = (r: { stdout: string }) => JSON.parse(r.stdout)
 
-async function ok(args: string[], cwd: string) {
-  const r = await runCli(args, cwd)
-  assert.is(r.code, 0, `sqlmig ${args.join(' ')}:\n${r.stderr}${r.stdout}`)
-  return r
-}
 
-async function withDatabase(fn: (url: string) => Promise<void>): Promise<void> {
-  const name = uniqueName('sqlmig_adopt_graph')
-  await adminExec(`create database ${name}`)
-  try {
-    await fn(serverUrlFor(name))
-  } finally {
-    await adminExec(`drop database if exists ${name} with (force)`)
-  }
-}
 
 test('sqitch: the real sqitch deploys three changes and reverts one; adopt records the two deployed, upgrade applies the third', async () => {
   if (!server) return
@@ -53,7 +39,7 @@ test('sqitch: the real sqitch deploys three changes and reverts one; adopt recor
     { revision: tags, parents: [posts], up: 'CREATE TABLE tags (id int);', down: 'DROP TABLE tags;' },
   ]))
   try {
-    await withDatabase(async (url) => {
+    await withDatabase('sqlmig_adopt_graph', async (url) => {
       const env = { ...process.env, SQITCH_FULLNAME: 'Test', SQITCH_EMAIL: 'test@example.com', HOME: p.dir }
       const sq = (...args: string[]) => execFileSync('sqitch', args, { cwd: join(p.dir, 'old'), env, encoding: 'utf8' })
       execFileSync('mkdir', ['-p', join(p.dir, 'old')])
@@ -99,7 +85,7 @@ test('Alembic: two heads in alembic_version adopt as both branches and their com
     { revision: '3cac04ae8714', parents: ['27c6a30d7c24', 'ae1027a6acf'], up: 'CREATE TABLE d (id int);', down: 'DROP TABLE d;' },
   ]))
   try {
-    await withDatabase(async (url) => {
+    await withDatabase('sqlmig_adopt_graph', async (url) => {
       execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', `${ALEMBIC_DDL}; create table a (id int); create table b (id int); create table c (id int); insert into alembic_version values ('27c6a30d7c24'), ('ae1027a6acf'), ('0000deadbeef')`])
       const unknown = await runCli(['adopt', '--url', url], p.dir)
       assert.is(unknown.code, 1)

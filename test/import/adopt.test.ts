@@ -13,8 +13,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { defaultPeersDir, ensurePeers } from '../../bench/peers.ts'
 import { runCli, tempProject } from '../helpers/cli.ts'
-import { adminExec, serverAvailable, serverUrlFor, uniqueName } from '../helpers/targets.ts'
-import { dumpSchema } from './dump-schema.ts'
+import { serverAvailable } from '../helpers/targets.ts'
+import { dumpSchema, json, ok, withDatabase } from './adopt-helpers.ts'
 import { rev } from './helpers.ts'
 
 const server = await serverAvailable()
@@ -25,23 +25,8 @@ function psql(url: string, sql: string): string {
   return execFileSync('psql', ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql], { encoding: 'utf8' }).trim()
 }
 
-async function withDatabase(fn: (url: string) => Promise<void>): Promise<void> {
-  const name = uniqueName('sqlmig_adopt')
-  await adminExec(`create database ${name}`)
-  try {
-    await fn(serverUrlFor(name))
-  } finally {
-    await adminExec(`drop database if exists ${name} with (force)`)
-  }
-}
 
-const json = (r: { stdout: string }) => JSON.parse(r.stdout)
 
-async function ok(args: string[], cwd: string) {
-  const r = await runCli(args, cwd)
-  assert.is(r.code, 0, `sqlmig ${args.join(' ')}:\n${r.stderr}${r.stdout}`)
-  return r
-}
 
 const DBMATE = {
   'db/migrations/20230101120000_create_users.sql': `-- migrate:up
@@ -62,7 +47,7 @@ test('dbmate: the real dbmate migrates; "sqlmig import" + "sqlmig adopt" record 
   if (!server) return
   const p = tempProject(DBMATE)
   try {
-    await withDatabase(async (url) => {
+    await withDatabase('sqlmig_adopt', async (url) => {
       execFileSync(peers!.dbmate, ['--url', `${url}?sslmode=disable`, '--migrations-dir', 'db/migrations', '--no-dump-schema', 'up'], { cwd: p.dir, encoding: 'utf8' })
       const built = dumpSchema(url, ['schema_migrations'])
       await ok(['import', 'db/migrations', '--from', 'dbmate'], p.dir)
@@ -102,7 +87,7 @@ test('node-pg-migrate: the real tool applies 2 of 3; adopt records those 2, upgr
   if (!server) return
   const p = tempProject(NPM)
   try {
-    await withDatabase(async (url) => {
+    await withDatabase('sqlmig_adopt', async (url) => {
       execFileSync(peers!.nodePgMigrate, ['up', '2', '-m', 'migrations-npm'], { cwd: p.dir, env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' })
       const built = dumpSchema(url, ['pgmigrations', 'pgmigrations_pkey', 'pgmigrations_id_seq'])
       await ok(['import', 'migrations-npm', '--from', 'node-pg-migrate'], p.dir)
@@ -143,7 +128,7 @@ test('golang-migrate: its one row (version 2) adopts as the first two revisions;
   if (!server) return
   const p = tempProject(GOLANG)
   try {
-    await withDatabase(async (url) => {
+    await withDatabase('sqlmig_adopt', async (url) => {
       await ok(['import', 'old', '--from', 'golang-migrate'], p.dir)
       psql(url, `${GOLANG_DDL}; insert into schema_migrations values (2, true)`)
       const dirty = await runCli(['adopt', '--url', url], p.dir)
@@ -195,7 +180,7 @@ test('goose and Flyway: their tables as their sources build them; a gap, a faile
   const goose = tempProject(GOOSE)
   const flyway = tempProject(FLYWAY)
   try {
-    await withDatabase(async (url) => {
+    await withDatabase('sqlmig_adopt', async (url) => {
       await ok(['import', 'old', '--from', 'goose'], goose.dir)
       const none = await runCli(['adopt', '--url', url], goose.dir)
       assert.is(none.code, 2)

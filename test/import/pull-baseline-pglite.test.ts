@@ -6,14 +6,9 @@
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { runCli, tempProject } from '../helpers/cli.ts'
-import { SCHEMA } from './dump-schema.ts'
+import { tempProject } from '../helpers/cli.ts'
+import { ok, SCHEMA } from './adopt-helpers.ts'
 
-async function ok(args: string[], cwd: string) {
-  const r = await runCli(args, cwd)
-  assert.is(r.code, 0, `sqlmig ${args.join(' ')}:\n${r.stderr}${r.stdout}`)
-  return r
-}
 
 test('PGlite: pull -> check converges, and baseline -> upgrade is a no-op', async () => {
   const p = tempProject({

@@ -12,18 +12,12 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { runCli, tempProject } from '../helpers/cli.ts'
 import { adminExec, serverAvailable, serverUrlFor, uniqueName } from '../helpers/targets.ts'
-import { dumpSchema, SCHEMA } from './dump-schema.ts'
+import { dumpSchema, json, ok, SCHEMA } from './adopt-helpers.ts'
 
 const server = await serverAvailable()
 
 
-async function ok(args: string[], cwd: string) {
-  const r = await runCli(args, cwd)
-  assert.is(r.code, 0, `sqlmig ${args.join(' ')}:\n${r.stderr}${r.stdout}`)
-  return r
-}
 
-const json = (r: { stdout: string }) => JSON.parse(r.stdout)
 
 function psql(url: string, sql: string): void {
   execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql], { encoding: 'utf8' })

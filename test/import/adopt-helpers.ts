@@ -1,5 +1,29 @@
-/** The schema of a server database as pg_dump prints it, for comparing what two tools built. */
+/** What the adopt, pull and baseline tests share: a scratch server database, CLI runs that must succeed, pg_dump of a schema. */
 import { execFileSync } from 'node:child_process'
+import * as assert from 'uvu/assert'
+import { runCli } from '../helpers/cli.ts'
+import { adminExec, serverUrlFor, uniqueName } from '../helpers/targets.ts'
+
+/** Runs `sqlmig <args>` in `cwd`; fails the test unless it exits 0. */
+export async function ok(args: string[], cwd: string) {
+  const r = await runCli(args, cwd)
+  assert.is(r.code, 0, `sqlmig ${args.join(' ')}:\n${r.stderr}${r.stdout}`)
+  return r
+}
+
+/** The --json output of a run. */
+export const json = (r: { stdout: string }) => JSON.parse(r.stdout)
+
+/** A scratch database on the test server, dropped afterwards. */
+export async function withDatabase(prefix: string, fn: (url: string) => Promise<void>): Promise<void> {
+  const name = uniqueName(prefix)
+  await adminExec(`create database ${name}`)
+  try {
+    await fn(serverUrlFor(name))
+  } finally {
+    await adminExec(`drop database if exists ${name} with (force)`)
+  }
+}
 
 /** pg_dump --schema-only, without comments and without the blocks naming `omit` (version tables). */
 export function dumpSchema(url: string, omit: string[]): string {
