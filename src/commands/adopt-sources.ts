@@ -67,6 +67,14 @@ async function findTables(db: Database): Promise<Map<AdoptTool, Found>> {
   return out
 }
 
+/**
+ * The one-table version tables of other tools in the database (sqitch and graphile-migrate keep
+ * a schema of their own, not listed): what `pull` leaves out of the declared schema.
+ */
+export async function otherToolTables(db: Database): Promise<{ tool: AdoptTool; schema: string; table: string }[]> {
+  return [...(await findTables(db))].filter(([tool]) => tool !== 'sqitch' && tool !== 'graphile-migrate').map(([tool, f]) => ({ tool, schema: f.schema, table: f.table }))
+}
+
 function toolOfTable(f: Found): AdoptTool | undefined {
   const has = (...c: string[]) => c.every((x) => f.columns.includes(x))
   switch (f.table) {

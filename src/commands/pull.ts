@@ -15,6 +15,7 @@ import { introspect } from '../schema/introspect.ts'
 import { emptyModel, type SchemaModel } from '../schema/model.ts'
 import { omitLargeObjects, omitVersionTable } from '../schema/omit-version-table.ts'
 import { renderChanges } from '../schema/render.ts'
+import { otherToolTables } from './adopt-sources.ts'
 import { declaredSchemaPath, defaultSchemaFolder } from './declared-schema.ts'
 import { embeddedOpenOptions } from './embedded.ts'
 import { hinting } from './hints.ts'
@@ -55,11 +56,15 @@ export interface PulledSchema {
   database: string
 }
 
-/** The live schema as changes from a fresh database (and back), sqlmig's version table left out. */
+/**
+ * The live schema as changes from a fresh database (and back), without sqlmig's version table
+ * and the other tools' (schema_migrations, flyway_schema_history...: no migration builds them).
+ */
 export async function pullChanges(project: Project, db: Database): Promise<PulledSchema> {
   const live = omitLargeObjects(await introspect(db))
   const base = freshModel(live)
-  const model = omitVersionTable(live, project.versionTable, base)
+  let model = omitVersionTable(live, project.versionTable, base)
+  for (const t of await otherToolTables(db)) model = omitVersionTable(model, t, base)
   return { up: diffModels(base, model), down: diffModels(model, base), database: db.description }
 }
 

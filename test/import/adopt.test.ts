@@ -6,7 +6,7 @@
  * DDL their sources run (cited at each), and filled as the tools fill them. Each refusal once.
  */
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
 import { test } from 'uvu'
@@ -43,7 +43,7 @@ DROP INDEX CONCURRENTLY users_email;
 `,
 }
 
-test('dbmate: the real dbmate migrates; "sqlmig import" + "sqlmig adopt" record its state and run nothing', async () => {
+test('dbmate: the real dbmate migrates; "sqlmig import" + "sqlmig adopt" record its state and run nothing; pull -> check converges', async () => {
   if (!server) return
   const p = tempProject(DBMATE)
   try {
@@ -59,6 +59,9 @@ test('dbmate: the real dbmate migrates; "sqlmig import" + "sqlmig adopt" record 
       assert.equal(json(await ok(['current', '--url', url, '--json'], p.dir)).current, [r2])
       assert.equal(json(await ok(['upgrade', '--url', url, '--json'], p.dir)).steps, [], 'upgrade applies nothing')
       assert.fixture(dumpSchema(url, ['schema_migrations', 'sqlmig_version', 'sqlmig_version_pkey']), built)
+      // pull -> check converges (dbmate's schema_migrations, still there, is no part of the declared schema).
+      await ok(['pull', '--url', url], p.dir)
+      await ok(['check', '--shadow-url', url], p.dir)
       // The old table is left alone; a second adopt finds the same state.
       assert.is(psql(url, 'select count(*) from schema_migrations'), '2')
       assert.ok(json(await ok(['adopt', '--url', url, '--json'], p.dir)).already_adopted)
@@ -83,7 +86,7 @@ const NPM = {
   'migrations-npm/1700000002000_add-age.sql': '-- Up Migration\nALTER TABLE users ADD COLUMN age int;\n\n-- Down Migration\nALTER TABLE users DROP COLUMN age;\n',
 }
 
-test('node-pg-migrate: the real tool applies 2 of 3; adopt records those 2, upgrade applies the third, --drop-old drops pgmigrations', async () => {
+test('node-pg-migrate: the real tool applies 2 of 3; pull leaves pgmigrations out; adopt records those 2, upgrade applies the third, --drop-old drops pgmigrations', async () => {
   if (!server) return
   const p = tempProject(NPM)
   try {
@@ -94,6 +97,10 @@ test('node-pg-migrate: the real tool applies 2 of 3; adopt records those 2, upgr
       const dry = json(await ok(['adopt', '--url', url, '--json', '--dry-run', '--drop-old'], p.dir))
       assert.equal([dry.dry_run, dry.dropped_old], [true, false])
       assert.is(psql(url, "select to_regclass('sqlmig_version') is null"), 't', 'a dry run leaves no version table')
+      // pull leaves node-pg-migrate's table and its serial's sequence (pgmigrations_id_seq) out of the declared schema.
+      await ok(['pull', '--url', url], p.dir)
+      assert.not.match(readFileSync(join(p.dir, 'migrations', 'schema.sql'), 'utf8'), 'pgmigrations')
+      assert.match(readFileSync(join(p.dir, 'migrations', 'schema.sql'), 'utf8'), 'CREATE TABLE public.users')
       const adopted = json(await ok(['adopt', '--url', url, '--json', '--drop-old', '--lock-wait', '5s'], p.dir))
       const ids = ['1700000000000_create-users', '1700000001000_add-email'].map((v) => rev('node-pg-migrate', v))
       assert.equal([adopted.tool, adopted.stamped, adopted.dropped_old], ['node-pg-migrate', ids, true])
