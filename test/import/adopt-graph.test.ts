@@ -2,7 +2,8 @@
  * Issue 17, `sqlmig adopt` from the tools whose history is a graph: the real sqitch deploys and
  * reverts (sqitch.changes is what is deployed now), and Alembic's alembic_version with two heads
  * (built with the DDL Alembic's runtime/migration.py defines). The sqlmig files are written as
- * `sqlmig import` writes them: sqitch revisions from the change name, Alembic's ids as they are.
+ * `sqlmig import` writes them: sqitch revisions from the change name, Alembic's ids as they are;
+ * graphile-migrate (its table built with the DDL of its src/migration.ts) from the file name.
  */
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
@@ -97,6 +98,33 @@ test('Alembic: two heads in alembic_version adopt as both branches and their com
       assert.equal(json(await ok(['current', '--url', url, '--json'], p.dir)).current.sort(), ['27c6a30d7c24', 'ae1027a6acf'])
       const up = json(await ok(['upgrade', '--url', url, '--json'], p.dir))
       assert.equal(up.steps.map((s: { revision: string }) => s.revision), ['3cac04ae8714'])
+    })
+  } finally {
+    p.cleanup()
+  }
+})
+
+// graphile-migrate src/migration.ts, _migrateMigrationSchema(): create schema if not exists graphile_migrate;
+// create table if not exists graphile_migrate.migrations (hash text primary key, previous_hash text references
+// graphile_migrate.migrations, filename text not null, date timestamptz not null default now()).
+const GRAPHILE_DDL = `create schema if not exists graphile_migrate;
+create table if not exists graphile_migrate.migrations (hash text primary key, previous_hash text references graphile_migrate.migrations,
+  filename text not null, date timestamptz not null default now())`
+
+test('graphile-migrate: its committed migrations adopt by file name; --drop-old drops the graphile_migrate schema', async () => {
+  if (!server) return
+  const [one, two] = ['000001', '000002'].map((f) => rev('graphile-migrate', f)) as [string, string]
+  const p = tempProject(migrationFiles([
+    { revision: one, up: 'CREATE TABLE a (id int);', down: 'DROP TABLE a;' },
+    { revision: two, parents: [one], up: 'CREATE TABLE b (id int);', down: 'DROP TABLE b;' },
+  ]))
+  try {
+    await withDatabase('sqlmig_adopt_graph', async (url) => {
+      execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', `${GRAPHILE_DDL}; create table a (id int); insert into graphile_migrate.migrations (hash, previous_hash, filename) values ('sha1:aaa', null, '000001.sql')`])
+      const adopted = json(await ok(['adopt', '--url', url, '--json', '--drop-old'], p.dir))
+      assert.equal([adopted.tool, adopted.table, adopted.stamped, adopted.dropped_old], ['graphile-migrate', 'graphile_migrate.migrations', [one], true])
+      assert.is(execFileSync('psql', ['-X', '-t', '-A', '-d', url, '-c', "select count(*) from pg_namespace where nspname = 'graphile_migrate'"], { encoding: 'utf8' }).trim(), '0')
+      assert.equal(json(await ok(['upgrade', '--url', url, '--json'], p.dir)).steps.map((s: { revision: string }) => s.revision), [two])
     })
   } finally {
     p.cleanup()
