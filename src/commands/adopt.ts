@@ -76,7 +76,15 @@ export function mapApplied(project: Project, source: AppliedSource): { mapped: A
     return { version, revision, file: show(project.scripts.get(revision)!.up.path) }
   })
   const ids = new Set(mapped.map((m) => m.revision))
-  const closure = new Set(mapped.flatMap((m) => project.graph.ancestors(m.revision, { inclusive: true })))
+  // The mapped revisions and all their ancestors, in one walk (linear in the history's size).
+  const closure = new Set<string>()
+  const stack = mapped.map((m) => m.revision)
+  while (stack.length) {
+    const id = stack.pop()!
+    if (closure.has(id)) continue
+    closure.add(id)
+    stack.push(...project.scripts.get(id)!.parents)
+  }
   if (source.mode === 'set') {
     const missing = project.graph.sortTopologically([...closure].filter((id) => !ids.has(id)))
     if (missing.length) {
