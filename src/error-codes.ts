@@ -142,8 +142,8 @@ export interface ErrorDataMap {
   ADOPT_DIRTY: { tool: string; table: string; version: string }
   /** A Flyway history row with success = false. */
   ADOPT_FAILED_ROW: { tool: string; table: string; version: string; script: string }
-  /** Versions applied there that no imported file has. */
-  ADOPT_UNMAPPED: { tool: string; versions: string[] }
+  /** Versions applied there that no imported file has; `importable`: `sqlmig import` reads that tool's files. */
+  ADOPT_UNMAPPED: { tool: string; versions: string[]; importable: boolean }
   /** `missing`: versions (or revisions) not applied there that `later`, which is applied, comes after. */
   ADOPT_GAP: { tool: string; missing: string[]; later: string }
   /** sqlmig's version table already records `revisions` revisions there. */

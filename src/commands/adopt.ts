@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto'
 import { relative } from 'node:path'
 import { SqlmigError, UsageError } from '../errors.ts'
-import { type ImportTool, importedRevision } from '../import/source-history.ts'
+import { IMPORT_TOOLS, type ImportTool, importedRevision } from '../import/source-history.ts'
 import type { VersionRow } from '../runner/version-table.ts'
 import { readApplied } from '../runner/version-table.ts'
 import { ADOPT_TOOLS, type AdoptTool, type AppliedSource, readAppliedSource } from './adopt-sources.ts'
@@ -68,7 +68,7 @@ export function mapApplied(project: Project, source: AppliedSource): { mapped: A
   if (unmapped.length) {
     throw new SqlmigError('ADOPT_UNMAPPED', `Cannot adopt: ${unmapped.length} version${unmapped.length === 1 ? '' : 's'} applied by ${source.tool} (${source.table}) ${unmapped.length === 1 ? 'has' : 'have'} no imported migration in ${show(project.config.dir)}`, {
       detail: unmapped.map((v) => `${v} (revision ${adoptedRevision(source.tool, v)})`).join('\n'),
-      data: { tool: source.tool, versions: unmapped },
+      data: { tool: source.tool, versions: unmapped, importable: (IMPORT_TOOLS as readonly string[]).includes(source.tool) },
     })
   }
   const mapped = source.versions.map((version) => {

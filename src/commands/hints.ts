@@ -129,7 +129,11 @@ export function hintFor(error: unknown, ctx: HintContext): string | undefined {
     return `Finish or undo version ${v} by hand, record that with golang-migrate ("migrate force ${v}", or the version before it), then run ${run('adopt')} again`
   }
   if (hasCode(error, 'ADOPT_FAILED_ROW')) return `Undo what the failed migration did, remove its row with "flyway repair", then run ${run('adopt')} again`
-  if (hasCode(error, 'ADOPT_UNMAPPED')) return `Import the old tool's migration files first: ${run('import', '<folder>', '--from', error.data.tool)}, then run ${run('adopt')} again`
+  if (hasCode(error, 'ADOPT_UNMAPPED')) {
+    return error.data.importable
+      ? `Import the old tool's migration files first: ${run('import', '<folder>', '--from', error.data.tool)}, then run ${run('adopt')} again`
+      : `Write a migration pair for each version listed above, with the revision shown (its SQL copied from the ${error.data.tool} file), then run ${run('adopt')} again`
+  }
   if (hasCode(error, 'ADOPT_GAP')) return `Apply the missing migrations with ${error.data.tool} first (or undo version ${error.data.later}), then run ${run('adopt')} again`
   if (hasCode(error, 'ALREADY_VERSIONED')) {
     return command === 'baseline'

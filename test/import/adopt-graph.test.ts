@@ -121,6 +121,12 @@ test('graphile-migrate: its committed migrations adopt by file name; --drop-old 
   try {
     await withDatabase('sqlmig_adopt_graph', async (url) => {
       execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', `${GRAPHILE_DDL}; create table a (id int); insert into graphile_migrate.migrations (hash, previous_hash, filename) values ('sha1:aaa', null, '000001.sql')`])
+      execFileSync('psql', ['-X', '-q', '-d', url, '-c', "insert into graphile_migrate.migrations (hash, previous_hash, filename) values ('sha1:zzz', 'sha1:aaa', '000009.sql')"])
+      const unmapped = await runCli(['adopt', '--url', url], p.dir)
+      assert.is(unmapped.code, 1)
+      assert.match(unmapped.stderr, `000009.sql (revision ${rev('graphile-migrate', '000009')})`)
+      assert.match(unmapped.stderr, 'hint: Write a migration pair for each version listed above, with the revision shown (its SQL copied from the graphile-migrate file), then run "sqlmig adopt" again')
+      execFileSync('psql', ['-X', '-q', '-d', url, '-c', "delete from graphile_migrate.migrations where filename = '000009.sql'"])
       const adopted = json(await ok(['adopt', '--url', url, '--json', '--drop-old'], p.dir))
       assert.equal([adopted.tool, adopted.table, adopted.stamped, adopted.dropped_old], ['graphile-migrate', 'graphile_migrate.migrations', [one], true])
       assert.is(execFileSync('psql', ['-X', '-t', '-A', '-d', url, '-c', "select count(*) from pg_namespace where nspname = 'graphile_migrate'"], { encoding: 'utf8' }).trim(), '0')
