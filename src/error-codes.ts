@@ -52,6 +52,14 @@ export type ErrorCode =
   | 'UNTRACKED_DATABASE'
   | 'IMPORT_UNMAPPABLE'
   | 'IMPORT_CONFLICT'
+  // adopt and baseline: the old tool's version table against the files
+  | 'ADOPT_NO_SOURCE'
+  | 'ADOPT_AMBIGUOUS'
+  | 'ADOPT_DIRTY'
+  | 'ADOPT_FAILED_ROW'
+  | 'ADOPT_UNMAPPED'
+  | 'ADOPT_GAP'
+  | 'ALREADY_VERSIONED'
   | 'NOT_IN_TRANSACTION'
   | 'DOWN_NONE_HAS_STATEMENTS'
   | 'VERIFY_REBUILD_FAILED'
@@ -126,6 +134,20 @@ export interface ErrorDataMap {
   /** The revisions of the cycle, in down_revision order from the smallest id. */
   CYCLE: { revisions: string[] }
   INVALID_REVISION_ID: { revision: string; reason: 'characters' | 'reserved'; reserved: string[] }
+  /** adopt found none of the version tables it knows (`looked`: the tables it looked for, or those of `--from`). */
+  ADOPT_NO_SOURCE: { looked: string[]; from: string | undefined }
+  /** adopt found the version tables of several tools: `--from` must pick one. */
+  ADOPT_AMBIGUOUS: { tools: string[] }
+  /** golang-migrate stopped inside `version` (its table says dirty). */
+  ADOPT_DIRTY: { tool: string; table: string; version: string }
+  /** A Flyway history row with success = false. */
+  ADOPT_FAILED_ROW: { tool: string; table: string; version: string; script: string }
+  /** Versions applied there that no imported file has; `importable`: `sqlmig import` reads that tool's files. */
+  ADOPT_UNMAPPED: { tool: string; versions: string[]; importable: boolean }
+  /** `missing`: versions (or revisions) not applied there that `later`, which is applied, comes after. */
+  ADOPT_GAP: { tool: string; missing: string[]; later: string }
+  /** sqlmig's version table already records `revisions` revisions there. */
+  ALREADY_VERSIONED: { table: string; revisions: string[] }
 }
 
 /** The data of an error with code `C` (`undefined` for codes that carry none). */

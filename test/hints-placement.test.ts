@@ -49,7 +49,7 @@ test('src/files, src/sql, src/runner and src/schema name no command and no flag 
 test('every command hint of src/commands/hints.ts is "sqlmig <a command the CLI has>"', async () => {
   const text = readFileSync(join(REPO, 'src', 'commands', 'hints.ts'), 'utf8')
   // The command registrations: main.ts and the commands-*.ts it calls.
-  const main = ['main.ts', 'commands-run.ts', 'commands-project.ts'].map((f) => readFileSync(join(REPO, 'src', 'cli', f), 'utf8')).join('\n')
+  const main = ['main.ts', 'commands-run.ts', 'commands-project.ts', 'commands-switch.ts'].map((f) => readFileSync(join(REPO, 'src', 'cli', f), 'utf8')).join('\n')
   const commands = new Set([...main.matchAll(/cli\.command\('([a-z]+)/g), ...main.matchAll(/migrateCommand\('([a-z]+)'/g)].map((m) => m[1]!))
   const named = [...text.matchAll(/run\('([a-z]+)'/g)].map((m) => m[1]!)
   assert.ok(named.length > 10, 'hints.ts builds its commands with run()')

@@ -13,6 +13,7 @@ import { redact } from '../redact.ts'
 import { protectRelative, str, STRING } from './args.ts'
 import { registerProjectCommands } from './commands-project.ts'
 import { registerRunCommands } from './commands-run.ts'
+import { registerSwitchCommands } from './commands-switch.ts'
 import type { CliContext } from './cli-context.ts'
 import { createInterrupts } from './interrupts.ts'
 import { VERSION } from '../version.ts'
@@ -127,6 +128,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   }
   registerRunCommands(ctx)
   registerProjectCommands(ctx)
+  registerSwitchCommands(ctx)
 
   cli.help((sections) => {
     for (const s of sections) {

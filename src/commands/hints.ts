@@ -11,6 +11,7 @@ import { AmbiguousRelativeTarget, type ErrorCode, hasCode, IrreversibleStop, Rel
 export type HintCommand =
   | 'upgrade' | 'downgrade' | 'stamp' | 'current' | 'history' | 'show' | 'heads' | 'branches'
   | 'create' | 'merge' | 'rehearse' | 'check' | 'diff' | 'verify' | 'backup' | 'init'
+  | 'adopt' | 'pull' | 'baseline'
 
 export interface HintContext {
   /** `undefined`: no command known (the hints that do not depend on one). */
@@ -117,8 +118,30 @@ export function hintFor(error: unknown, ctx: HintContext): string | undefined {
       ? `Let this role create tables in schema "${error.data.schema}" (GRANT CREATE ON SCHEMA ${error.data.schema} TO ...), or keep the version table in a schema it may write: --version-schema <schema>`
       : 'Fix the database problem above and run the command again'
   }
+  if (hasCode(error, 'ADOPT_NO_SOURCE')) {
+    return error.data.from !== undefined
+      ? `Check --url (the database ${error.data.from} migrated), or run ${run('adopt')} without --from to look for every tool's table`
+      : `Check --url (the database the old tool migrated); a database no tool migrated gets its history from ${run('baseline', '-m', 'Baseline')}`
+  }
+  if (hasCode(error, 'ADOPT_AMBIGUOUS')) return `Name the tool whose table says what is applied: ${either(error.data.tools.map((t) => run('adopt', '--from', t)))}`
+  if (hasCode(error, 'ADOPT_DIRTY')) {
+    const v = error.data.version
+    return `Finish or undo version ${v} by hand, record that with golang-migrate ("migrate force ${v}", or the version before it), then run ${run('adopt')} again`
+  }
+  if (hasCode(error, 'ADOPT_FAILED_ROW')) return `Undo what the failed migration did, remove its row with "flyway repair", then run ${run('adopt')} again`
+  if (hasCode(error, 'ADOPT_UNMAPPED')) {
+    return error.data.importable
+      ? `Import the old tool's migration files first: ${run('import', '<folder>', '--from', error.data.tool)}, then run ${run('adopt')} again`
+      : `Write a migration pair for each version listed above, with the revision shown (its SQL copied from the ${error.data.tool} file), then run ${run('adopt')} again`
+  }
+  if (hasCode(error, 'ADOPT_GAP')) return `Apply the missing migrations with ${error.data.tool} first (or undo version ${error.data.later}), then run ${run('adopt')} again`
+  if (hasCode(error, 'ALREADY_VERSIONED')) {
+    return command === 'baseline'
+      ? `This database already has sqlmig history: write the next change with ${run('create', '<message>')} instead`
+      : `Run ${run('current')} to see what it records; to replace it with what the old tool says, empty it first with ${purgeCommand([])}`
+  }
   if (hasCode(error, 'LOCK_TIMEOUT')) {
-    const flag = command === undefined || ['upgrade', 'downgrade', 'stamp', 'current', 'history', 'diff', 'backup'].includes(command)
+    const flag = command === undefined || ['upgrade', 'downgrade', 'stamp', 'current', 'history', 'diff', 'backup', 'adopt', 'baseline'].includes(command)
     return `Wait for the other run to finish, ${flag ? 'raise --lock-wait, ' : ''}or stop the holder with pg_terminate_backend(pid) if it is stuck`
   }
   return undefined
@@ -190,4 +213,5 @@ export const HINTED_CODES: readonly ErrorCode[] = [
   'MULTIPLE_HEADS', 'NO_REVISIONS', 'UNKNOWN_REVISION', 'AMBIGUOUS_REVISION', 'INVALID_TARGET', 'NOT_APPLIED',
   'AMBIGUOUS_RELATIVE', 'RELATIVE_OUT_OF_RANGE', 'APPLIED_REVISION_MISSING', 'CHANGED_MIGRATION', 'IRREVERSIBLE',
   'REPLAY_FAILED', 'DECLARED_SCHEMA_FAILED', 'NO_VERSIONS_DIR', 'DUPLICATE_REVISION', 'DUPLICATE_PARENT', 'INVALID_REVISION_ID', 'MISSING_PARENT', 'CYCLE', 'LOCK_TIMEOUT',
+  'ADOPT_NO_SOURCE', 'ADOPT_AMBIGUOUS', 'ADOPT_DIRTY', 'ADOPT_FAILED_ROW', 'ADOPT_UNMAPPED', 'ADOPT_GAP', 'ALREADY_VERSIONED',
 ]

@@ -17,6 +17,8 @@ export interface ReplaceVersionsRequest {
   rows: (applied: AppliedRecord[]) => VersionRow[]
   /** Roll back instead of committing. */
   dryRun?: boolean | undefined
+  /** SQL run in the same transaction after the rows are written (adopt --drop-old: the old tool's table). */
+  alsoRun?: readonly string[] | undefined
   lockTimeoutMs: number | undefined
   onEvent?: RunListener | undefined
   signal?: AbortSignal | undefined
@@ -33,6 +35,7 @@ export async function replaceVersionRows(req: ReplaceVersionsRequest): Promise<{
     const rows = req.rows(before)
     await k.withSchema(name.schema).deleteFrom(name.table).execute()
     for (const q of insertRows(k, name, rows)) await k.executeQuery(q)
+    for (const sql of req.alsoRun ?? []) await k.executeQuery(simpleQuery(sql))
     await k.executeQuery(simpleQuery(req.dryRun ? 'rollback' : 'commit'))
     return { before, rows }
   } catch (error) {

@@ -10,11 +10,15 @@ function ident(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`
 }
 
-/** The model without the version table `schema.table` (and its schema if `declared` has no such schema and nothing else is in it). */
+/**
+ * The model without the version table `schema.table`, the sequences it owns (another tool's
+ * serial id), and its schema if `declared` has no such schema and nothing else is in it.
+ */
 export function omitVersionTable(model: SchemaModel, name: { schema: string; table: string }, declared: SchemaModel): SchemaModel {
   const schema = ident(name.schema)
   const key = `${schema}.${ident(name.table)}`
-  const m: SchemaModel = { ...model, tables: { ...model.tables }, schemas: { ...model.schemas }, security: { ...model.security } }
+  const sequences = Object.fromEntries(Object.entries(model.sequences).filter(([, s]) => !s.ownedBy?.startsWith(`${key}.`)))
+  const m: SchemaModel = { ...model, tables: { ...model.tables }, schemas: { ...model.schemas }, security: { ...model.security }, sequences }
   delete m.tables[key]
   delete m.security![`TABLE ${key}`]
   const inSchema = (r: Record<string, { schema: string }>) => Object.values(r).some((o) => o.schema === schema)
