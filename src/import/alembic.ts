@@ -6,6 +6,8 @@
  * and the statements on its version table (CREATE/DROP TABLE, INSERT, UPDATE, DELETE). A step
  * with a COMMIT/BEGIN pair inside (an autocommit_block) keeps its wrapping pair too, so its
  * transactions stay balanced; the file is then `transaction: false`.
+ * A merge whose upgrade and downgrade are both empty gets `-- down: none` (nothing to undo);
+ * any other empty downgrade is irreversible, as for the other tools.
  * `depends_on` (an ordering edge that is not a parent) has no sqlmig equivalent and is refused;
  * branch labels are listed as notes (sqlmig targets revisions by id).
  */
@@ -67,6 +69,8 @@ export function fromAlembicProject(project: AlembicProject, path: (relative: str
       version: r.revision,
       revision: r.revision,
       parents: r.down_revision,
+      // A merge that does nothing (alembic merge writes `pass` in both) undoes nothing either.
+      downIsNone: r.down_revision.length > 1,
       label: r.path,
       prefix: r.revision,
       message: r.doc.trim() || r.revision,

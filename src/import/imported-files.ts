@@ -48,13 +48,15 @@ export function buildImportedScripts(tool: ImportTool, migrations: SourceMigrati
     const base = `${m.created ? timestampOf(m.created) : m.prefix.replace(/[^A-Za-z0-9]+/g, '_')}_${revision}_${slugify(m.message)}`
     const up = examine(m.up, spots)
     const down = m.down ? examine(m.down, spots) : undefined
-    const irreversible = down === undefined || down.statements === 0
+    const none = m.downIsNone === true && up.statements === 0 && (down === undefined || down.statements === 0)
+    const irreversible = !none && (down === undefined || down.statements === 0)
     const upFields: Array<[string, string]> = [['revision', revision], ['down_revision', parents.length ? parents.join(', ') : 'none'], ['message', m.message.replace(/[\r\n]+/g, ' ').trim()]]
     if (m.created) upFields.push(['created', m.created.toISOString().replace(/\.\d{3}Z$/, 'Z')])
     if (!up.transaction) upFields.push(['transaction', 'false'])
     const downFields: Array<[string, string]> = [['revision', revision]]
     if (down && !down.transaction) downFields.push(['transaction', 'false'])
     if (irreversible) downFields.push(['irreversible', `imported from ${tool} without a down`])
+    if (none) downFields.push(['down', 'none'])
     const script: ImportedScript = {
       source: m,
       revision,

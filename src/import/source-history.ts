@@ -40,6 +40,8 @@ export interface SourceMigration {
   down: SourceSection | undefined
   /** The revision id when the tool has its own (Alembic); otherwise importedRevision(tool, version). */
   revision?: string | undefined
+  /** True: an empty down undoes nothing (an Alembic merge whose upgrade and downgrade are both empty), written `-- down: none`. */
+  downIsNone?: boolean | undefined
   /** The versions of its parents when the tool has a graph (sqitch, Alembic); otherwise the previous migration. */
   parents?: string[] | undefined
 }

@@ -1,7 +1,7 @@
 /**
  * Issue 17, Alembic: a fixture project made by the real `alembic init`, with Python revisions
- * (op.create_table, op.add_column, op.execute), two bases, a branch, two merges and an
- * autocommit_block. `alembic upgrade heads` builds one database; `sqlmig import alembic --from
+ * (op.create_table, op.add_column, op.execute), two bases, branches, merges (one that does nothing, as `alembic merge`
+ * writes it) and an autocommit_block. `alembic upgrade heads` builds one database; `sqlmig import alembic --from
  * alembic` + `sqlmig upgrade heads` another: the ids and the graph are Alembic's, the schemas
  * (pg_dump) are equal, and both downgrade to base alike. Needs Debian's python3-alembic and
  * python3-psycopg2 (.ci/run installs them).
@@ -53,6 +53,8 @@ const VERSIONS: Record<string, string> = {
   'm1_merge.py': revision('m1m1m1m1m1m1', ['2b3c4d5e6f70', 'c1c1c1c1c1c1'], 'merge email and posts', `op.add_column('posts', sa.Column('title', sa.String(200)))`, `op.drop_column('posts', 'title')`),
   'm2_merge.py': revision('m2m2m2m2m2m2', ['m1m1m1m1m1m1', 'b1b1b1b1b1b1'], 'merge audit', `op.execute("CREATE FUNCTION audit.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit.log DEFAULT VALUES; RETURN NEW; END; $$")`, `op.execute("DROP FUNCTION audit.touch()")`),
   'd1_concurrently.py': revision('d1d1d1d1d1d1', 'm2m2m2m2m2m2', 'index concurrently', `op.add_column('posts', sa.Column('slug', sa.Text))\nwith op.get_context().autocommit_block():\n    op.create_index('posts_slug', 'posts', ['slug'], postgresql_concurrently=True)`, `with op.get_context().autocommit_block():\n    op.drop_index('posts_slug', postgresql_concurrently=True)\nop.drop_column('posts', 'slug')`),
+  'x1_side.py': revision('x1x1x1x1x1x1', 'm2m2m2m2m2m2', 'side table', `op.create_table('side', sa.Column('id', sa.Integer, primary_key=True))`, `op.drop_table('side')`),
+  'e1_merge.py': revision('e1e1e1e1e1e1', ['d1d1d1d1d1d1', 'x1x1x1x1x1x1'], 'merge heads (as alembic merge writes it)', 'pass', 'pass'),
 }
 
 /** A project made by `alembic init alembic`, its versions/ holding `versions`, alembic.ini pointing at `url`. */
@@ -84,12 +86,14 @@ test('the real "alembic upgrade heads" and "sqlmig import alembic --from alembic
     assert.not.match(up, /alembic_version|BEGIN;\n|COMMIT;/)
     const heads = await runCli(['heads'], p.dir)
     assert.is(heads.stdout.trim().split('\n').length, 1, heads.stdout)
-    assert.match(heads.stdout, 'd1d1d1d1d1d1')
+    assert.match(heads.stdout, 'e1e1e1e1e1e1')
+    assert.match(readFileSync(join(p.dir, 'migrations', 'versions', '20240304120000_e1e1e1e1e1e1_merge_heads_as_alembic_merge_writes_it.down.sql'), 'utf8'), /^-- revision: e1e1e1e1e1e1\n-- down: none\n/)
     const history = await runCli(['history', '--json'], p.dir)
     const parents = Object.fromEntries((JSON.parse(history.stdout).revisions as Array<{ revision: string; down_revision: string[] }>).map((r) => [r.revision, r.down_revision]))
     assert.equal(parents, {
       '1a2b3c4d5e6f': [], 'b1b1b1b1b1b1': [], '2b3c4d5e6f70': ['1a2b3c4d5e6f'], 'c1c1c1c1c1c1': ['1a2b3c4d5e6f'],
       'm1m1m1m1m1m1': ['2b3c4d5e6f70', 'c1c1c1c1c1c1'], 'm2m2m2m2m2m2': ['m1m1m1m1m1m1', 'b1b1b1b1b1b1'], 'd1d1d1d1d1d1': ['m2m2m2m2m2m2'],
+      'x1x1x1x1x1x1': ['m2m2m2m2m2m2'], 'e1e1e1e1e1e1': ['d1d1d1d1d1d1', 'x1x1x1x1x1x1'],
     })
     const upgraded = await runCli(['upgrade', 'heads', '--url', serverUrlFor(b)], p.dir)
     assert.is(upgraded.code, 0, upgraded.stderr)

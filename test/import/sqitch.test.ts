@@ -7,7 +7,7 @@
  * every refusal with file:line, without a database.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
 import { test } from 'uvu'
@@ -125,6 +125,34 @@ test('the plan becomes a graph: declared dependencies plus the change before in 
     assert.match(by['appschema']!.transaction_reason!, 'BEGIN')
     assert.match(by['users_email_idx']!.transaction_reason!, 'CONCURRENTLY')
     assert.ok(r.skipped.some((s) => s.endsWith('verify/appschema.sql')))
+  } finally {
+    p.cleanup()
+  }
+})
+
+test('a re-import after "sqitch rework" keeps every file written before and adds the new change; top_dir from sqitch.conf is read', () => {
+  const files: Record<string, string> = {
+    'sqitch.conf': '[core]\n\tengine = pg\n\ttop_dir = db\n',
+    'db/sqitch.plan': '%project=x\na 2024-01-01T00:00:00Z M <m@x> # first\nb [a] 2024-01-02T00:00:00Z M <m@x>\n',
+    'db/deploy/a.sql': 'CREATE TABLE a (id int);\n',
+    'db/revert/a.sql': 'DROP TABLE a;\n',
+    'db/deploy/b.sql': 'CREATE VIEW b AS SELECT 1 AS one;\n',
+    'db/revert/b.sql': 'DROP VIEW b;\n',
+  }
+  const p = tempProject(files)
+  try {
+    const first = importHistory(p.dir, { from: 'sqitch', cwd: p.dir })
+    assert.equal(first.imported.map((m) => m.version), ['a', 'b'])
+    // What "sqitch tag v1 && sqitch rework b" leaves: the old scripts copied to b@v1, the plan extended.
+    writeFileSync(join(p.dir, 'db/sqitch.plan'), `${files['db/sqitch.plan']}@v1 2024-01-03T00:00:00Z M <m@x>\nb [b@v1] 2024-01-04T00:00:00Z M <m@x> # b, reworked\n`)
+    writeFileSync(join(p.dir, 'db/deploy/b@v1.sql'), files['db/deploy/b.sql']!)
+    writeFileSync(join(p.dir, 'db/revert/b@v1.sql'), files['db/revert/b.sql']!)
+    writeFileSync(join(p.dir, 'db/deploy/b.sql'), 'CREATE OR REPLACE VIEW b AS SELECT 1 AS one, 2 AS two;\n')
+    writeFileSync(join(p.dir, 'db/revert/b.sql'), 'CREATE OR REPLACE VIEW b AS SELECT 1 AS one;\n')
+    const again = importHistory(p.dir, { from: 'sqitch', cwd: p.dir })
+    assert.equal(again.imported.map((m) => [m.version, m.status]), [['a', 'unchanged'], ['b', 'unchanged'], ['b@v1', 'written']])
+    assert.equal(again.imported[2]!.down_revision, [rev('sqitch', 'b')])
+    assert.is(again.written, 2)
   } finally {
     p.cleanup()
   }
