@@ -15,8 +15,8 @@ import { importHistory } from '../../src/commands/import.ts'
 import { UnmappableSourceError } from '../../src/errors.ts'
 import { alembicPython } from '../../src/files/alembic-project.ts'
 import { runCli, tempProject } from '../helpers/cli.ts'
-import { adminExec, serverAvailable, serverUrlFor, uniqueName } from '../helpers/targets.ts'
-import { dumpSchema } from './helpers.ts'
+import { serverAvailable } from '../helpers/targets.ts'
+import { dumpSchema, withTwoDatabases } from './helpers.ts'
 
 const PYTHON = alembicPython()
 
@@ -71,44 +71,41 @@ const schema = (url: string) => dumpSchema(url, { excludeTables: ['alembic_versi
 
 test('the real "alembic upgrade heads" and "sqlmig import alembic --from alembic" + "sqlmig upgrade heads" build the same schema; ids, bases, branches and merges kept; both downgrade to base alike', async () => {
   if (!PYTHON || !(await serverAvailable())) return
-  const [a, b] = [uniqueName('sqlmig_al_a'), uniqueName('sqlmig_al_b')]
-  await adminExec(`create database ${a}`)
-  await adminExec(`create database ${b}`)
-  const p = alembicProject(VERSIONS, serverUrlFor(a))
-  try {
-    execFileSync(PYTHON, ['-m', 'alembic', 'upgrade', 'heads'], { cwd: p.dir, encoding: 'utf8', stdio: 'pipe' })
-    const imported = await runCli(['import', 'alembic', '--from', 'alembic', '--url', serverUrlFor(b)], p.dir)
-    assert.is(imported.code, 0, imported.stderr)
-    assert.match(imported.stdout, 'alembic/versions/m2_merge.py -> m2m2m2m2m2m2')
-    assert.match(imported.stderr, 'note: branch label "core" on 1a2b3c4d5e6f')
-    const up = readFileSync(join(p.dir, 'migrations', 'versions', '20240304120000_m2m2m2m2m2m2_merge_audit.up.sql'), 'utf8')
-    assert.match(up, '-- revision: m2m2m2m2m2m2\n-- down_revision: m1m1m1m1m1m1, b1b1b1b1b1b1\n-- message: merge audit\n')
-    assert.not.match(up, /alembic_version|BEGIN;\n|COMMIT;/)
-    const heads = await runCli(['heads'], p.dir)
-    assert.is(heads.stdout.trim().split('\n').length, 1, heads.stdout)
-    assert.match(heads.stdout, 'e1e1e1e1e1e1')
-    assert.match(readFileSync(join(p.dir, 'migrations', 'versions', '20240304120000_e1e1e1e1e1e1_merge_heads_as_alembic_merge_writes_it.down.sql'), 'utf8'), /^-- revision: e1e1e1e1e1e1\n-- down: none\n/)
-    const history = await runCli(['history', '--json'], p.dir)
-    const parents = Object.fromEntries((JSON.parse(history.stdout).revisions as Array<{ revision: string; down_revision: string[] }>).map((r) => [r.revision, r.down_revision]))
-    assert.equal(parents, {
-      '1a2b3c4d5e6f': [], 'b1b1b1b1b1b1': [], '2b3c4d5e6f70': ['1a2b3c4d5e6f'], 'c1c1c1c1c1c1': ['1a2b3c4d5e6f'],
-      'm1m1m1m1m1m1': ['2b3c4d5e6f70', 'c1c1c1c1c1c1'], 'm2m2m2m2m2m2': ['m1m1m1m1m1m1', 'b1b1b1b1b1b1'], 'd1d1d1d1d1d1': ['m2m2m2m2m2m2'],
-      'x1x1x1x1x1x1': ['m2m2m2m2m2m2'], 'e1e1e1e1e1e1': ['d1d1d1d1d1d1', 'x1x1x1x1x1x1'],
-    })
-    const upgraded = await runCli(['upgrade', 'heads', '--url', serverUrlFor(b)], p.dir)
-    assert.is(upgraded.code, 0, upgraded.stderr)
-    const theirs = schema(serverUrlFor(a))
-    assert.ok(theirs.includes('posts_slug') && theirs.includes('audit.touch()'), theirs)
-    assert.fixture(schema(serverUrlFor(b)), theirs)
-    execFileSync(PYTHON, ['-m', 'alembic', 'downgrade', 'base'], { cwd: p.dir, encoding: 'utf8', stdio: 'pipe' })
-    const down = await runCli(['downgrade', 'base', '--url', serverUrlFor(b)], p.dir)
-    assert.is(down.code, 0, down.stderr)
-    assert.fixture(schema(serverUrlFor(b)), schema(serverUrlFor(a)))
-  } finally {
-    p.cleanup()
-    await adminExec(`drop database if exists ${a} with (force)`)
-    await adminExec(`drop database if exists ${b} with (force)`)
-  }
+  await withTwoDatabases('sqlmig_al', async (a, b) => {
+    const p = alembicProject(VERSIONS, a)
+    try {
+      execFileSync(PYTHON, ['-m', 'alembic', 'upgrade', 'heads'], { cwd: p.dir, encoding: 'utf8', stdio: 'pipe' })
+      const imported = await runCli(['import', 'alembic', '--from', 'alembic', '--url', b], p.dir)
+      assert.is(imported.code, 0, imported.stderr)
+      assert.match(imported.stdout, 'alembic/versions/m2_merge.py -> m2m2m2m2m2m2')
+      assert.match(imported.stderr, 'note: branch label "core" on 1a2b3c4d5e6f')
+      const up = readFileSync(join(p.dir, 'migrations', 'versions', '20240304120000_m2m2m2m2m2m2_merge_audit.up.sql'), 'utf8')
+      assert.match(up, '-- revision: m2m2m2m2m2m2\n-- down_revision: m1m1m1m1m1m1, b1b1b1b1b1b1\n-- message: merge audit\n')
+      assert.not.match(up, /alembic_version|BEGIN;\n|COMMIT;/)
+      const heads = await runCli(['heads'], p.dir)
+      assert.is(heads.stdout.trim().split('\n').length, 1, heads.stdout)
+      assert.match(heads.stdout, 'e1e1e1e1e1e1')
+      assert.match(readFileSync(join(p.dir, 'migrations', 'versions', '20240304120000_e1e1e1e1e1e1_merge_heads_as_alembic_merge_writes_it.down.sql'), 'utf8'), /^-- revision: e1e1e1e1e1e1\n-- down: none\n/)
+      const history = await runCli(['history', '--json'], p.dir)
+      const parents = Object.fromEntries((JSON.parse(history.stdout).revisions as Array<{ revision: string; down_revision: string[] }>).map((r) => [r.revision, r.down_revision]))
+      assert.equal(parents, {
+        '1a2b3c4d5e6f': [], 'b1b1b1b1b1b1': [], '2b3c4d5e6f70': ['1a2b3c4d5e6f'], 'c1c1c1c1c1c1': ['1a2b3c4d5e6f'],
+        'm1m1m1m1m1m1': ['2b3c4d5e6f70', 'c1c1c1c1c1c1'], 'm2m2m2m2m2m2': ['m1m1m1m1m1m1', 'b1b1b1b1b1b1'], 'd1d1d1d1d1d1': ['m2m2m2m2m2m2'],
+        'x1x1x1x1x1x1': ['m2m2m2m2m2m2'], 'e1e1e1e1e1e1': ['d1d1d1d1d1d1', 'x1x1x1x1x1x1'],
+      })
+      const upgraded = await runCli(['upgrade', 'heads', '--url', b], p.dir)
+      assert.is(upgraded.code, 0, upgraded.stderr)
+      const theirs = schema(a)
+      assert.ok(theirs.includes('posts_slug') && theirs.includes('audit.touch()'), theirs)
+      assert.fixture(schema(b), theirs)
+      execFileSync(PYTHON, ['-m', 'alembic', 'downgrade', 'base'], { cwd: p.dir, encoding: 'utf8', stdio: 'pipe' })
+      const down = await runCli(['downgrade', 'base', '--url', b], p.dir)
+      assert.is(down.code, 0, down.stderr)
+      assert.fixture(schema(b), schema(a))
+    } finally {
+      p.cleanup()
+    }
+  })
 })
 
 test('depends_on is refused with file:line and nothing is written; an env.py that raises is reported at its line', () => {

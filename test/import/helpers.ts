@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tempProject } from '../helpers/cli.ts'
+import { adminExec, serverUrlFor, uniqueName } from '../helpers/targets.ts'
 
 export interface Fixture {
   dir: string
@@ -40,4 +41,17 @@ export function dumpSchema(url: string, options: { excludeSchemas?: string[]; ex
   for (const t of options.excludeTables ?? []) args.push(`--exclude-table=${t}`)
   const dump = execFileSync('pg_dump', [...args, u.pathname.slice(1)], { encoding: 'utf8' })
   return dump.split('\n').filter((l) => !l.startsWith('--') && !/^\\(un)?restrict /.test(l)).join('\n').replace(/\n{3,}/g, '\n\n').trim()
+}
+
+/** Runs `fn` with two new server databases (the source tool's and sqlmig's), dropped afterwards. */
+export async function withTwoDatabases(prefix: string, fn: (a: string, b: string) => Promise<void>): Promise<void> {
+  const [a, b] = [uniqueName(`${prefix}_a`), uniqueName(`${prefix}_b`)]
+  await adminExec(`create database ${a}`)
+  await adminExec(`create database ${b}`)
+  try {
+    await fn(serverUrlFor(a), serverUrlFor(b))
+  } finally {
+    await adminExec(`drop database if exists ${a} with (force)`)
+    await adminExec(`drop database if exists ${b} with (force)`)
+  }
 }

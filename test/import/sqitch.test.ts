@@ -15,8 +15,8 @@ import * as assert from 'uvu/assert'
 import { importHistory } from '../../src/commands/import.ts'
 import { UnmappableSourceError } from '../../src/errors.ts'
 import { runCli, tempProject } from '../helpers/cli.ts'
-import { adminExec, serverAvailable, serverUrlFor, uniqueName } from '../helpers/targets.ts'
-import { dumpSchema, rev } from './helpers.ts'
+import { serverAvailable } from '../helpers/targets.ts'
+import { dumpSchema, rev, withTwoDatabases } from './helpers.ts'
 
 const PLAN = `%syntax-version=1.0.0
 %project=flipr
@@ -68,35 +68,32 @@ const schema = (url: string) => dumpSchema(url, { excludeSchemas: ['sqitch'], ex
 test('the real sqitch and "sqlmig import . --from sqitch" + "sqlmig upgrade" build the same schema; the downs undo it as "sqitch revert" does', async () => {
   if (!(await serverAvailable())) return
   const p = tempProject(PROJECT)
-  const [a, b] = [uniqueName('sqlmig_sq_a'), uniqueName('sqlmig_sq_b')]
-  await adminExec(`create database ${a}`)
-  await adminExec(`create database ${b}`)
   try {
-    const target = (db: string) => serverUrlFor(db).replace(/^postgres(ql)?:\/\//, 'db:pg://')
-    sqitch(['deploy', '--target', target(a)], p.dir)
-    const imported = await runCli(['import', '.', '--from', 'sqitch'], p.dir)
-    assert.is(imported.code, 0, imported.stderr)
-    assert.match(imported.stdout, `deploy/insert_user.sql -> ${rev('sqitch', 'insert_user@v1.1')}`)
-    assert.match(imported.stderr, 'skipped verify/appschema.sql')
-    const up = await runCli(['upgrade', '--url', serverUrlFor(b)], p.dir)
-    assert.is(up.code, 0, up.stderr)
-    const theirs = schema(serverUrlFor(a))
-    assert.ok(theirs.includes('users_email_idx') && theirs.includes('insert_user(nickname text, email text)'), theirs)
-    assert.fixture(schema(serverUrlFor(b)), theirs)
-    const heads = await runCli(['heads', '--url', serverUrlFor(b)], p.dir)
-    assert.match(heads.stdout, rev('sqitch', 'insert_user@v1.1'))
-    // One step back: the rework's revert restores the first insert_user, on both sides.
-    sqitch(['revert', '--target', target(a), '-y', '--to', '@HEAD^'], p.dir)
-    assert.is((await runCli(['downgrade', '-1', '--url', serverUrlFor(b)], p.dir)).code, 0)
-    assert.fixture(schema(serverUrlFor(b)), schema(serverUrlFor(a)))
-    sqitch(['revert', '--target', target(a), '-y'], p.dir)
-    const base = await runCli(['downgrade', 'base', '--url', serverUrlFor(b)], p.dir)
-    assert.is(base.code, 0, base.stderr)
-    assert.fixture(schema(serverUrlFor(b)), schema(serverUrlFor(a)))
+    await withTwoDatabases('sqlmig_sq', async (a, b) => {
+      const target = (url: string) => url.replace(/^postgres(ql)?:\/\//, 'db:pg://')
+      sqitch(['deploy', '--target', target(a)], p.dir)
+      const imported = await runCli(['import', '.', '--from', 'sqitch'], p.dir)
+      assert.is(imported.code, 0, imported.stderr)
+      assert.match(imported.stdout, `deploy/insert_user.sql -> ${rev('sqitch', 'insert_user@v1.1')}`)
+      assert.match(imported.stderr, 'skipped verify/appschema.sql')
+      const up = await runCli(['upgrade', '--url', b], p.dir)
+      assert.is(up.code, 0, up.stderr)
+      const theirs = schema(a)
+      assert.ok(theirs.includes('users_email_idx') && theirs.includes('insert_user(nickname text, email text)'), theirs)
+      assert.fixture(schema(b), theirs)
+      const heads = await runCli(['heads', '--url', b], p.dir)
+      assert.match(heads.stdout, rev('sqitch', 'insert_user@v1.1'))
+      // One step back: the rework's revert restores the first insert_user, on both sides.
+      sqitch(['revert', '--target', target(a), '-y', '--to', '@HEAD^'], p.dir)
+      assert.is((await runCli(['downgrade', '-1', '--url', b], p.dir)).code, 0)
+      assert.fixture(schema(b), schema(a))
+      sqitch(['revert', '--target', target(a), '-y'], p.dir)
+      const base = await runCli(['downgrade', 'base', '--url', b], p.dir)
+      assert.is(base.code, 0, base.stderr)
+      assert.fixture(schema(b), schema(a))
+    })
   } finally {
     p.cleanup()
-    await adminExec(`drop database if exists ${a} with (force)`)
-    await adminExec(`drop database if exists ${b} with (force)`)
   }
 })
 
