@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { delimiter, isAbsolute, join, resolve } from 'node:path'
+import { delimiter, join, relative, resolve } from 'node:path'
 import process from 'node:process'
 import { UnmappableSourceError, UsageError } from '../errors.ts'
 import { registerSecret } from '../redact.ts'
@@ -105,7 +105,7 @@ function alembicFailed(folder: string, stderr: string): UnmappableSourceError {
   const last = frames.at(-1)
   const lines = stderr.trim().split('\n')
   const message = lines.at(-1) ?? 'alembic failed'
-  const file = last ? (isAbsolute(last[1]!) ? last[1]! : join(folder, last[1]!)) : join(folder, 'env.py')
+  const file = last ? join(folder, relative(root, resolve(last[1]!))) : join(folder, 'env.py')
   return new UnmappableSourceError('Cannot import from alembic: Alembic could not render the offline SQL; nothing was written', [{ file, line: last ? Number(last[2]) : 1, message: `alembic: ${message}` }], {
     hint: 'Fix what Alembic reports at that line (its offline mode must render SQL there)',
   })
