@@ -72,7 +72,7 @@ export function fromAlembicProject(project: AlembicProject, path: (relative: str
       // A merge that does nothing (alembic merge writes `pass` in both) undoes nothing either.
       downIsNone: r.down_revision.length > 1,
       label: r.path,
-      prefix: r.revision,
+      prefix: '', // no Create Date: the file is named <revision>_<slug>, the id being the revision's own
       message: r.doc.trim() || r.revision,
       created: alembicCreated(r.created),
       up: { file, text: alembicBody(r.up, project.version_table), line: r.upgrade_line, transaction: true },

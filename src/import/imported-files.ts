@@ -45,7 +45,8 @@ export function buildImportedScripts(tool: ImportTool, migrations: SourceMigrati
   for (const m of migrations) {
     const revision = revisions.get(m.version)!
     const parents = m.parents === undefined ? (parent === undefined ? [] : [parent]) : m.parents.map((v) => revisions.get(v) ?? v)
-    const base = `${m.created ? timestampOf(m.created) : m.prefix.replace(/[^A-Za-z0-9]+/g, '_')}_${revision}_${slugify(m.message)}`
+    const prefix = m.created ? timestampOf(m.created) : m.prefix.replace(/[^A-Za-z0-9]+/g, '_')
+    const base = `${prefix ? `${prefix}_` : ''}${revision}_${slugify(m.message)}`
     const up = examine(m.up, spots)
     const down = m.down ? examine(m.down, spots) : undefined
     const none = m.downIsNone === true && up.statements === 0 && (down === undefined || down.statements === 0)

@@ -30,7 +30,7 @@ export interface SourceMigration {
   version: string
   /** The source file name shown in the report ("old name -> revision"). */
   label: string
-  /** The version as written in the file name: the written files' name prefix when there is no timestamp. */
+  /** The version as written in the file name: the written files' name prefix when there is no timestamp ('' for none). */
   prefix: string
   message: string
   /** From the version, when it is a timestamp. */
