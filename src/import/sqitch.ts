@@ -69,7 +69,8 @@ export function readSqitch(folder: SourceFolder): SourceHistory {
     return out
   }
   const planPath = folder.path(planFile)
-  const changes = parsePlan(folder.read(planFile), planPath, out.spots)
+  const project: { name: string | undefined } = { name: undefined }
+  const changes = parsePlan(folder.read(planFile), planPath, out.spots, project)
   const spot = (line: number, message: string) => out.spots.push({ file: planPath, line, message })
 
   // Versions: the first appearance of a name is the name, a reworked one name@<first tag after the previous>.
@@ -88,7 +89,7 @@ export function readSqitch(folder: SourceFolder): SourceHistory {
   for (const c of changes) {
     const parents: string[] = []
     for (const dep of c.deps) {
-      const resolved = resolveDependency(dep, c, changes, spot)
+      const resolved = resolveDependency(dep, c, changes, project.name, spot)
       if (resolved && !parents.includes(resolved.version)) parents.push(resolved.version)
     }
     const previous = changes[c.index - 1]
@@ -127,11 +128,13 @@ export function readSqitch(folder: SourceFolder): SourceHistory {
   return out
 }
 
-function parsePlan(text: string, file: string, spots: UnmappableSpot[]): PlanChange[] {
+function parsePlan(text: string, file: string, spots: UnmappableSpot[], project: { name: string | undefined }): PlanChange[] {
   const changes: PlanChange[] = []
   text.split(/\r\n|\n|\r/).forEach((raw, i) => {
     const line = i + 1
     const trimmed = raw.trim()
+    const pragma = /^%\s*project\s*=\s*(\S+)/.exec(trimmed)
+    if (pragma) project.name = pragma[1]!
     if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('%')) return
     const m = LINE.exec(raw)
     if (!m) {
@@ -156,11 +159,11 @@ function parsePlan(text: string, file: string, spots: UnmappableSpot[]): PlanCha
 
 /**
  * A dependency of `c` as the change it names (Plan/Depend.pm: `[!][project:]change[@tag]`, or
- * `@tag`, HEAD and ROOT), or undefined when it names nothing faithful: a spot is added then,
+ * `@tag`, HEAD and ROOT; `project:` naming the plan's own %project is local), or undefined when it names nothing faithful: a spot is added then,
  * except for a conflict on a later change or one that is not in the plan, which only sqitch's
  * deploy checks and a replay in plan order never meets.
  */
-function resolveDependency(dep: string, c: PlanChange, changes: PlanChange[], spot: (line: number, message: string) => void): PlanChange | undefined {
+function resolveDependency(dep: string, c: PlanChange, changes: PlanChange[], own: string | undefined, spot: (line: number, message: string) => void): PlanChange | undefined {
   const m = /^(!)?(?:([^:]*):)?([^@]*)(?:@(.+))?$/.exec(dep)
   if (!m) {
     spot(c.line, `dependency "${dep}" of "${c.name}" cannot be read`)
@@ -168,7 +171,7 @@ function resolveDependency(dep: string, c: PlanChange, changes: PlanChange[], sp
   }
   const [, conflict, project, name, tag] = m
   const earlier = changes.slice(0, c.index)
-  if (project !== undefined) {
+  if (project !== undefined && project !== own) {
     spot(c.line, `"${c.name}" depends on "${dep}" in another sqitch project: sqlmig cannot check that another project's change is deployed (drop it from the plan or import that project first and merge)`)
     return undefined
   }

@@ -26,7 +26,7 @@ appschema 2024-01-01T10:00:00Z Marge N. O'Vera <marge@example.com> # App schema
 users [appschema] 2024-01-02T10:00:00Z Marge N. O'Vera <marge@example.com> # Creates table to track our users.
 @v1.0 2024-01-02T11:00:00Z Marge N. O'Vera <marge@example.com> # Tag v1.0.
 
-insert_user [users appschema] 2024-01-03T10:00:00Z Marge N. O'Vera <marge@example.com> # Creates a function to insert a user.
+insert_user [users flipr:appschema] 2024-01-03T10:00:00Z Marge N. O'Vera <marge@example.com> # Creates a function to insert a user.
 users_email_idx 2024-01-04T10:00:00Z Marge N. O'Vera <marge@example.com>
 @v1.1 2024-01-05T10:00:00Z Marge N. O'Vera <marge@example.com> # v1.1
 insert_user [insert_user@v1.1] 2024-01-06T10:00:00Z Marge N. O'Vera <marge@example.com> # Change insert_user to take an email.
