@@ -123,13 +123,15 @@ export function registerProjectCommands(ctx: CliContext): void {
       print(backupJson(r), () => renderBackup(r))
     })
 
-  cli.command('import <folder>', "Write another tool's migrations (golang-migrate, dbmate, goose, flyway, node-pg-migrate) as sqlmig migrations into versions/")
-    .option('--from <tool>', 'The tool that wrote them: golang-migrate, dbmate, goose, flyway or node-pg-migrate', STRING)
+  cli.command('import <folder>', "Write another tool's migrations (golang-migrate, dbmate, goose, flyway, node-pg-migrate, sqitch, alembic) as sqlmig migrations into versions/")
+    .option('--from <tool>', 'The tool that wrote them: golang-migrate, dbmate, goose, flyway, node-pg-migrate, sqitch or alembic', STRING)
     .example('sqlmig import ../old/migrations --from golang-migrate')
     .example('sqlmig import db/migrations --from dbmate')
     .example('sqlmig import sql --from flyway --json')
+    .example('sqlmig import . --from sqitch')
+    .example('sqlmig import alembic/ --from alembic --url "$DATABASE_URL"')
     .action(async (folder, o) => {
-      const r = await importHistory(str(folder)!, { from: str(o.from), dir: str(o.dir) })
+      const r = await importHistory(str(folder)!, { from: str(o.from), dir: str(o.dir), url: str(o.url) })
       const { importNotes, renderImport } = await importText()
       for (const line of importNotes(r)) err(line)
       print(r, () => renderImport(r))

@@ -18,5 +18,6 @@ export function renderImport(r: ImportResult): string {
 
 /** Lines for stderr: the files the source tool ignores, which import left alone. */
 export function importNotes(r: ImportResult): string[] {
-  return r.skipped.map((p) => `skipped ${p}: ${r.from} does not read it as a migration`)
+  const why = r.from === 'sqitch' ? 'a verify script (sqlmig has no verify step), or a script no change of the plan names' : `${r.from} does not read it as a migration`
+  return [...r.skipped.map((p) => `skipped ${p}: ${why}`), ...r.notes.map((n) => `note: ${n}`)]
 }

@@ -8,12 +8,15 @@ import { nodeFileSource } from '../files/file-source.ts'
 import { versionsDir } from '../files/script-directory.ts'
 import { readSourceFolder, type SourceFolder } from '../files/source-folder.ts'
 import { loadConfig } from '../config.ts'
+import { readAlembicProject } from '../files/alembic-project.ts'
+import { fromAlembicProject } from '../import/alembic.ts'
 import { readDbmate } from '../import/dbmate.ts'
 import { readFlyway } from '../import/flyway.ts'
 import { readGolangMigrate } from '../import/golang-migrate.ts'
 import { readGoose } from '../import/goose.ts'
 import { buildImportedScripts } from '../import/imported-files.ts'
 import { readNodePgMigrate } from '../import/node-pg-migrate.ts'
+import { readSqitch } from '../import/sqitch.ts'
 import { IMPORT_TOOLS, type ImportTool, type SourceHistory } from '../import/source-history.ts'
 import { writeImportedFiles } from '../import/write-imported.ts'
 
@@ -23,6 +26,8 @@ export interface ImportOptions {
   /** sqlmig's migrations folder (holding versions/); default from sqlmig.json, else "migrations". */
   dir?: string | undefined
   cwd?: string | undefined
+  /** Alembic only: the database URL env.py renders the offline SQL for (its dialect; nothing connects). */
+  url?: string | undefined
 }
 
 export interface ImportedMigration {
@@ -59,14 +64,39 @@ export interface ImportResult {
   unchanged: number
   /** Files in the source folder the tool itself ignores, left alone. */
   skipped: string[]
+  /** What the source has that sqlmig does not keep and need not (Alembic branch labels, ...). */
+  notes: string[]
 }
 
-const READERS: Record<ImportTool, { read: (folder: SourceFolder) => SourceHistory; recursive: boolean }> = {
+const READERS: Record<Exclude<ImportTool, 'alembic'>, { read: (folder: SourceFolder) => SourceHistory; recursive: boolean }> = {
   'golang-migrate': { read: readGolangMigrate, recursive: false },
   dbmate: { read: readDbmate, recursive: false },
   goose: { read: readGoose, recursive: false },
   flyway: { read: readFlyway, recursive: true },
   'node-pg-migrate': { read: readNodePgMigrate, recursive: false },
+  sqitch: { read: readSqitch, recursive: true },
+}
+
+/** The source's history; skipped files as paths. */
+function readHistory(tool: ImportTool, source: string, url: string | undefined): SourceHistory {
+  if (tool === 'alembic') {
+    if (!readSourceFolder(source)) throw new UsageError(`Cannot find the folder "${source}"`, { hint: 'Name the Alembic script folder (the one holding env.py and versions/)' })
+    let project
+    try {
+      project = readAlembicProject(source, url)
+    } catch (error) {
+      if (!(error instanceof UnmappableSourceError)) throw error
+      throw new UnmappableSourceError(error.message, error.spots, {
+        hint: url === undefined ? 'Fix what Alembic reports, or pass --url with the database URL env.py needs for its dialect' : 'Fix what Alembic reports (python3 -m alembic upgrade heads --sql must work in that folder)',
+      })
+    }
+    return fromAlembicProject(project, (rel) => nodeFileSource.join(source, rel))
+  }
+  const reader = READERS[tool]
+  const folder = readSourceFolder(source, reader.recursive)
+  if (!folder) throw new UsageError(`Cannot find the folder "${source}"`, { hint: `Name the folder that holds the ${tool} migrations` })
+  const history = reader.read(folder)
+  return { ...history, skipped: history.skipped.map((n) => folder.path(n)) }
 }
 
 function toolOf(from: string | undefined): ImportTool {
@@ -76,10 +106,10 @@ function toolOf(from: string | undefined): ImportTool {
 }
 
 /**
- * Imports a golang-migrate, dbmate, goose, Flyway or node-pg-migrate folder into versions/:
+ * Imports a golang-migrate, dbmate, goose, Flyway, node-pg-migrate or sqitch folder, or an Alembic project, into versions/:
  * every file, or (something unmappable, a conflict) none.
  * @param source the folder holding the other tool's migrations
- * @param options `from`: the tool; `dir`: sqlmig's migrations folder (default from sqlmig.json, else "migrations")
+ * @param options `from`: the tool; `dir`: sqlmig's migrations folder (default from sqlmig.json, else "migrations"); `url`: for Alembic, the database URL env.py renders SQL for
  * @returns each source migration with its revision and the files written for it
  * @example
  * ```ts
@@ -93,10 +123,7 @@ function toolOf(from: string | undefined): ImportTool {
  */
 export function importHistory(source: string, options: ImportOptions = {}): ImportResult {
   const tool = toolOf(options.from)
-  const reader = READERS[tool]
-  const folder = readSourceFolder(source, reader.recursive)
-  if (!folder) throw new UsageError(`Cannot find the folder "${source}"`, { hint: `Name the folder that holds the ${tool} migrations` })
-  const history = reader.read(folder)
+  const history = readHistory(tool, source, options.url)
   const built = buildImportedScripts(tool, history.migrations)
   const spots = [...history.spots, ...built.spots]
   if (spots.length) {
@@ -141,6 +168,7 @@ export function importHistory(source: string, options: ImportOptions = {}): Impo
     }),
     written: outcome.written.length,
     unchanged: outcome.unchanged.length,
-    skipped: history.skipped.map((n) => folder.path(n)),
+    skipped: history.skipped,
+    notes: history.notes ?? [],
   }
 }

@@ -41,22 +41,27 @@ export function buildImportedScripts(tool: ImportTool, migrations: SourceMigrati
   const scripts: ImportedScript[] = []
   const spots: UnmappableSpot[] = []
   let parent: string | undefined
+  const revisions = new Map(migrations.map((m) => [m.version, m.revision ?? importedRevision(tool, m.version)]))
   for (const m of migrations) {
-    const revision = importedRevision(tool, m.version)
-    const base = `${m.created ? timestampOf(m.created) : m.prefix.replace(/[^A-Za-z0-9]+/g, '_')}_${revision}_${slugify(m.message)}`
+    const revision = revisions.get(m.version)!
+    const parents = m.parents === undefined ? (parent === undefined ? [] : [parent]) : m.parents.map((v) => revisions.get(v) ?? v)
+    const prefix = m.created ? timestampOf(m.created) : m.prefix.replace(/[^A-Za-z0-9]+/g, '_')
+    const base = `${prefix ? `${prefix}_` : ''}${revision}_${slugify(m.message)}`
     const up = examine(m.up, spots)
     const down = m.down ? examine(m.down, spots) : undefined
-    const irreversible = down === undefined || down.statements === 0
-    const upFields: Array<[string, string]> = [['revision', revision], ['down_revision', parent ?? 'none'], ['message', m.message.replace(/[\r\n]+/g, ' ').trim()]]
+    const none = m.downIsNone === true && up.statements === 0 && (down === undefined || down.statements === 0)
+    const irreversible = !none && (down === undefined || down.statements === 0)
+    const upFields: Array<[string, string]> = [['revision', revision], ['down_revision', parents.length ? parents.join(', ') : 'none'], ['message', m.message.replace(/[\r\n]+/g, ' ').trim()]]
     if (m.created) upFields.push(['created', m.created.toISOString().replace(/\.\d{3}Z$/, 'Z')])
     if (!up.transaction) upFields.push(['transaction', 'false'])
     const downFields: Array<[string, string]> = [['revision', revision]]
     if (down && !down.transaction) downFields.push(['transaction', 'false'])
     if (irreversible) downFields.push(['irreversible', `imported from ${tool} without a down`])
+    if (none) downFields.push(['down', 'none'])
     const script: ImportedScript = {
       source: m,
       revision,
-      parents: parent === undefined ? [] : [parent],
+      parents,
       up: { name: `${base}.up.sql`, text: compose(upFields, m.up.text), transaction: up.transaction, transactionReason: up.reason },
       down: { name: `${base}.down.sql`, text: compose(downFields, m.down?.text ?? ''), transaction: down?.transaction ?? true, transactionReason: down?.reason },
       irreversible,

@@ -8,7 +8,7 @@ import type { UnmappableSpot } from '../errors.ts'
 import { lineColumnAt } from '../sql/position.ts'
 import { splitStatements } from '../sql/split.ts'
 
-export const IMPORT_TOOLS = ['golang-migrate', 'dbmate', 'goose', 'flyway', 'node-pg-migrate'] as const
+export const IMPORT_TOOLS = ['golang-migrate', 'dbmate', 'goose', 'flyway', 'node-pg-migrate', 'sqitch', 'alembic'] as const
 export type ImportTool = (typeof IMPORT_TOOLS)[number]
 
 /** The up or the down of a source migration: a file, or a section of one. */
@@ -30,7 +30,7 @@ export interface SourceMigration {
   version: string
   /** The source file name shown in the report ("old name -> revision"). */
   label: string
-  /** The version as written in the file name: the written files' name prefix when there is no timestamp. */
+  /** The version as written in the file name: the written files' name prefix when there is no timestamp ('' for none). */
   prefix: string
   message: string
   /** From the version, when it is a timestamp. */
@@ -38,6 +38,12 @@ export interface SourceMigration {
   up: SourceSection
   /** Undefined: the source has no down (an empty down section is reported as none too, by the builder). */
   down: SourceSection | undefined
+  /** The revision id when the tool has its own (Alembic); otherwise importedRevision(tool, version). */
+  revision?: string | undefined
+  /** True: an empty down undoes nothing (an Alembic merge whose upgrade and downgrade are both empty), written `-- down: none`. */
+  downIsNone?: boolean | undefined
+  /** The versions of its parents when the tool has a graph (sqitch, Alembic); otherwise the previous migration. */
+  parents?: string[] | undefined
 }
 
 export interface SourceHistory {
@@ -45,6 +51,8 @@ export interface SourceHistory {
   spots: UnmappableSpot[]
   /** Files in the folder the tool itself ignores (listed, not imported). */
   skipped: string[]
+  /** What the tool has that sqlmig does not keep and need not (sqitch conflicts on later changes, Alembic branch labels): listed, not fatal. */
+  notes?: string[] | undefined
 }
 
 /** The revision id of an imported migration: stable across re-imports, and computable from the tool's version table. */

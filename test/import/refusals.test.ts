@@ -158,6 +158,7 @@ test('CLI: "old name -> revision" lines, --json, exit 5 with every file:line on 
       written: 0,
       unchanged: 2,
       skipped: [],
+      notes: [],
     })
     const refused = await runCli(['import', 'old', '--from', 'flyway'], bad.dir)
     assert.is(refused.code, 5)
