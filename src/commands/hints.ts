@@ -9,7 +9,7 @@ import { AmbiguousRelativeTarget, type ErrorCode, hasCode, IrreversibleStop, Rel
 
 /** The command an error happened in: its hint speaks that command's words. */
 export type HintCommand =
-  | 'upgrade' | 'downgrade' | 'stamp' | 'current' | 'history' | 'show' | 'heads' | 'branches'
+  | 'upgrade' | 'downgrade' | 'stamp' | 'repair' | 'current' | 'history' | 'show' | 'heads' | 'branches'
   | 'create' | 'merge' | 'rehearse' | 'check' | 'diff' | 'verify' | 'backup' | 'init'
 
 export interface HintContext {
@@ -34,6 +34,11 @@ const shellWord = (text: string | undefined): string =>
 /** The command that records exactly `revisions` and their ancestors, whatever the table holds now. */
 export function purgeCommand(revisions: readonly string[]): string {
   return run('stamp', '--purge', revisions.length ? revisions.join(' ') : 'base')
+}
+
+/** What to do about applied up files edited since they ran (current, history, and the CHANGED_MIGRATION refusal). */
+export function changedHint(revisions: readonly string[], rerun = false): string {
+  return `Restore the original file${revisions.length === 1 ? '' : 's'} and put the change in a new migration${rerun ? ', run the command again with --allow-changed if the edit is harmless,' : ','} or, if the edit changes nothing that ran (a comment, formatting), record the new checksum${revisions.length === 1 ? '' : 's'}: ${run('repair', ...revisions)}`
 }
 
 /** merge of fewer than two revisions: what to merge instead (the heads there are). */
@@ -91,7 +96,7 @@ export function hintFor(error: unknown, ctx: HintContext): string | undefined {
   }
   if (hasCode(error, 'CHANGED_MIGRATION')) {
     const flag = command === 'upgrade' || command === 'downgrade' || command === 'rehearse'
-    return `Restore the original files and put the change in a new migration${flag ? ', or run the command again with --allow-changed if the edit is harmless' : ''}`
+    return changedHint(error.data.changed.map((c) => c.revision), flag)
   }
   if (hasCode(error, 'IRREVERSIBLE')) {
     const { revision, at, undone } = error.data
@@ -118,7 +123,7 @@ export function hintFor(error: unknown, ctx: HintContext): string | undefined {
       : 'Fix the database problem above and run the command again'
   }
   if (hasCode(error, 'LOCK_TIMEOUT')) {
-    const flag = command === undefined || ['upgrade', 'downgrade', 'stamp', 'current', 'history', 'diff', 'backup'].includes(command)
+    const flag = command === undefined || ['upgrade', 'downgrade', 'stamp', 'repair', 'current', 'history', 'diff', 'backup'].includes(command)
     return `Wait for the other run to finish, ${flag ? 'raise --lock-wait, ' : ''}or stop the holder with pg_terminate_backend(pid) if it is stuck`
   }
   return undefined

@@ -1,0 +1,119 @@
+/**
+ * Issue 16, the state a newcomer can get wrong, typed as a user types it: an applied file edited
+ * afterwards (current/history mark it, --allow-changed names it, repair records it), flags that
+ * read the next word, and the run messages. On the server when there is one; PGlite where the
+ * item is PGlite's.
+ */
+import { appendFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { chain, migrationFiles, runCli, tempProject } from '../helpers/cli.ts'
+import { scratchTarget } from '../helpers/targets.ts'
+
+const files = migrationFiles(chain([
+  { revision: 'fs0000000001', message: 'Create a', up: 'create table a (id int);', down: 'drop table a;' },
+  { revision: 'fs0000000002', message: 'Create b', up: 'create table b (id int);', down: 'drop table b;' },
+]))
+const FIRST = 'migrations/versions/0001_fs0000000001.up.sql'
+
+/** A project with both revisions applied and the first up file edited afterwards. */
+async function edited() {
+  const p = tempProject(files)
+  const t = await scratchTarget()
+  const cli = (...args: string[]) => runCli([...args, '--url', t.url], p.dir)
+  assert.is((await cli('upgrade')).code, 0)
+  appendFileSync(join(p.dir, FIRST), '-- a comment added later\n')
+  return { p, t, cli, cleanup: async () => (p.cleanup(), await t.cleanup()) }
+}
+
+test('current and history mark an applied file edited since it ran, and say what to do; --json says changed', async () => {
+  const s = await edited()
+  try {
+    const warning = 'warning: an applied migration was edited after being applied:\n' +
+      `  ${FIRST} (revision "fs0000000001")\n` +
+      'hint: Restore the original file and put the change in a new migration, or, if the edit changes nothing that ran (a comment, formatting), record the new checksum: "sqlmig repair fs0000000001"'
+    const cur = await s.cli('current')
+    assert.is(cur.code, 0, cur.stderr)
+    assert.is(cur.stdout, 'fs0000000002 (head) Create b\n')
+    assert.match(cur.stderr, warning)
+    const curJson = JSON.parse((await s.cli('current', '--json')).stdout)
+    assert.equal(curJson.changed, [{ revision: 'fs0000000001', file: FIRST, changed: true }])
+    const hist = await s.cli('history')
+    assert.match(hist.stdout, '* fs0000000001 Create a ! changed since applied\n')
+    assert.not.match(hist.stdout, 'Create b ! changed')
+    assert.match(hist.stderr, warning)
+    const histJson = JSON.parse((await s.cli('history', '--json')).stdout)
+    assert.equal(histJson.revisions.map((r: { revision: string; changed: boolean }) => [r.revision, r.changed]), [['fs0000000002', false], ['fs0000000001', true]])
+  } finally {
+    await s.cleanup()
+  }
+})
+
+test('--allow-changed runs, with a warning naming each edited file', async () => {
+  const s = await edited()
+  try {
+    const refused = await s.cli('downgrade', '-1')
+    assert.is(refused.code, 1)
+    assert.match(refused.stderr, '--allow-changed if the edit is harmless, or, if the edit changes nothing that ran (a comment, formatting), record the new checksum: "sqlmig repair fs0000000001"')
+    const r = await s.cli('downgrade', '-1', '--allow-changed')
+    assert.is(r.code, 0, r.stderr)
+    assert.match(r.stderr, `warning: --allow-changed: ${FIRST} (revision "fs0000000001") was edited after being applied; running anyway, its recorded checksum is kept`)
+    const idle = await s.cli('downgrade', 'fs0000000001', '--allow-changed', '--json')
+    assert.is(idle.code, 0, idle.stderr)
+    assert.match(idle.stderr, 'warning: --allow-changed:')
+    assert.not.match(idle.stdout, 'warning')
+  } finally {
+    await s.cleanup()
+  }
+})
+
+test('repair records the new checksum (--dry-run first, --json), after which runs stop refusing; stamp --update-checksums is the same', async () => {
+  const s = await edited()
+  try {
+    const dry = await s.cli('repair', '--dry-run', '--json')
+    assert.is(dry.code, 0, dry.stderr)
+    const d = JSON.parse(dry.stdout)
+    assert.is(d.dry_run, true)
+    assert.equal(d.repaired.map((x: Record<string, string>) => [x.revision, x.file]), [['fs0000000001', FIRST]])
+    assert.match(d.repaired[0].old_checksum, /^[0-9a-f]{64}$/)
+    assert.is.not(d.repaired[0].old_checksum, d.repaired[0].new_checksum)
+    assert.match((await s.cli('current')).stderr, 'edited after being applied', 'the dry run wrote nothing')
+    const text = await s.cli('repair')
+    assert.is(text.code, 0, text.stderr)
+    assert.match(text.stdout, `Recorded 1 checksum of edited files (no SQL was run):\n  ${FIRST} (revision "fs0000000001"): ${d.repaired[0].old_checksum.slice(0, 12)} -> ${d.repaired[0].new_checksum.slice(0, 12)}\n`)
+    assert.not.match((await s.cli('current')).stderr, 'edited')
+    assert.is((await s.cli('downgrade', 'base')).code, 0)
+    assert.is((await s.cli('repair')).stdout, 'Nothing to repair: every applied migration file matches its recorded checksum\n')
+    // The alias, and a named revision: --update-checksums before the revision, as a user types it.
+    assert.is((await s.cli('upgrade')).code, 0)
+    appendFileSync(join(s.p.dir, FIRST), '-- another\n')
+    const alias = await s.cli('stamp', '--update-checksums', 'fs00000000')
+    assert.is(alias.code, 2, alias.stderr) // an ambiguous prefix is refused, nothing written
+    const named = await s.cli('stamp', '--update-checksums', 'fs0000000001', '--json')
+    assert.is(named.code, 0, named.stderr)
+    assert.equal(JSON.parse(named.stdout).repaired.map((x: { revision: string }) => x.revision), ['fs0000000001'])
+    assert.is((await s.cli('downgrade', '-1')).code, 0, 'runs again without --allow-changed')
+    const notApplied = await s.cli('repair', 'fs0000000002')
+    assert.is(notApplied.code, 2)
+    assert.match(notApplied.stderr, 'error: Cannot repair "fs0000000002": it is not applied, so no checksum is recorded for it\nhint: Run "sqlmig upgrade fs0000000002" to apply it')
+  } finally {
+    await s.cleanup()
+  }
+})
+
+test('a dashed flag before a revision does not swallow it: stamp --dry-run head', async () => {
+  const p = tempProject(files)
+  const t = await scratchTarget()
+  try {
+    const r = await runCli(['stamp', '--dry-run', 'head', '--url', t.url], p.dir)
+    assert.is(r.code, 0, r.stderr)
+    assert.match(r.stdout, 'Dry run')
+    assert.ok(readdirSync(p.dir).includes('migrations'))
+  } finally {
+    p.cleanup()
+    await t.cleanup()
+  }
+})
+
+test.run()
