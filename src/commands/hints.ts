@@ -5,7 +5,7 @@
  * being run into the hint for that command. Each hint that names a command names one that exists
  * and works from the state that raised the error: test/cli/hints-work.test.ts runs them.
  */
-import { AmbiguousRelativeTarget, type ErrorCode, hasCode, IrreversibleStop, RelativeOutOfRange, SqlmigError } from '../errors.ts'
+import { AmbiguousRelativeTarget, type ErrorCode, hasCode, IrreversibleStop, MigrationFailedError, RelativeOutOfRange, SqlmigError } from '../errors.ts'
 
 /** The command an error happened in: its hint speaks that command's words. */
 export type HintCommand =
@@ -122,11 +122,26 @@ export function hintFor(error: unknown, ctx: HintContext): string | undefined {
       ? `Let this role create tables in schema "${error.data.schema}" (GRANT CREATE ON SCHEMA ${error.data.schema} TO ...), or keep the version table in a schema it may write: --version-schema <schema>`
       : 'Fix the database problem above and run the command again'
   }
+  if (error instanceof MigrationFailedError && error.sqlState === '55P04') return newEnumValueHint(error, command)
   if (hasCode(error, 'LOCK_TIMEOUT')) {
     const flag = command === undefined || ['upgrade', 'downgrade', 'stamp', 'repair', 'current', 'history', 'diff', 'backup'].includes(command)
     return `Wait for the other run to finish, ${flag ? 'raise --lock-wait, ' : ''}or stop the holder with pg_terminate_backend(pid) if it is stuck`
   }
   return undefined
+}
+
+/**
+ * A new enum value used in the transaction that added it (55P04): PostgreSQL needs the ADD VALUE
+ * committed first. sqlmig's ways out: the ADD VALUE migration outside the run's transaction, or
+ * a commit per migration; within one file, the use must move to a later migration.
+ */
+function newEnumValueHint(error: MigrationFailedError, command: HintCommand | undefined): string {
+  const from = error.enumValueFrom
+  const first = 'New enum values must be committed before they can be used'
+  const outside = from ? `mark "${from.revision}" (${from.file}), which adds the value, "-- transaction: false"` : 'mark the migration that runs ALTER TYPE ... ADD VALUE "-- transaction: false"'
+  if (from?.sameFile) return `${first}: move what uses the value into a new migration after "${from.revision}", and ${outside}`
+  const rerun = command === 'upgrade' || command === 'downgrade' ? run(command, '--transaction', 'per-migration') : '--transaction per-migration'
+  return `${first}: ${outside}, or run with a commit after each migration: ${rerun}`
 }
 
 function missingParent(similar: string[], existing: string[]): string {

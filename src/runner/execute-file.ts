@@ -159,7 +159,8 @@ function failure(file: ScriptFile, statements: SplitStatement[], index: number, 
   return new MigrationFailedError(options.revision, `${cannot(options)}: ${reason}`, {
     location: { file: file.path, line: at.line, column: at.column },
     detail: lines.join('\n'),
-    hint: fields?.sqlState === '53200' && options.inTransactionBlock ? LOCK_SLOTS_HINT : fields?.hint,
+    // 55P04: the command layer words the way out (it knows the flags), see hints.ts.
+    hint: fields?.sqlState === '53200' && options.inTransactionBlock ? LOCK_SLOTS_HINT : fields?.sqlState === '55P04' ? undefined : fields?.hint,
     sqlState: fields?.sqlState,
     statement: statement.text,
     cause: error,

@@ -116,4 +116,38 @@ test('a dashed flag before a revision does not swallow it: stamp --dry-run head'
   }
 })
 
+test('an enum value added and used in one run: the error names the ADD VALUE migration and sqlmig\'s ways out', async () => {
+  const enumFiles = migrationFiles(chain([
+    { revision: 'en0000000001', message: 'mood', up: "create type mood as enum ('sad');\ncreate table p (m mood);", down: 'drop table p;\ndrop type mood;' },
+    { revision: 'en0000000002', message: 'add happy', up: "alter type mood add value 'happy';", downHeader: '-- down: none', down: '' },
+    { revision: 'en0000000003', message: 'use happy', up: "alter table p alter column m set default 'happy';", down: 'alter table p alter column m drop default;' },
+  ]))
+  const p = tempProject(enumFiles)
+  const t = await scratchTarget()
+  try {
+    const r = await runCli(['upgrade', '--url', t.url], p.dir)
+    assert.is(r.code, 1)
+    assert.match(r.stderr, 'Cannot apply revision "en0000000003": unsafe use of new value "happy" of enum type mood (55P04)')
+    assert.match(r.stderr, '\nhint: New enum values must be committed before they can be used: mark "en0000000002" (migrations/versions/0002_en0000000002.up.sql), which adds the value, "-- transaction: false", or run with a commit after each migration: "sqlmig upgrade --transaction per-migration"\n')
+    // Adding and using the value in one file: only a later migration helps.
+    const one = migrationFiles(chain([
+      { revision: 'en0000000001', message: 'mood', up: "create type mood as enum ('sad');\ncreate table p (m mood);", down: 'drop table p;\ndrop type mood;' },
+      { revision: 'en0000000002', message: 'add and use', up: "alter type mood add value 'happy';\nalter table p alter column m set default 'happy';", down: 'alter table p alter column m drop default;' },
+    ]), 'other')
+    const q = tempProject(one)
+    try {
+      const same = await runCli(['upgrade', '--url', t.url, '--dir', 'other'], q.dir)
+      assert.is(same.code, 1)
+      assert.match(same.stderr, 'hint: New enum values must be committed before they can be used: move what uses the value into a new migration after "en0000000002", and mark "en0000000002" (other/versions/0002_en0000000002.up.sql), which adds the value, "-- transaction: false"\n')
+    } finally {
+      q.cleanup()
+    }
+    const fixed = await runCli(['upgrade', '--transaction', 'per-migration', '--url', t.url], p.dir)
+    assert.is(fixed.code, 0, fixed.stderr)
+  } finally {
+    p.cleanup()
+    await t.cleanup()
+  }
+})
+
 test.run()
