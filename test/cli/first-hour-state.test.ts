@@ -2,14 +2,14 @@
  * Issue 16, the state a newcomer can get wrong, typed as a user types it: an applied file edited
  * afterwards (current/history mark it, --allow-changed names it, repair records it), flags that
  * read the next word, and the run messages. On the server when there is one; PGlite where the
- * item is PGlite's.
+ * item is PGlite's (first-hour-state-pglite.test.ts).
  */
-import { appendFileSync, mkdirSync, readdirSync } from 'node:fs'
+import { appendFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { chain, migrationFiles, runCli, tempProject } from '../helpers/cli.ts'
-import { run } from '../helpers/process.ts'
+import postgres from 'postgres'
 import { SERVER_URL, scratchTarget } from '../helpers/targets.ts'
 
 const files = migrationFiles(chain([
@@ -151,45 +151,6 @@ test('an enum value added and used in one run: the error names the ADD VALUE mig
   }
 })
 
-test('pglite: the first initdb says so; upgrade --backup names the database first, then the backup, whose tar members are relative; slugs keep letters', async () => {
-  const p = tempProject(files)
-  try {
-    const first = await runCli(['upgrade', 'fs0000000001'], p.dir)
-    assert.is(first.code, 0, first.stderr)
-    assert.equal(first.stderr.split('\n').slice(0, 2), [
-      `Using database pglite:${p.dir}/.sqlmig/pgdata (the embedded default)`,
-      `Creating the embedded database in ${p.dir}/.sqlmig/pgdata (PGlite's initdb, a few seconds the first time)`,
-    ])
-    const up = await runCli(['upgrade', '--backup', 'bk'], p.dir)
-    assert.is(up.code, 0, up.stderr)
-    const lines = up.stderr.trimEnd().split('\n')
-    assert.is(lines[0], `Using database pglite:${p.dir}/.sqlmig/pgdata (the embedded default)`)
-    assert.is(lines[1], 'Backing up "pgdata" into bk (its data directory as .tar.gz)')
-    assert.match(lines[2]!, /^Backed up to bk\/pgdata-fs0000000001-\d{14}\.tar\.gz \(\d/)
-    assert.is(lines[3], '[1/1] Applying fs0000000002: Create b')
-    assert.is(up.stderr.split('Using database').length, 2, 'named once')
-    assert.not.match(up.stderr, 'Creating the embedded database')
-    const [archive] = readdirSync(join(p.dir, 'bk'))
-    const listed = await run('tar', ['-tzvf', join('bk', archive!)], p.dir)
-    assert.is(listed.code, 0, listed.stderr)
-    assert.is(listed.stderr, '', 'no "Removing leading /"')
-    const names = listed.stdout.trimEnd().split('\n').map((l) => l.split(/\s+/).slice(5).join(' '))
-    assert.ok(names.includes('PG_VERSION') && names.includes('base/1/112'), names.slice(0, 5).join(', '))
-    assert.ok(names.every((n) => !n.startsWith('/')), names.find((n) => n.startsWith('/')))
-    mkdirSync(join(p.dir, 'restored'))
-    assert.is((await run('tar', ['-xzf', join('bk', archive!), '-C', 'restored'], p.dir)).code, 0)
-    const restored = await runCli(['current', '--url', 'pglite:restored'], p.dir)
-    assert.is(restored.stdout, 'fs0000000001 Create a\n', restored.stderr)
-    const created = await runCli(['create', "l'été", '--no-autogenerate'], p.dir)
-    assert.is(created.code, 0, created.stderr)
-    assert.match(created.stdout, /_[0-9a-f]{12}_l_ete\.up\.sql\n/)
-    const cyrillic = await runCli(['create', 'Добавить таблицу', '--no-autogenerate', '--json'], p.dir)
-    assert.match(cyrillic.stdout, /_добавить_таблицу\.up\.sql"/)
-  } finally {
-    p.cleanup()
-  }
-})
-
 test('check and create say what the shadow databases are for; nothing of it in --json', async () => {
   const p = tempProject({ ...files, 'migrations/schema.sql': 'create table a (id int);\ncreate table b (id int);\ncreate table c (id int);\n' })
   try {
@@ -202,6 +163,35 @@ test('check and create say what the shadow databases are for; nothing of it in -
     assert.not.match(json.stderr, 'Building')
   } finally {
     p.cleanup()
+  }
+})
+
+test('rehearse reads row counts that are not stale: a small table counted, a large one ANALYZEd on the copy, and says which', async () => {
+  const rows = migrationFiles(chain([
+    { revision: 'rc0000000001', message: 'tables', up: "create table small (id int) with (autovacuum_enabled = false);\ninsert into small select generate_series(1, 10);\ncreate table large (id int, pad text) with (autovacuum_enabled = false);\ninsert into large select g, repeat('x', 100) from generate_series(1, 10) g;\nanalyze small, large;", down: 'drop table small, large;' },
+    { revision: 'rc0000000002', message: 'rewrite both', up: 'alter table small add column r float8 default random();\nalter table large add column r float8 default random();', down: 'alter table small drop column r;\nalter table large drop column r;' },
+  ]))
+  const p = tempProject(rows)
+  const t = await scratchTarget()
+  try {
+    assert.is((await runCli(['upgrade', 'rc0000000001', '--url', t.url], p.dir)).code, 0)
+    // Rows added after the last ANALYZE (autovacuum off): reltuples still says 10.
+    const db = postgres(t.url, { max: 1, onnotice: () => {} })
+    await db.unsafe("insert into small select generate_series(11, 5000); insert into large select g, repeat('x', 100) from generate_series(11, 80000) g")
+    await db.end()
+    const r = await runCli(['rehearse', '--url', t.url, '--no-downgrade', '--json'], p.dir)
+    assert.is(r.code, 0, r.stderr)
+    const [m] = JSON.parse(r.stdout).migrations
+    const byTable = Object.fromEntries(m.rewritten.map((w: { table: string; rows: number; rows_from: string }) => [w.table, w]))
+    assert.is(byTable['public.small'].rows, 5000)
+    assert.is(byTable['public.small'].rows_from, 'count')
+    assert.is(byTable['public.large'].rows_from, 'analyze')
+    assert.ok(Math.abs(byTable['public.large'].rows - 80000) < 4000, String(byTable['public.large'].rows))
+    const text = await runCli(['rehearse', '--url', t.url, '--no-downgrade'], p.dir)
+    assert.match(text.stdout, /rewritten  public\.large \(~\d+ rows, estimated by ANALYZE, \d+\.\d MB\)\n\s+public\.small \(5000 rows, /)
+  } finally {
+    p.cleanup()
+    await t.cleanup()
   }
 })
 
