@@ -88,6 +88,7 @@ export function renderEvent(e: RunEvent): string | undefined {
 const CHANGED_MARK = pc.yellow(' ! changed since applied')
 
 export function renderCurrent(r: CurrentResult): string {
+  if (r.untracked) return `untracked: the database has ${r.untracked.tables} table${r.untracked.tables === 1 ? '' : 's'} but no version table (see the warning on stderr)`
   if (r.current.length === 0) return 'base (no migrations applied)'
   return r.details.map((d) => `${d.revision}${d.isHead ? pc.cyan(' (head)') : ''} ${d.message}${d.changed ? CHANGED_MARK : ''}`).join('\n')
 }

@@ -195,4 +195,25 @@ test('rehearse reads row counts that are not stale: a small table counted, a lar
   }
 })
 
+test('a non-empty database without a version table: current says untracked, not "base", and names stamp, a baseline and the flags', async () => {
+  const p = tempProject(files)
+  const t = await scratchTarget()
+  try {
+    const db = postgres(t.url, { max: 1, onnotice: () => {} })
+    await db.unsafe('create table users (id int)')
+    await db.end()
+    const cur = await runCli(['current', '--url', t.url], p.dir)
+    assert.is(cur.code, 0, cur.stderr)
+    assert.is(cur.stdout, 'untracked: the database has 1 table but no version table (see the warning on stderr)\n')
+    assert.not.match(cur.stdout + cur.stderr, 'pending')
+    assert.match(cur.stderr, 'hint: A version table under another name? pass --version-table <name> (and --version-schema); if the schema already matches a revision, record it without running SQL: "sqlmig stamp <revision>"; to run the migrations on it anyway: --allow-untracked; to start from the existing schema: write a baseline migration of it (pg_dump --schema-only) and record it with "sqlmig stamp <revision>"\n')
+    const up = await runCli(['upgrade', '--url', t.url], p.dir)
+    assert.is(up.code, 1)
+    assert.match(up.stderr, 'error: Cannot upgrade: the database holds 1 table (public.users) but no version table public.sqlmig_version')
+  } finally {
+    p.cleanup()
+    await t.cleanup()
+  }
+})
+
 test.run()
