@@ -91,8 +91,12 @@ export async function executeFile(db: Database, file: ScriptFile, statements: Sp
     // would only run once the whole file is done: yield once per statement to let it in.
     if (options.signal && db.kind === 'pglite') await new Promise((resolve) => setImmediate(resolve))
     if (options.signal?.aborted) {
-      // Interrupted between statements: report statement i as the one that did not start.
-      throw failure(file, statements, i, options.signal.reason, options)
+      // On PGlite the signal handler could only run once the statement before ended (WASM
+      // holds the event loop while it runs): that one was running when the interrupt came,
+      // so the caret points at it (in a transaction it is rolled back with the rest). A
+      // transaction: false file reports statement i as the first not run: the one before it committed.
+      const running = db.kind === 'pglite' && i > 0 && !options.listProgress ? i - 1 : i
+      throw failure(file, statements, running, options.signal.reason, options)
     }
     try {
       await runStatement(db, statement)

@@ -9,6 +9,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { chain, migrationFiles, runCli, tempProject } from '../helpers/cli.ts'
 import { run } from '../helpers/process.ts'
+import { sleep, start, waitFor } from '../safety/helpers.ts'
 
 const files = migrationFiles(chain([
   { revision: 'fs0000000001', message: 'Create a', up: 'create table a (id int);', down: 'drop table a;' },
@@ -49,6 +50,22 @@ test('pglite: the first initdb says so; upgrade --backup names the database firs
     assert.match(created.stdout, /_[0-9a-f]{12}_l_ete\.up\.sql\n/)
     const cyrillic = await runCli(['create', 'Добавить таблицу', '--no-autogenerate', '--json'], p.dir)
     assert.match(cyrillic.stdout, /_добавить_таблицу\.up\.sql"/)
+  } finally {
+    p.cleanup()
+  }
+})
+
+test('pglite: after Ctrl-C the caret points at the statement that was running, not the next one', async () => {
+  const slow = migrationFiles(chain([{ revision: 'si0000000001', message: 'slow', up: 'create table a (id int);\nselect pg_sleep(3);\ncreate table b (id int);', down: 'drop table b;\ndrop table a;' }]))
+  const p = tempProject(slow)
+  try {
+    const run = start(['upgrade'], p.dir)
+    await waitFor('the migration to start', () => run.stderr().includes('[1/1] Applying si0000000001'), 90_000)
+    await sleep(1000)
+    run.child.kill('SIGINT')
+    const r = await run.done
+    assert.is(r.code, 130, r.stderr)
+    assert.match(r.stderr, 'error: migrations/versions/0001_si0000000001.up.sql:7:1: Interrupted by SIGINT: the unfinished transaction was rolled back and the migration lock released\n  select pg_sleep(3);\n  ^\n')
   } finally {
     p.cleanup()
   }
