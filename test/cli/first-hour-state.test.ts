@@ -216,4 +216,35 @@ test('a non-empty database without a version table: current says untracked, not 
   }
 })
 
+test('messages say what happened: a failed transaction: false down is still recorded as applied; a failed --dry-run --transaction per-migration leaves nothing', async () => {
+  const specs = migrationFiles(chain([
+    { revision: 'ms0000000001', message: 'ok', up: 'create table a (id int);', down: 'drop table a;' },
+    { revision: 'ms0000000002', message: 'outside', upHeader: '-- transaction: false', up: 'create table b (id int);', downHeader: '-- transaction: false', down: 'drop table b;\ndrop table no_such_table;' },
+    { revision: 'ms0000000003', message: 'fails', up: 'create table c (id int);\nselect 1/0;', down: 'drop table c;' },
+  ]))
+  const p = tempProject(specs)
+  const t = await scratchTarget()
+  const cli = (...args: string[]) => runCli([...args, '--url', t.url], p.dir)
+  try {
+    const dry = await cli('upgrade', 'ms0000000001', '--dry-run', '--transaction', 'per-migration')
+    assert.is(dry.code, 0, dry.stderr)
+    assert.is((await cli('upgrade', 'ms0000000002')).code, 0)
+    const failing = await cli('upgrade', '--dry-run', '--transaction', 'per-migration')
+    assert.is(failing.code, 1)
+    assert.match(failing.stderr, 'Cannot apply revision "ms0000000003": division by zero (22012)')
+    assert.match(failing.stderr, '  Dry run: everything was rolled back; nothing was applied\n')
+    assert.not.match(failing.stderr, 'stay applied')
+    assert.is((await cli('current')).stdout, 'ms0000000002 outside\n')
+    const down = await cli('downgrade', 'ms0000000001')
+    assert.is(down.code, 1)
+    assert.match(down.stderr, 'Cannot undo revision "ms0000000002": table "no_such_table" does not exist (42P01)')
+    assert.match(down.stderr, 'Revision "ms0000000002" ran outside a transaction: it is still recorded as applied, and the statements of its down that ran are NOT undone; finish or revert them by hand')
+    assert.not.match(down.stderr, 'NOT recorded as applied')
+    assert.is((await cli('current')).stdout, 'ms0000000002 outside\n')
+  } finally {
+    p.cleanup()
+    await t.cleanup()
+  }
+})
+
 test.run()
