@@ -117,7 +117,10 @@ export function registerRunCommands(ctx: CliContext): void {
         purge: o.purge === true,
         dryRun: o.dryRun === true,
       })
-      print(r.purged ? { ...migrateJson(r), purged: r.purged } : migrateJson(r), () => renderStamp(r))
+      // stamped: each step was recorded (or forgotten) without running its SQL.
+      const json = migrateJson(r)
+      const stamped = { ...json, steps: r.steps.map((s) => ({ ...s, stamped: true })) }
+      print(r.purged ? { ...stamped, purged: r.purged } : stamped, () => renderStamp(r))
     })
 
   const runRepair = async (revisions: unknown[], o: Record<string, unknown>) => {

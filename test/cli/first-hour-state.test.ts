@@ -95,6 +95,9 @@ test('repair records the new checksum (--dry-run first, --json), after which run
     assert.is(named.code, 0, named.stderr)
     assert.equal(JSON.parse(named.stdout).repaired.map((x: { revision: string }) => x.revision), ['fs0000000001'])
     assert.is((await s.cli('downgrade', '-1')).code, 0, 'runs again without --allow-changed')
+    const stamped = JSON.parse((await s.cli('stamp', 'head', '--json')).stdout)
+    assert.equal(stamped.steps.map((x: Record<string, unknown>) => [x.revision, x.direction, x.stamped]), [['fs0000000002', 'up', true]])
+    assert.is((await s.cli('stamp', 'fs0000000001')).code, 0)
     const notApplied = await s.cli('repair', 'fs0000000002')
     assert.is(notApplied.code, 2)
     assert.match(notApplied.stderr, 'error: Cannot repair "fs0000000002": it is not applied, so no checksum is recorded for it\nhint: Run "sqlmig upgrade fs0000000002" to apply it')
@@ -188,6 +191,7 @@ test('rehearse reads row counts that are not stale: a small table counted, a lar
     assert.is(byTable['public.large'].rows_from, 'analyze')
     assert.ok(Math.abs(byTable['public.large'].rows - 80000) < 4000, String(byTable['public.large'].rows))
     const text = await runCli(['rehearse', '--url', t.url, '--no-downgrade'], p.dir)
+    assert.is(text.code, 0, text.stderr)
     assert.match(text.stdout, /rewritten  public\.large \(~\d+ rows, estimated by ANALYZE, \d+\.\d MB\)\n\s+public\.small \(5000 rows, /)
   } finally {
     p.cleanup()
