@@ -61,6 +61,7 @@ export type { MigrateOptions, MigrateResult, MigrationStep } from './src/command
 export type { CommonOptions } from './src/commands/project.ts'
 export type { BackupOptions, BackupResult } from './src/commands/backup.ts'
 export type { RehearsedMigration, RehearseOptions, RehearseResult } from './src/commands/rehearse.ts'
+export { repair, type RepairedRevision, type RepairOptions, type RepairResult } from './src/commands/repair.ts'
 export { show, type ShowResult, showTarget } from './src/commands/show.ts'
 export { stamp, type StampOptions, type StampResult } from './src/commands/stamp.ts'
 export { upgrade, type UpgradeOptions, type UpgradeResult, upgradeSql } from './src/commands/upgrade.ts'

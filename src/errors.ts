@@ -220,16 +220,22 @@ export class MigrationFailedError extends SqlmigError<'MIGRATION_FAILED'> {
   readonly sqlState: string | undefined
   /** The statement that failed, when one did. */
   readonly statement: string | undefined
-  constructor(revision: string, message: string, options: SqlmigErrorOptions & { sqlState?: string | undefined; statement?: string | undefined } = {}) {
+  /**
+   * 55P04 (unsafe use of a new enum value): the migration of the same transaction that ran
+   * `ALTER TYPE ... ADD VALUE` (the failing one itself when `sameFile`).
+   */
+  readonly enumValueFrom: { revision: string; file: string; sameFile: boolean } | undefined
+  constructor(revision: string, message: string, options: SqlmigErrorOptions & { sqlState?: string | undefined; statement?: string | undefined; enumValueFrom?: MigrationFailedError['enumValueFrom'] } = {}) {
     super('MIGRATION_FAILED', message, options)
     this.name = 'MigrationFailedError'
     this.revision = revision
     this.sqlState = options.sqlState
     this.statement = options.statement
+    this.enumValueFrom = options.enumValueFrom
   }
 
-  /** The same failure with other detail lines (what the runner learnt after it). */
-  withDetail(detail: string): MigrationFailedError {
+  /** The same failure with other detail lines (what the runner learnt after it), or knowing where the enum value was added. */
+  withDetail(detail: string | undefined, enumValueFrom = this.enumValueFrom): MigrationFailedError {
     return new MigrationFailedError(this.revision, this.message, {
       hint: this.hint,
       location: this.location,
@@ -238,6 +244,7 @@ export class MigrationFailedError extends SqlmigError<'MIGRATION_FAILED'> {
       exitCode: this.exitCode,
       sqlState: this.sqlState,
       statement: this.statement,
+      enumValueFrom,
     })
   }
 }

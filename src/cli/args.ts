@@ -17,3 +17,17 @@ export function str(value: unknown): string | undefined {
 
 /** cac option config that keeps a value a string. */
 export const STRING = { type: [String] }
+
+/**
+ * cac gives mri its boolean options under their camelCase names, so a dashed flag such as
+ * `--dry-run` or `--update-checksums` takes the next word as its value (`stamp --dry-run head`
+ * lost "head"). Such flags move after the other words (before a `--`), where nothing follows
+ * them. `booleans`: the dashed names of every boolean option (without `--`).
+ */
+export function booleanFlagsLast(argv: string[], booleans: ReadonlySet<string>): string[] {
+  const end = argv.indexOf('--')
+  const head = end === -1 ? argv : argv.slice(0, end)
+  const moved = head.filter((a) => a.startsWith('--') && booleans.has(a.slice(2)))
+  if (moved.length === 0) return argv
+  return [...head.filter((a) => !moved.includes(a)), ...moved, ...(end === -1 ? [] : argv.slice(end))]
+}

@@ -2,8 +2,8 @@
 import { str, STRING } from './args.ts'
 import { EXIT } from '../errors.ts'
 import { type CliContext, DEPRECATED_LOCK_TIMEOUT } from './cli-context.ts'
-import { renderCurrent, renderHeads, renderHistory, renderMigrate, renderShow, renderStamp } from './render-text.ts'
-import { current, downgrade, downgradeSql, heads, history, rehearseText, showTarget, stamp, team, upgrade, upgradeSql } from './lazy-commands.ts'
+import { renderChanged, renderCurrent, renderHeads, renderHistory, renderMigrate, renderRepair, renderShow, renderStamp } from './render-text.ts'
+import { current, downgrade, downgradeSql, heads, history, rehearseText, repair, showTarget, stamp, team, upgrade, upgradeSql } from './lazy-commands.ts'
 
 export function registerRunCommands(ctx: CliContext): void {
   const { cli, err, common, print, printScript, migrateOptions, migrateJson, runSignal } = ctx
@@ -58,7 +58,11 @@ export function registerRunCommands(ctx: CliContext): void {
     .action(async (o) => {
       const r = await current(common(o))
       const u = r.untracked
-      print(u ? { current: r.current, untracked: { tables: u.tables, examples: u.examples, version_schemas: u.versionSchemas, other_tools: u.otherTools, message: u.message, hint: u.hint } } : { current: r.current }, () => renderCurrent(r))
+      // changed: applied revisions whose up file was edited since (only when there are any).
+      const changed = r.changed.length ? { changed: r.changed.map((c) => ({ revision: c.revision, file: c.file, changed: true })) } : {}
+      print(u ? { current: r.current, untracked: { tables: u.tables, examples: u.examples, version_schemas: u.versionSchemas, other_tools: u.otherTools, message: u.message, hint: u.hint } } : { current: r.current, ...changed }, () => renderCurrent(r))
+      const edited = renderChanged(r.changed)
+      if (!ctx.json() && edited) err(edited)
       if (!ctx.json() && u) err(`warning: ${u.message}\nhint: ${u.hint}`)
       else if (!ctx.json() && r.pending.length > 0) err(`${r.pending.length} pending migration${r.pending.length === 1 ? '' : 's'}: run "sqlmig upgrade"`)
       if (o.checkPending && r.pending.length > 0) ctx.setExitCode(EXIT.pending)
@@ -76,7 +80,9 @@ export function registerRunCommands(ctx: CliContext): void {
     .action(async (o) => {
       const r = await history({ ...common(o), offline: o.offline === true, range: str(o.revRange) })
       const renderHistoryGraph = o.graph ? (await team()).renderHistoryGraph : renderHistory
-      print({ revisions: r.revisions.map((e) => ({ revision: e.revision, down_revision: e.down_revision, message: e.message, applied: e.applied, applied_at: e.applied_at, created: e.created })) }, () => renderHistoryGraph(r))
+      print({ revisions: r.revisions.map((e) => ({ revision: e.revision, down_revision: e.down_revision, message: e.message, applied: e.applied, applied_at: e.applied_at, created: e.created, changed: e.changed })) }, () => renderHistoryGraph(r))
+      const edited = renderChanged(r.revisions.filter((e) => e.changed).map((e) => ({ revision: e.revision, file: e.file })))
+      if (!ctx.json() && edited) err(edited)
     })
 
   cli.command('heads', 'Show the heads of the revision graph')
@@ -95,6 +101,7 @@ export function registerRunCommands(ctx: CliContext): void {
     })
 
   cli.command('stamp <...revisions>', 'Record a revision as the current state without running SQL')
+    .option('--update-checksums', 'Record the checksums of the named applied revisions\' edited files instead (same as "sqlmig repair <revision>")')
     .option('--purge', 'Delete every row of the version table first (also rows no file defines), then record the revisions and their ancestors')
     .option('--dry-run', 'Write the version table inside a transaction and roll back')
     .option('--lock-wait <duration>', 'Give up waiting for another run\'s lock after this long', STRING)
@@ -102,6 +109,7 @@ export function registerRunCommands(ctx: CliContext): void {
     .example('sqlmig stamp head')
     .example('sqlmig stamp --purge 3f2a9c1b7d4e')
     .action(async (revisions: unknown[], o) => {
+      if (o.updateChecksums) return await runRepair(revisions, o)
       const r = await stamp({
         ...common(o),
         signal: runSignal(),
@@ -109,7 +117,23 @@ export function registerRunCommands(ctx: CliContext): void {
         purge: o.purge === true,
         dryRun: o.dryRun === true,
       })
-      print(r.purged ? { ...migrateJson(r), purged: r.purged } : migrateJson(r), () => renderStamp(r))
+      // stamped: each step was recorded (or forgotten) without running its SQL.
+      const json = migrateJson(r)
+      const stamped = { ...json, steps: r.steps.map((s) => ({ ...s, stamped: true })) }
+      print(r.purged ? { ...stamped, purged: r.purged } : stamped, () => renderStamp(r))
     })
+
+  const runRepair = async (revisions: unknown[], o: Record<string, unknown>) => {
+    const r = await repair({ ...common(o), signal: runSignal(), revisions: revisions.map((x) => str(x)!), dryRun: o.dryRun === true })
+    const repaired = r.repaired.map((x) => ({ revision: x.revision, file: x.file, old_checksum: x.oldChecksum, new_checksum: x.newChecksum }))
+    print({ repaired, dry_run: r.dryRun }, () => renderRepair(r))
+  }
+  cli.command('repair [...revisions]', 'Record the checksums of applied migration files edited on purpose (default: every edited one), as Flyway\'s repair')
+    .option('--dry-run', 'Write the version table inside a transaction and roll back')
+    .option('--lock-wait <duration>', 'Give up waiting for another run\'s lock after this long', STRING)
+    .option('--lock-timeout <duration>', DEPRECATED_LOCK_TIMEOUT, STRING)
+    .example('sqlmig repair')
+    .example('sqlmig repair 3f2a9c1b7d4e --dry-run')
+    .action(runRepair)
 
 }

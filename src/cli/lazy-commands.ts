@@ -16,6 +16,7 @@ export const heads = lazy(async () => (await import('../commands/heads.ts')).hea
 export const history = lazy(async () => (await import('../commands/history.ts')).history)
 export const init = lazy(async () => (await import('../commands/init.ts')).init)
 export const merge = lazy(async () => (await import('../commands/merge.ts')).merge)
+export const repair = lazy(async () => (await import('../commands/repair.ts')).repair)
 export const showTarget = lazy(async () => (await import('../commands/show.ts')).showTarget)
 export const stamp = lazy(async () => (await import('../commands/stamp.ts')).stamp)
 export const upgrade = lazy(async () => (await import('../commands/upgrade.ts')).upgrade)

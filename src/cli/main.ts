@@ -10,7 +10,7 @@ import { type HintCommand, withHint } from '../commands/hints.ts'
 import type { MigrateResult } from '../commands/migrate.ts'
 import { EXIT, exitCodeOf, IrreversibleStop, SqlmigError, UsageError } from '../errors.ts'
 import { redact } from '../redact.ts'
-import { protectRelative, str, STRING } from './args.ts'
+import { booleanFlagsLast, protectRelative, str, STRING } from './args.ts'
 import { registerProjectCommands } from './commands-project.ts'
 import { registerRunCommands } from './commands-run.ts'
 import { registerSwitchCommands } from './commands-switch.ts'
@@ -145,8 +145,9 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 
   interrupts.install()
   try {
+    const booleans = new Set([cli.globalCommand, ...cli.commands].flatMap((c) => c.options).filter((o) => o.isBoolean && !o.negated).flatMap((o) => o.rawName.split(/[ ,]+/)).filter((n) => n.startsWith('--') && n.includes('-', 2)).map((n) => n.slice(2)))
     // `sqlmig help [command]` (dbmate's, git's): the same as --help.
-    const args = protectRelative(argv[0] === 'help' ? [...argv.slice(1, 2), '--help'] : argv)
+    const args = booleanFlagsLast(protectRelative(argv[0] === 'help' ? [...argv.slice(1, 2), '--help'] : argv), booleans)
     json = args.includes('--json')
     cli.parse(['node', 'sqlmig', ...args], { run: false })
     if (!cli.matchedCommand) {

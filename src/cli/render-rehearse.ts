@@ -11,7 +11,8 @@ export function rehearseJson(r: RehearseResult) {
       revision: m.revision,
       message: m.message,
       seconds: m.seconds,
-      rewritten: m.rewritten.map((w) => ({ table: w.table, rows: w.rows, bytes: w.bytes })),
+      // rows_from: "count" (counted) or "analyze" (pg_class.reltuples right after ANALYZE on the copy).
+      rewritten: m.rewritten.map((w) => ({ table: w.table, rows: w.rows, rows_from: w.rowsFrom, bytes: w.bytes })),
       locks: m.locks.map((l) => ({ table: l.table, mode: l.mode, held_seconds: l.heldSeconds })),
       down_restores_schema: m.downRestoresSchema,
     })),
@@ -31,7 +32,7 @@ export function renderRehearse(r: RehearseResult): string {
     lines.push(`${pc.bold(m.revision)}  ${m.message}  ${pc.dim(secs(m.seconds))}${flags}`)
     const locks = m.locks.map((l) => `${l.table} ${l.mode === 'ACCESS EXCLUSIVE' ? pc.yellow(l.mode) : l.mode} for ${secs(l.heldSeconds)}`)
     lines.push(`  locks      ${locks.length ? locks.join('\n             ') : '-'}`)
-    const rewrites = m.rewritten.map((w) => `${w.table} (${w.rows} rows, ${formatBytes(w.bytes)})`)
+    const rewrites = m.rewritten.map((w) => `${w.table} (${w.rowsFrom === 'count' ? `${w.rows} rows` : `~${w.rows} rows, estimated by ANALYZE`}, ${formatBytes(w.bytes)})`)
     lines.push(`  rewritten  ${rewrites.length ? rewrites.join('\n             ') : '-'}`)
     const down = m.downRestoresSchema === null
       ? 'not checked'

@@ -11,7 +11,7 @@ export function renderHistoryGraph(r: HistoryResult): string {
     if (!entry) return art
     const tags = [entry.isCurrent ? 'current' : '', entry.isHead ? 'head' : '', entry.isMerge ? 'merge' : '', entry.isBranchPoint ? 'branch point' : ''].filter(Boolean)
     const id = entry.isCurrent ? pc.bold(pc.green(entry.revision)) : entry.revision
-    return `${art}  ${id}${tags.length ? pc.cyan(` (${tags.join(', ')})`) : ''} ${entry.message}`
+    return `${art}  ${id}${tags.length ? pc.cyan(` (${tags.join(', ')})`) : ''} ${entry.message}${entry.changed ? pc.yellow(" ! changed since applied") : ""}`
   }).join('\n')
 }
 

@@ -4,8 +4,11 @@ import type { CurrentResult } from '../commands/current.ts'
 import type { HeadsResult } from '../commands/heads.ts'
 import type { HistoryResult } from '../commands/history.ts'
 import type { MigrateResult } from '../commands/migrate.ts'
+import type { RepairResult } from '../commands/repair.ts'
 import type { ShowResult } from '../commands/show.ts'
 import type { StampResult } from '../commands/stamp.ts'
+import { changedHint } from '../commands/hints.ts'
+import type { ChangedScript } from '../commands/state-checks.ts'
 import { SqlmigError } from '../errors.ts'
 import type { RunEvent } from '../runner/events.ts'
 
@@ -34,6 +37,16 @@ export function renderStamp(r: StampResult): string {
   const n = r.purged.recorded.length
   const removed = r.purged.removed.length ? `; forgot ${r.purged.removed.map((id) => `"${id}"`).join(', ')}` : ''
   return `${r.dryRun ? 'Dry run: would stamp' : 'Stamped'} ${at} (the version table ${r.dryRun ? 'would record' : 'records'} ${n} revision${n === 1 ? '' : 's'}${removed}; no SQL was run)`
+}
+
+/** What repair recorded (or, in a dry run, would record). */
+export function renderRepair(r: RepairResult): string {
+  if (r.repaired.length === 0) return 'Nothing to repair: every applied migration file matches its recorded checksum'
+  const n = `${r.repaired.length} checksum${r.repaired.length === 1 ? '' : 's'}`
+  return [
+    r.dryRun ? `Dry run: would record ${n} (rolled back):` : `Recorded ${n} of edited files (no SQL was run):`,
+    ...r.repaired.map((x) => `  ${x.file} (revision "${x.revision}"): ${x.oldChecksum.slice(0, 12)} -> ${x.newChecksum.slice(0, 12)}`),
+  ].join('\n')
 }
 
 /** The pending migrations a dry run stopped before: the `transaction: false` one and those after it. */
@@ -71,9 +84,21 @@ export function renderEvent(e: RunEvent): string | undefined {
   }
 }
 
+/** The marker of an applied revision whose up file was edited since. */
+const CHANGED_MARK = pc.yellow(' ! changed since applied')
+
 export function renderCurrent(r: CurrentResult): string {
+  if (r.untracked) return `untracked: the database has ${r.untracked.tables} table${r.untracked.tables === 1 ? '' : 's'} but no version table (see the warning on stderr)`
   if (r.current.length === 0) return 'base (no migrations applied)'
-  return r.details.map((d) => `${d.revision}${d.isHead ? pc.cyan(' (head)') : ''} ${d.message}`).join('\n')
+  return r.details.map((d) => `${d.revision}${d.isHead ? pc.cyan(' (head)') : ''} ${d.message}${d.changed ? CHANGED_MARK : ''}`).join('\n')
+}
+
+/** current and history on stderr: which applied files were edited, and what to do. */
+export function renderChanged(changed: readonly ChangedScript[]): string | undefined {
+  if (changed.length === 0) return undefined
+  const files = changed.map((c) => `  ${c.file} (revision "${c.revision}")`)
+  const what = changed.length === 1 ? 'an applied migration was' : `${changed.length} applied migrations were`
+  return [pc.yellow(`warning: ${what} edited after being applied:`), ...files, `${pc.cyan('hint:')} ${changedHint(changed.map((c) => c.revision))}`].join('\n')
 }
 
 export function renderHeads(r: HeadsResult): string {
@@ -87,7 +112,7 @@ export function renderHistory(r: HistoryResult): string {
     const tags = [e.isHead ? 'head' : '', e.isMerge ? 'merge' : '', e.isBranchPoint ? 'branch point' : ''].filter(Boolean)
     const mark = e.applied ? pc.green('*') : ' '
     const parents = e.down_revision.length ? e.down_revision.join(', ') : '<base>'
-    const line1 = `${mark} ${pc.bold(e.revision)}${tags.length ? pc.cyan(` (${tags.join(', ')})`) : ''} ${e.message}`
+    const line1 = `${mark} ${pc.bold(e.revision)}${tags.length ? pc.cyan(` (${tags.join(', ')})`) : ''} ${e.message}${e.changed ? CHANGED_MARK : ''}`
     const line2 = `    ${pc.dim(`parent ${parents}  created ${when(e.created) || '-'}  ${e.applied ? `applied ${when(e.applied_at)}` : 'not applied'}`)}`
     return `${line1}\n${line2}`
   }).join('\n')

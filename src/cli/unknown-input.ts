@@ -19,7 +19,6 @@ export const PEER_VERBS: Readonly<Record<string, string>> = {
   migrate: 'upgrade',
   down: 'downgrade -1',
   rollback: 'downgrade -1',
-  baseline: 'stamp <revision>',
 }
 
 /** The error for `sqlmig <word>` when no command is named `word`. */

@@ -15,6 +15,7 @@ import { migrationTexts, readDeclaredSchema } from './declared-schema.ts'
 import { postgresTargetFor } from './target-version.ts'
 import { type CommonOptions, openProject, type Project, withDatabase } from './project.ts'
 import { hinting } from './hints.ts'
+import { redactUrl } from '../redact.ts'
 
 export interface AutogenOptions extends CommonOptions {
   /** A postgres:// URL: build the shadow databases there instead of in embedded PGlite. */
@@ -41,6 +42,11 @@ function shadowOpener(project: Project): (url: string) => Promise<Database> {
   return (url) => openDatabase(url, isPgliteUrl(url) ? { pgliteExtensions: (extensions ??= pgliteExtensionsFor(project)) } : {})
 }
 
+/** Where the shadow databases are, for a progress line. */
+function shadowWhere(shadowUrl: string | undefined): string {
+  return shadowUrl ? `shadow databases on ${redactUrl(shadowUrl)}` : 'embedded PGlite shadow databases (a few seconds)'
+}
+
 function declaredOrThrow(project: Project, verb: string) {
   const declared = readDeclaredSchema(project)
   if (!declared) {
@@ -52,9 +58,11 @@ function declaredOrThrow(project: Project, verb: string) {
 }
 
 /** Runs autogenerate for a project whose declared schema exists. */
-export async function autogenerateFor(project: Project, shadowUrl: string | undefined): Promise<AutogenerateResult | undefined> {
+export async function autogenerateFor(project: Project, shadowUrl: string | undefined, onInfo?: ((line: string) => void) | undefined): Promise<AutogenerateResult | undefined> {
   const declared = readDeclaredSchema(project)
   if (!declared) return undefined
+  const n = project.scripts.size
+  onInfo?.(`Building the ${n} migration${n === 1 ? '' : 's'} and the declared schema on ${shadowWhere(shadowUrl)} to compare them`)
   const target = await postgresTargetFor(project.config)
   return await autogenerateSchemas({ migrations: migrationTexts(project), declared, open: shadowOpener(project), shadowUrl, postgresVersion: target.major })
 }
@@ -73,7 +81,7 @@ export async function check(options: AutogenOptions = {}): Promise<CheckResult> 
 async function unhintedCheck(options: AutogenOptions = {}): Promise<CheckResult> {
   const project = openProject(options)
   declaredOrThrow(project, 'check')
-  const r = (await autogenerateFor(project, options.shadowUrl ?? project.config.shadowUrl))!
+  const r = (await autogenerateFor(project, options.shadowUrl ?? project.config.shadowUrl, options.onInfo))!
   const changes = toDetected(r.changes)
   return { ok: r.changes.length === 0, changes }
 }
@@ -98,6 +106,7 @@ async function unhintedDiff(options: AutogenOptions = {}): Promise<DiffResult> {
   const target = await postgresTargetFor(project.config)
   return await withDatabase(project.config, options, async (db) => {
     const live = await introspect(db)
+    options.onInfo?.(`Building the declared schema on ${shadowWhere(options.shadowUrl ?? project.config.shadowUrl)} to compare the database with it`)
     const want = await introspectDeclared({ declared, open: shadowOpener(project), shadowUrl: options.shadowUrl ?? project.config.shadowUrl, against: live })
     // The version table (whatever versionTable/versionSchema name it) is not part of the schema.
     const have = omitLargeObjects(omitVersionTable(live, project.versionTable, want))
@@ -118,6 +127,6 @@ export interface AutogenerateSummary {
 export async function autogenerate(options: AutogenOptions = {}): Promise<AutogenerateSummary> {
   const project = openProject(options)
   declaredOrThrow(project, 'autogenerate')
-  const r = (await autogenerateFor(project, options.shadowUrl ?? project.config.shadowUrl))!
+  const r = (await autogenerateFor(project, options.shadowUrl ?? project.config.shadowUrl, options.onInfo))!
   return { up: r.up, down: r.down, changes: toDetected(r.changes) }
 }

@@ -5,6 +5,8 @@
  */
 import { toGraphApplied } from '../graph/applied-revision.ts'
 import { basename, isAbsolute, join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { relativeTarMembers } from '../db/tar-names.ts'
 import { utcStamp } from '../db/copy.ts'
 import type { Database } from '../db/database.ts'
 import { isPgliteUrl } from '../db/open.ts'
@@ -56,12 +58,14 @@ async function unhintedBackup(options: BackupOptions): Promise<BackupResult> {
   }))
   const stem = `${database}-${revision.length ? revision.join('+') : 'base'}-${utcStamp()}`
   nodeFileSource.mkdirp(folder)
+  options.onInfo?.(`Backing up "${database}" into ${folder} (${isPgliteUrl(config.url) ? 'its data directory as .tar.gz' : 'pg_dump --format=custom'})`)
   if (isPgliteUrl(config.url)) {
     const location = config.url.slice('pglite:'.length).replace(/^\/\//, '')
     const file = join(folder, `${stem}.tar.gz`)
     const { dumpPgliteDir } = await import('../db/pglite-dump.ts')
-    const archive = await dumpPgliteDir(location, 'gzip', pgliteLockOptions(options, config))
-    const bytes = writeFileAtomically(file, new Uint8Array(await archive.arrayBuffer()))
+    const archive = await dumpPgliteDir(location, 'none', pgliteLockOptions(options, config))
+    // Relative member names (PGlite writes "/PG_VERSION"): extracting with -C puts the database there.
+    const bytes = writeFileAtomically(file, gzipSync(relativeTarMembers(new Uint8Array(await archive.arrayBuffer()))))
     const restored = `${database}-restored`
     return {
       file,
@@ -87,12 +91,17 @@ async function unhintedBackup(options: BackupOptions): Promise<BackupResult> {
 /** For `upgrade --backup DIR`: backs up only when the upgrade has something to apply. */
 export async function backupIfPending(options: BackupOptions & { revision?: string | undefined }): Promise<BackupResult | undefined> {
   const project = openProject(options)
-  const quiet = { ...options, onInfo: undefined }
-  const pending = await withDatabase(project.config, quiet, async (db) => planUpgrade(project.graph, toGraphApplied(await readApplied(db, project.versionTable)), options.revision ?? 'head'))
+  // "Using database ..." once, first; the backup's own lines follow it.
+  const pending = await withDatabase(project.config, options, async (db) => planUpgrade(project.graph, toGraphApplied(await readApplied(db, project.versionTable)), options.revision ?? 'head'))
   if (pending.length === 0) return undefined
-  const result = await backup(quiet)
+  const result = await backup({ ...options, onInfo: withoutUsingLine(options.onInfo) })
   options.onInfo?.(`Backed up to ${result.file} (${formatBytes(result.bytes)}); restore with: ${result.restore}`)
   return result
+}
+
+/** `onInfo` without the "Using database ..." line (said once already). */
+export function withoutUsingLine(onInfo: ((line: string) => void) | undefined): ((line: string) => void) | undefined {
+  return onInfo && ((line) => void (line.startsWith('Using database ') || onInfo(line)))
 }
 
 /** 1234567 → "1.2 MB". */

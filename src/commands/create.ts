@@ -70,7 +70,7 @@ async function unhintedCreate(message: string, options: CreateOptions = {}): Pro
   let note: string | undefined
   let changes: DetectedChange[] = []
   if (options.autogenerate !== false) {
-    const generated = await autogenerateFor(project, options.shadowUrl ?? project.config.shadowUrl)
+    const generated = await autogenerateFor(project, options.shadowUrl ?? project.config.shadowUrl, options.onInfo)
     if (!generated) {
       note = `No declared schema at "${project.config.schema}": writing an empty template`
     } else if (generated.changes.length === 0) {

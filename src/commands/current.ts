@@ -3,6 +3,7 @@ import { currentHeads, toGraphApplied } from '../graph/applied-revision.ts'
 import { peekApplied } from '../runner/version-table.ts'
 import { type CommonOptions, withProjectDatabase } from './project.ts'
 import { hinting } from './hints.ts'
+import { type ChangedScript, changedScripts } from './state-checks.ts'
 import { describeUntracked, type Untracked, untrackedHint, untrackedState } from './untracked.ts'
 
 export interface CurrentOptions extends CommonOptions {}
@@ -12,6 +13,8 @@ export interface CurrentRevision {
   message: string
   isHead: boolean
   appliedAt: string
+  /** Its up file was edited after it was applied (the recorded checksum differs). */
+  changed: boolean
 }
 
 export interface CurrentResult {
@@ -20,6 +23,8 @@ export interface CurrentResult {
   details: CurrentRevision[]
   /** Revisions an `upgrade heads` would apply. */
   pending: string[]
+  /** Applied revisions whose up file was edited after they were applied (see `repair`). */
+  changed: ChangedScript[]
   database: string
   /** Set when the database has tables of its own but no version table: upgrade would refuse it. */
   untracked?: (Untracked & { message: string; hint: string }) | undefined
@@ -44,6 +49,8 @@ async function unhintedCurrent(options: CurrentOptions = {}): Promise<CurrentRes
     const heads = new Set(project.graph.heads())
     const byId = new Map(applied.map((a) => [a.revision, a]))
     const done = new Set(byId.keys())
+    const changed = changedScripts(project, applied)
+    const changedIds = new Set(changed.map((c) => c.revision))
     return {
       current: ids,
       details: ids.map((id) => ({
@@ -51,8 +58,10 @@ async function unhintedCurrent(options: CurrentOptions = {}): Promise<CurrentRes
         message: project.scripts.get(id)?.message ?? '',
         isHead: heads.has(id),
         appliedAt: byId.get(id)!.appliedAt.toISOString(),
+        changed: changedIds.has(id),
       })),
       pending: project.graph.topological().filter((id) => !done.has(id)),
+      changed,
       database: db.description,
       ...(untracked ? { untracked } : {}),
     }

@@ -5,11 +5,11 @@
  * being run into the hint for that command. Each hint that names a command names one that exists
  * and works from the state that raised the error: test/cli/hints-work.test.ts runs them.
  */
-import { AmbiguousRelativeTarget, type ErrorCode, hasCode, IrreversibleStop, RelativeOutOfRange, SqlmigError } from '../errors.ts'
+import { AmbiguousRelativeTarget, type ErrorCode, hasCode, IrreversibleStop, MigrationFailedError, RelativeOutOfRange, SqlmigError } from '../errors.ts'
 
 /** The command an error happened in: its hint speaks that command's words. */
 export type HintCommand =
-  | 'upgrade' | 'downgrade' | 'stamp' | 'current' | 'history' | 'show' | 'heads' | 'branches'
+  | 'upgrade' | 'downgrade' | 'stamp' | 'repair' | 'current' | 'history' | 'show' | 'heads' | 'branches'
   | 'create' | 'merge' | 'rehearse' | 'check' | 'diff' | 'verify' | 'backup' | 'init'
   | 'adopt' | 'pull' | 'baseline'
 
@@ -35,6 +35,11 @@ const shellWord = (text: string | undefined): string =>
 /** The command that records exactly `revisions` and their ancestors, whatever the table holds now. */
 export function purgeCommand(revisions: readonly string[]): string {
   return run('stamp', '--purge', revisions.length ? revisions.join(' ') : 'base')
+}
+
+/** What to do about applied up files edited since they ran (current, history, and the CHANGED_MIGRATION refusal). */
+export function changedHint(revisions: readonly string[], rerun = false): string {
+  return `Restore the original file${revisions.length === 1 ? '' : 's'} and put the change in a new migration${rerun ? ', run the command again with --allow-changed if the edit is harmless,' : ','} or, if the edit changes nothing that ran (a comment, formatting), record the new checksum${revisions.length === 1 ? '' : 's'}: ${run('repair', ...revisions)}`
 }
 
 /** merge of fewer than two revisions: what to merge instead (the heads there are). */
@@ -92,7 +97,7 @@ export function hintFor(error: unknown, ctx: HintContext): string | undefined {
   }
   if (hasCode(error, 'CHANGED_MIGRATION')) {
     const flag = command === 'upgrade' || command === 'downgrade' || command === 'rehearse'
-    return `Restore the original files and put the change in a new migration${flag ? ', or run the command again with --allow-changed if the edit is harmless' : ''}`
+    return changedHint(error.data.changed.map((c) => c.revision), flag)
   }
   if (hasCode(error, 'IRREVERSIBLE')) {
     const { revision, at, undone } = error.data
@@ -118,6 +123,7 @@ export function hintFor(error: unknown, ctx: HintContext): string | undefined {
       ? `Let this role create tables in schema "${error.data.schema}" (GRANT CREATE ON SCHEMA ${error.data.schema} TO ...), or keep the version table in a schema it may write: --version-schema <schema>`
       : 'Fix the database problem above and run the command again'
   }
+  if (error instanceof MigrationFailedError && error.sqlState === '55P04') return newEnumValueHint(error, command)
   if (hasCode(error, 'ADOPT_NO_SOURCE')) {
     return error.data.from !== undefined
       ? `Check --url (the database ${error.data.from} migrated), or run ${run('adopt')} without --from to look for every tool's table`
@@ -141,10 +147,24 @@ export function hintFor(error: unknown, ctx: HintContext): string | undefined {
       : `Run ${run('current')} to see what it records; to replace it with what the old tool says, empty it first with ${purgeCommand([])}`
   }
   if (hasCode(error, 'LOCK_TIMEOUT')) {
-    const flag = command === undefined || ['upgrade', 'downgrade', 'stamp', 'current', 'history', 'diff', 'backup', 'adopt', 'baseline'].includes(command)
+    const flag = command === undefined || ['upgrade', 'downgrade', 'stamp', 'repair', 'current', 'history', 'diff', 'backup', 'adopt', 'baseline'].includes(command)
     return `Wait for the other run to finish, ${flag ? 'raise --lock-wait, ' : ''}or stop the holder with pg_terminate_backend(pid) if it is stuck`
   }
   return undefined
+}
+
+/**
+ * A new enum value used in the transaction that added it (55P04): PostgreSQL needs the ADD VALUE
+ * committed first. sqlmig's ways out: the ADD VALUE migration outside the run's transaction, or
+ * a commit per migration; within one file, the use must move to a later migration.
+ */
+function newEnumValueHint(error: MigrationFailedError, command: HintCommand | undefined): string {
+  const from = error.enumValueFrom
+  const first = 'New enum values must be committed before they can be used'
+  const outside = from ? `mark "${from.revision}" (${from.file}), which adds the value, "-- transaction: false"` : 'mark the migration that runs ALTER TYPE ... ADD VALUE "-- transaction: false"'
+  if (from?.sameFile) return `${first}: move what uses the value into a new migration after "${from.revision}", and ${outside}`
+  const rerun = command === 'upgrade' || command === 'downgrade' ? run(command, '--transaction', 'per-migration') : '--transaction per-migration'
+  return `${first}: ${outside}, or run with a commit after each migration: ${rerun}`
 }
 
 function missingParent(similar: string[], existing: string[]): string {

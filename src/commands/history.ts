@@ -4,6 +4,7 @@ import { currentHeads } from '../graph/applied-revision.ts'
 import { resolveRevision } from '../graph/resolve.ts'
 import { peekApplied } from '../runner/version-table.ts'
 import { type CommonOptions, openProject, withProjectDatabase } from './project.ts'
+import { changedScripts } from './state-checks.ts'
 import { hinting } from './hints.ts'
 
 export interface HistoryOptions extends CommonOptions {
@@ -25,6 +26,8 @@ export interface HistoryEntry {
   isBranchPoint: boolean
   /** Applied and no applied child: where the database is. */
   isCurrent: boolean
+  /** Applied, and its up file was edited since (the recorded checksum differs; see `repair`). */
+  changed: boolean
   file: string
 }
 
@@ -47,6 +50,7 @@ async function unhintedHistory(options: HistoryOptions = {}): Promise<HistoryRes
   const heads = new Set(project.graph.heads())
   const branchPoints = new Set(project.graph.branchPoints())
   const currentIds = new Set(currentHeads(project.graph, applied.map((a) => ({ id: a.revision, order: a.order }))))
+  const changed = new Set(changedScripts(project, applied).map((c) => c.revision))
   const inRange = rangeFilter(project, options.range, [...currentIds])
   const revisions = [...project.graph.topological()].reverse().filter(inRange).map((id): HistoryEntry => {
     const s = project.scripts.get(id)!
@@ -62,6 +66,7 @@ async function unhintedHistory(options: HistoryOptions = {}): Promise<HistoryRes
       isMerge: s.parents.length > 1,
       isBranchPoint: branchPoints.has(id),
       isCurrent: currentIds.has(id),
+      changed: changed.has(id),
       file: s.up.path,
     }
   })

@@ -114,7 +114,7 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
       versionTable: project.versionTable,
       plan: (applied) => {
         if (req.checkApplied !== false) assertAppliedKnown(project, applied)
-        if (req.checkFiles !== false) assertUnchanged(project, applied, options.allowChanged === true)
+        if (req.checkFiles !== false) assertUnchanged(project, applied, options.allowChanged === true, options.onWarning)
         return req.planSteps(project, toGraphApplied(applied))
       },
       mode: options.transaction ?? project.config.transaction,
@@ -162,6 +162,7 @@ function nothingToDo(req: MigrateRequest, project: Project, db: Database, applie
   } catch {
     return undefined
   }
+  if (req.checkFiles !== false) assertUnchanged(project, applied, req.options.allowChanged === true, req.options.onWarning)
   const heads = currentHeads(project.graph, toGraphApplied(applied))
   return { from: heads, to: heads, steps: [], dryRun: req.options.dryRun === true, notRun: [], database: db.description }
 }

@@ -68,7 +68,7 @@ export function usingDatabaseLine(url: string, source: Config['urlSource']): str
 }
 
 function openOptions(config: Config, options: CommonOptions, open: OpenOptions): OpenOptions {
-  return { arrays: false, connectTimeoutSeconds: config.connectTimeout, ...lockOptions(options, config), ...open }
+  return { arrays: false, connectTimeoutSeconds: config.connectTimeout, onProgress: options.onInfo, ...lockOptions(options, config), ...open }
 }
 
 const KYSELY_LINE = "Using database the application's Kysely instance"

@@ -19,12 +19,18 @@ export interface TableStat {
   filenode: string
   rows: number
   bytes: number
+  /** How `rows` was read: counted, or pg_class.reltuples after an ANALYZE of the copy. */
+  rowsFrom: RowsFrom
 }
+
+/** `count`: count(*) of a small table; `analyze`: the estimate (pg_class.reltuples) right after ANALYZE on the copy. */
+export type RowsFrom = 'count' | 'analyze'
 
 export interface Rewrite {
   table: string
-  /** Row estimate (pg_class.reltuples, after ANALYZE) before the migration. */
+  /** Rows before the migration: exact for a small table, else ANALYZE's estimate (see rowsFrom). */
   rows: number
+  rowsFrom: RowsFrom
   /** pg_relation_size before the migration. */
   bytes: number
 }
@@ -68,16 +74,41 @@ export async function readTableStats(db: Database, versionTable: VersionTableNam
         and not (n.nspname = $1 and c.relname = $2)`,
     [versionTable.schema, versionTable.table],
   )
-  return new Map(rows.map((r) => [r.oid, { name: r.name, filenode: r.filenode, rows: Number(r.rows), bytes: Number(r.bytes) }]))
+  return new Map(rows.map((r) => [r.oid, { name: r.name, filenode: r.filenode, rows: Number(r.rows), bytes: Number(r.bytes), rowsFrom: 'analyze' as RowsFrom }]))
 }
 
-/** ANALYZEs tables that were never analyzed (reltuples = -1), so the row estimates mean something. */
-export async function analyzeUnknown(db: Database, stats: Map<string, TableStat>): Promise<boolean> {
-  const unknown = [...stats.values()].filter((t) => t.rows < 0)
-  if (unknown.length === 0) return false
-  const q = (name: string) => name.split('.').map((p) => `"${p.replace(/"/g, '""')}"`).join('.')
-  await db.exec(`analyze ${unknown.map((t) => q(t.name)).join(', ')}`)
-  return true
+/** Tables up to this size are counted (count(*) of 8 MB is a few milliseconds); larger ones are ANALYZEd. */
+const COUNT_BYTES = 8 * 1024 * 1024
+/** At most this many tables counted in one statement. */
+const COUNT_BATCH = 100
+
+const quoted = (name: string) => name.split('.').map((p) => `"${p.replace(/"/g, '""')}"`).join('.')
+
+/**
+ * Row counts that are not stale. reltuples is only as fresh as the source's last (auto)ANALYZE,
+ * and a copy made by CREATE DATABASE … TEMPLATE or pg_restore carries the source's stale figure
+ * or none. Small tables are counted; the others are ANALYZEd on the copy (all of them before
+ * the first migration, later only those never analyzed) and their fresh estimate read back.
+ * Mutates and returns `stats`.
+ */
+export async function freshRowCounts(db: Database, stats: Map<string, TableStat>, analyzeAll: boolean, versionTable: VersionTableName): Promise<Map<string, TableStat>> {
+  const small = [...stats].filter(([, t]) => t.bytes <= COUNT_BYTES)
+  const large = [...stats].filter(([, t]) => t.bytes > COUNT_BYTES && (analyzeAll || t.rows < 0))
+  for (let i = 0; i < small.length; i += COUNT_BATCH) {
+    const batch = small.slice(i, i + COUNT_BATCH)
+    const counted = await db.query<{ oid: string; n: string }>(batch.map(([oid, t]) => `select '${oid}' as oid, count(*)::int8::text as n from ${quoted(t.name)}`).join(' union all '))
+    for (const c of counted) {
+      const t = stats.get(c.oid)!
+      t.rows = Number(c.n)
+      t.rowsFrom = 'count'
+    }
+  }
+  if (large.length > 0) {
+    await db.exec(`analyze ${large.map(([, t]) => quoted(t.name)).join(', ')}`)
+    const again = await readTableStats(db, versionTable)
+    for (const [oid, t] of large) t.rows = Math.max(0, again.get(oid)?.rows ?? t.rows)
+  }
+  return stats
 }
 
 /** When each (table, mode) was first taken, and (outside a transaction) when last seen held. */
@@ -119,6 +150,8 @@ export interface MeasureContext {
   monitor: Database | undefined
   versionTable: VersionTableName
   settings: { lockTimeout: string | undefined; statementTimeout: string | undefined }
+  /** Set once the copy's large tables were ANALYZEd (before the first migration). */
+  analyzed?: boolean
 }
 
 const FAILED_NOTE = (revision: string) => `Revision "${revision}" failed on the rehearsal copy; the source database was not touched`
@@ -131,8 +164,8 @@ async function record(ctx: MeasureContext, row: VersionRow): Promise<void> {
 /** Applies the up file of `script`, records it in the version table, and measures it. */
 export async function measureUp(ctx: MeasureContext, script: Script): Promise<Measured> {
   const { db } = ctx
-  const before = await readTableStats(db, ctx.versionTable)
-  if (await analyzeUnknown(db, before)) for (const [oid, t] of await readTableStats(db, ctx.versionTable)) before.set(oid, t)
+  const before = await freshRowCounts(db, await readTableStats(db, ctx.versionTable), ctx.analyzed !== true, ctx.versionTable)
+  ctx.analyzed = true
   const pid = String((await db.query<{ pid: number }>('select pg_catalog.pg_backend_pid() as pid'))[0]!.pid)
   const file = script.up
   const log = new LockLog()
@@ -178,7 +211,7 @@ export async function measureUp(ctx: MeasureContext, script: Script): Promise<Me
   const rewritten: Rewrite[] = []
   for (const [oid, t] of before) {
     const now = after.get(oid)
-    if (now && now.filenode !== t.filenode) rewritten.push({ table: t.name, rows: Math.max(0, Math.round(t.rows)), bytes: t.bytes })
+    if (now && now.filenode !== t.filenode) rewritten.push({ table: t.name, rows: Math.max(0, Math.round(t.rows)), rowsFrom: t.rowsFrom, bytes: t.bytes })
   }
   rewritten.sort((a, b) => a.table.localeCompare(b.table))
   const locks = log.report(before, end)

@@ -123,7 +123,7 @@ async function unhintedRehearse(options: RehearseOptions = {}): Promise<Rehearse
     const { ensureVersionTable } = await import('../runner/version-rows.ts')
     const applied = await readApplied(db, project.versionTable)
     assertAppliedKnown(project, applied)
-    assertUnchanged(project, applied, options.allowChanged === true)
+    assertUnchanged(project, applied, options.allowChanged === true, options.onWarning)
     const steps = planUpgrade(project.graph, toGraphApplied(applied), options.revision ?? 'head')
     await ensureVersionTable(session.kysely, project.versionTable)
     const scripts = steps.map((s) => project.scripts.get(s.revision)!)

@@ -30,11 +30,17 @@ export function assertAppliedKnown(project: Project, applied: AppliedRecord[]): 
   checkApplied(project.graph, toGraphApplied(applied))
 }
 
-/** Throws when applied files changed, unless allowed. */
-export function assertUnchanged(project: Project, applied: AppliedRecord[], allowChanged: boolean): void {
-  if (allowChanged) return
+/**
+ * Throws when applied files changed, unless allowed; allowed, each changed file is a warning
+ * (the run goes on with the checksums recorded when they were applied).
+ */
+export function assertUnchanged(project: Project, applied: AppliedRecord[], allowChanged: boolean, onWarning?: (line: string) => void): void {
   const changed = changedScripts(project, applied)
   if (changed.length === 0) return
+  if (allowChanged) {
+    for (const c of changed) onWarning?.(`--allow-changed: ${c.file} (revision "${c.revision}") was edited after being applied; running anyway, its recorded checksum is kept`)
+    return
+  }
   throw new StateError('CHANGED_MIGRATION', `Cannot run: ${changed.length === 1 ? 'an applied migration was' : `${changed.length} applied migrations were`} edited after being applied`, {
     detail: changed.map((c) => `  ${c.file} (revision "${c.revision}")`).join('\n'),
     data: { changed },

@@ -84,6 +84,7 @@ export function untrackedHint(u: Untracked, name: VersionTableName): string {
   if (u.versionSchemas.length === 0) ways.push('a version table under another name? pass --version-table <name> (and --version-schema)')
   ways.push('if the schema already matches a revision, record it without running SQL: "sqlmig stamp <revision>"')
   ways.push('to run the migrations on it anyway: --allow-untracked')
+  if (u.otherTools.length === 0) ways.push('to start from the existing schema: write a baseline migration of it (pg_dump --schema-only) and record it with "sqlmig stamp <revision>"')
   return ways.map((w, i) => (i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w)).join('; ')
 }
 

@@ -28,9 +28,10 @@ export async function upgrade(options: UpgradeOptions = {}): Promise<UpgradeResu
 async function unhintedUpgrade(options: UpgradeOptions = {}): Promise<UpgradeResult> {
   const target = options.revision ?? 'head'
   // backup.ts (pg_dump, the database copier) loads only when a backup is asked for.
-  const saved = options.backup !== undefined && !options.dryRun
-    ? await (await import('./backup.ts')).backupIfPending({ ...options, folder: options.backup, revision: target })
-    : undefined
+  const backupModule = options.backup !== undefined && !options.dryRun ? await import('./backup.ts') : undefined
+  const saved = backupModule && await backupModule.backupIfPending({ ...options, folder: options.backup!, revision: target })
+  // With --backup the database was named before the backup: not again.
+  if (backupModule) options = { ...options, onInfo: backupModule.withoutUsingLine(options.onInfo) }
   // Parsed once, here; the plan resolves it against the graph (and the applied state) under the lock.
   const parsed = parseTarget(target, 'up')
   let named: string[] | undefined

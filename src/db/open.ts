@@ -41,6 +41,8 @@ export interface OpenOptions {
    * src/commands/embedded.ts. Ignored on a server.
    */
   pgliteExtensions?: readonly string[] | undefined
+  /** A line saying what a long step is doing (PGlite's first initdb of a data directory). */
+  onProgress?: ((line: string) => void) | undefined
 }
 
 /** True for URLs that name an embedded PGlite database. */
@@ -74,6 +76,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     const { openPglite } = await import('./pglite.ts')
     return await openPglite(pgliteLocation(url), {
       extensions: options.pgliteExtensions,
+      onProgress: options.onProgress,
       lock: { timeoutMs: options.lockTimeoutMs, onWait: options.onLockWait, signal: options.signal },
     })
   }

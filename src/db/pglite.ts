@@ -2,7 +2,8 @@
  * Embedded PostgreSQL (PGlite, PostgreSQL compiled to WASM). One instance is one session.
  * Loaded only for `pglite:` URLs, so server users never pay for the WASM start-up.
  */
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import { PGlite, type Extension } from '@electric-sql/pglite'
 import { ConnectionError } from '../errors.ts'
@@ -18,6 +19,8 @@ export interface PgliteOpenOptions {
   lock?: PgliteLockOptions | undefined
   /** Contrib extensions to load (PostgreSQL names, e.g. "uuid-ossp"); what they require is added. */
   extensions?: readonly string[] | undefined
+  /** Told when a data directory is created (initdb takes a few seconds). */
+  onProgress?: ((line: string) => void) | undefined
 }
 
 /**
@@ -94,7 +97,10 @@ export async function openPglite(location: string, options: PgliteOpenOptions = 
   const lock: PgliteLock | undefined = inMemory ? undefined : await lockPgliteDir(location, options.lock)
   let pg: PGlite
   try {
-    if (!inMemory) mkdirSync(location, { recursive: true })
+    if (!inMemory) {
+      if (!existsSync(join(location, 'PG_VERSION'))) options.onProgress?.(`Creating the embedded database in ${location} (PGlite's initdb, a few seconds the first time)`)
+      mkdirSync(location, { recursive: true })
+    }
     pg = inMemory
       ? await openInMemory(options.loadDataDir, extensions)
       : await PGlite.create({ dataDir: location, ...(extensions ? { extensions } : {}) })

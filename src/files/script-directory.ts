@@ -157,9 +157,15 @@ export function newRevisionId(): string {
   return randomBytes(6).toString('hex')
 }
 
-/** File-name slug of a message: lower case, words joined by "_", at most 40 characters. */
+/**
+ * File-name slug of a message: lower case, words joined by "_", at most 40 characters. Letters
+ * of any language stay; Latin letters lose their accents ("l'été" → "l_ete", not "l_e_te": the
+ * accent is a combining mark after NFKD, dropped, not a word break). Other scripts' marks stay
+ * (a Devanagari vowel sign is part of its word).
+ */
 export function slugify(message: string): string {
-  const slug = message.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40).replace(/_+$/, '')
+  const plain = message.normalize('NFKD').replace(/(\p{Script=Latin})\p{M}+/gu, '$1').normalize('NFC').toLowerCase()
+  const slug = [...plain.replace(/[^\p{L}\p{M}\p{N}]+/gu, '_').replace(/^_+|_+$/g, '')].slice(0, 40).join('').replace(/_+$/, '')
   return slug || 'migration'
 }
 

@@ -91,8 +91,12 @@ export async function executeFile(db: Database, file: ScriptFile, statements: Sp
     // would only run once the whole file is done: yield once per statement to let it in.
     if (options.signal && db.kind === 'pglite') await new Promise((resolve) => setImmediate(resolve))
     if (options.signal?.aborted) {
-      // Interrupted between statements: report statement i as the one that did not start.
-      throw failure(file, statements, i, options.signal.reason, options)
+      // On PGlite the signal handler could only run once the statement before ended (WASM
+      // holds the event loop while it runs): that one was running when the interrupt came,
+      // so the caret points at it (in a transaction it is rolled back with the rest). A
+      // transaction: false file reports statement i as the first not run: the one before it committed.
+      const running = db.kind === 'pglite' && i > 0 && !options.listProgress ? i - 1 : i
+      throw failure(file, statements, running, options.signal.reason, options)
     }
     try {
       await runStatement(db, statement)
@@ -159,7 +163,8 @@ function failure(file: ScriptFile, statements: SplitStatement[], index: number, 
   return new MigrationFailedError(options.revision, `${cannot(options)}: ${reason}`, {
     location: { file: file.path, line: at.line, column: at.column },
     detail: lines.join('\n'),
-    hint: fields?.sqlState === '53200' && options.inTransactionBlock ? LOCK_SLOTS_HINT : fields?.hint,
+    // 55P04: the command layer words the way out (it knows the flags), see hints.ts.
+    hint: fields?.sqlState === '53200' && options.inTransactionBlock ? LOCK_SLOTS_HINT : fields?.sqlState === '55P04' ? undefined : fields?.hint,
     sqlState: fields?.sqlState,
     statement: statement.text,
     cause: error,

@@ -151,7 +151,11 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
       open = false
       const writes: VersionWrite[] = []
       const groupStart = completed.length
-      for (const step of steps) await runStep(run, step, true, completed, writes, completed.slice(groupStart))
+      try {
+        for (const step of steps) await runStep(run, step, true, completed, writes, completed.slice(groupStart))
+      } catch (error) {
+        throw withEnumValueSource(error, steps)
+      }
       if (req.dryRun) {
         await end('rollback', writes)
         req.onEvent?.({ type: 'rollback', reason: 'dry-run' })
@@ -189,6 +193,22 @@ async function stillToDo(steps: ScheduledStep[], firstApplied: boolean | undefin
     if (k < steps.length) done = await applied(steps[k]!)
   }
   return k === 0 ? steps : steps.slice(k)
+}
+
+const ADD_VALUE = /\balter\s+type\s[\s\S]*?\badd\s+value\b/i
+
+/**
+ * 55P04, "unsafe use of new value": a value `ALTER TYPE ... ADD VALUE` added is used before the
+ * transaction that added it commits. Names the migration of this transaction that added it
+ * (the failing one, or the nearest before it).
+ */
+function withEnumValueSource(error: unknown, group: readonly ScheduledStep[]): unknown {
+  if (!(error instanceof MigrationFailedError) || error.sqlState !== '55P04') return error
+  const at = group.findIndex((s) => s.revision === error.revision)
+  const upTo = at === -1 ? group : group.slice(0, at + 1)
+  const from = [...upTo].reverse().find((s) => ADD_VALUE.test(s.file.text))
+  if (!from) return error
+  return error.withDetail(error.detail, { revision: from.revision, file: from.file.path, sameFile: from.revision === error.revision })
 }
 
 /** Throws the abort reason when the run was aborted (checked before each step and statement). */

@@ -125,6 +125,12 @@ const CASES: Case[] = [
   }, fails: [fail(['upgrade'], 1, 'run the command again with --allow-changed')], leaves: { 'upgrade --allow-changed': ['c3'] } }, // CHANGED_MIGRATION
   { name: 'an irreversible revision applied', specs: [spec('i1'), spec('i2', ['i1'], { downHeader: '-- irreversible: the data is gone' }), spec('i3', ['i2'])],
     setup: [['upgrade']], fails: [fail(['downgrade', 'base'], 1, 'then record that: "sqlmig stamp --purge i1"')], leaves: { 'stamp --purge i1': ['i1'] } }, // IRREVERSIBLE
+  { name: 'an enum value added and used in one transaction', specs: [
+    spec('e1', [], { up: "create type mood as enum ('sad'); create table t_e1 (m mood);", down: 'drop table t_e1; drop type mood;' }),
+    spec('e2', ['e1'], { up: "alter type mood add value 'happy';", down: '', downHeader: '-- down: none' }),
+    spec('e3', ['e2'], { up: "alter table t_e1 alter column m set default 'happy';", down: 'alter table t_e1 alter column m drop default;' }),
+  ], fails: [fail(['upgrade'], 1, 'mark "e2" (migrations/versions/0002_e2.up.sql), which adds the value, "-- transaction: false", or run with a commit after each migration: "sqlmig upgrade --transaction per-migration"')],
+  leaves: { 'upgrade --transaction per-migration': ['e3'] } }, // MIGRATION_FAILED 55P04
   { name: 'no migrations folder', specs: [], fails: [fail(['upgrade'], 5, '"sqlmig init"')] }, // NO_VERSIONS_DIR
 ]
 

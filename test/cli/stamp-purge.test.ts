@@ -44,7 +44,7 @@ test('stamp --purge rewrites a version table that records a revision no file def
     assert.equal(JSON.parse(r.stdout), {
       from: ['c2', 'c3'],
       to: ['c1'],
-      steps: [{ revision: 'c3', direction: 'down', message: 'c3', ms: 0 }, { revision: 'c2', direction: 'down', message: 'c2', ms: 0 }],
+      steps: [{ revision: 'c3', direction: 'down', message: 'c3', ms: 0, stamped: true }, { revision: 'c2', direction: 'down', message: 'c2', ms: 0, stamped: true }],
       dry_run: false,
       not_run: [],
       purged: { removed: ['c2', 'c3'], recorded: ['c1'] },

@@ -48,7 +48,7 @@ export const SPECS: MigrationSpec[] = chain([BASE, ...PENDING])
 
 /** What --json must say per migration; numbers that vary are checked separately (see normalise). */
 export function expectedMigrations(options: { cicLocks: boolean }) {
-  const big = (rows = 100000) => [{ table: 'public.big', rows, bytes: 'B' }]
+  const big = (rows = 100000) => [{ table: 'public.big', rows, rows_from: 'count', bytes: 'B' }]
   const lock = (table: string, mode: string) => [{ table, mode, held_seconds: 'S' }]
   return [
     { revision: 'aaaaaaaaaaa1', message: 'Add a nullable column', seconds: 'S', rewritten: [], locks: lock('public.big', 'ACCESS EXCLUSIVE'), down_restores_schema: true },
