@@ -20,7 +20,8 @@ from pg_namespace n where %NS% and %NOTEXT(pg_namespace, n.oid)%
 order by 1`
 
 export const EXTENSIONS_SQL = `
-select quote_ident(e.extname) as name, quote_ident(n.nspname) as schema, e.extrelocatable as relocatable, (select ds.description from pg_description ds where ds.objoid = e.oid and ds.classoid = 'pg_extension'::regclass and ds.objsubid = 0) as comment
+select quote_ident(e.extname) as name, quote_ident(n.nspname) as schema, e.extrelocatable as relocatable, (select ds.description from pg_description ds where ds.objoid = e.oid and ds.classoid = 'pg_extension'::regclass and ds.objsubid = 0) as comment,
+  (select a.comment from pg_available_extensions a where a.name = e.extname) as default_comment
 from pg_extension e join pg_namespace n on n.oid = e.extnamespace
 order by 1`
 

@@ -86,7 +86,7 @@ function readModel(rows: Rows): SchemaModel {
   const m = emptyModel()
   for (const r of rows.schemas) m.schemas[r.name] = { name: r.name, comment: r.comment }
   for (const r of rows.extensions) {
-    m.extensions[r.name] = { name: r.name, schema: r.schema, relocatable: r.relocatable, comment: r.comment }
+    m.extensions[r.name] = { name: r.name, schema: r.schema, relocatable: r.relocatable, comment: r.comment, defaultComment: r.default_comment }
   }
   for (const r of rows.enums) {
     m.enums[`${r.schema}.${r.name}`] = { schema: r.schema, name: r.name, values: r.values, comment: r.comment }

@@ -205,6 +205,8 @@ export interface ExtensionInfo {
   /** pg_extension.extrelocatable: ALTER EXTENSION ... SET SCHEMA works (not compared; absent counts as true). */
   relocatable?: boolean
   comment: string | null
+  /** The comment CREATE EXTENSION sets (its control file's), when known (not compared). */
+  defaultComment?: string | null
 }
 
 export interface EnumInfo {

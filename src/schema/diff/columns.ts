@@ -9,7 +9,7 @@ import type { ColumnInfo, SchemaModel } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
 import { columnNeedsRecreate, functionCallText, mentions, type DiffContext } from './context.ts'
 import { treeDepth } from './inheritance.ts'
-import { columnSpec, commentOn, sequenceOptions } from './sql-text.ts'
+import { columnSpec, commentOn, identityClause } from './sql-text.ts'
 
 const WIDENING: Record<string, string[]> = {
   smallint: ['integer', 'bigint', 'numeric', 'real', 'double precision', 'text'],
@@ -43,7 +43,7 @@ function identitySql(table: string, a: ColumnInfo, b: ColumnInfo): string[] {
   const ia = a.identity
   const ib = b.identity
   if (!ib) return []
-  if (!ia) return [`${col} ADD GENERATED ${ib.kind === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (SEQUENCE NAME ${ib.sequence} ${sequenceOptions(ib)})`]
+  if (!ia) return [`${col} ADD ${identityClause(table, b)}`]
   const sets: string[] = []
   if (ia.kind !== ib.kind) sets.push(`SET GENERATED ${ib.kind === 'a' ? 'ALWAYS' : 'BY DEFAULT'}`)
   if (ia.increment !== ib.increment) sets.push(`SET INCREMENT BY ${ib.increment}`)
@@ -86,7 +86,7 @@ function recreateColumn(ctx: DiffContext, key: string, a: ColumnInfo, b: ColumnI
   const owned = Object.entries(ctx.from.sequences).filter(([k, s]) => s.ownedBy === owner && ctx.to.sequences[k]).map(([k]) => k)
   const sql = owned.map((k) => `ALTER SEQUENCE ${k} OWNED BY NONE`)
   if (a.generated === null) sql.push(`ALTER TABLE ${key} DROP COLUMN ${a.name}`)
-  sql.push(`ALTER TABLE ${key} ADD COLUMN ${columnSpec(b)}`)
+  sql.push(`ALTER TABLE ${key} ADD COLUMN ${columnSpec(key, b)}`)
   for (const [k, s] of Object.entries(ctx.to.sequences)) if (s.ownedBy === `${key}.${b.name}`) sql.push(`ALTER SEQUENCE ${k} OWNED BY ${key}.${b.name}`)
   if (b.comment !== null) sql.push(commentOn(`COLUMN ${key}.${b.name}`, b.comment))
   return sql
@@ -142,7 +142,7 @@ export function diffColumns(ctx: DiffContext): Change[] {
     const added = b.columns.filter((c) => !a.columns.some((d) => d.name === c.name))
     const removed = a.columns.filter((c) => !b.columns.some((d) => d.name === c.name))
     for (const c of added) {
-      const sql = [`ALTER TABLE ${key} ADD COLUMN ${columnSpec(c)}`]
+      const sql = [`ALTER TABLE ${key} ADD COLUMN ${columnSpec(key, c)}`]
       if (c.comment !== null) sql.push(commentOn(`COLUMN ${key}.${c.name}`, c.comment))
       // Children first: a parent's ADD COLUMN then merges into the child's own column of that
       // name (which stays local); added the other way round, the child's ADD finds it there.
