@@ -96,4 +96,11 @@ test('a foreign key or check added to an existing table is added NOT VALID, then
   assert.ok(back.down.includes('ALTER TABLE public.b VALIDATE CONSTRAINT b_a_id_fkey;'), back.down)
 })
 
+test('a changed default is replaced with SET DEFAULT alone; a default is dropped first only when the type changes under it', async () => {
+  const p = await plan("create table t (a int default 1, b text default 'x');", "create table t (a int default 2, b varchar(5) default 'y');")
+  assert.ok(p.up.includes('-- Detected changed column public.t.a (default)\nALTER TABLE public.t ALTER COLUMN a SET DEFAULT 2;\n'), p.up)
+  assert.not.ok(p.up.includes('COLUMN a DROP DEFAULT'), p.up)
+  assert.ok(p.up.includes('ALTER TABLE public.t ALTER COLUMN b DROP DEFAULT;\nALTER TABLE public.t ALTER COLUMN b TYPE'), p.up)
+})
+
 test.run()

@@ -199,7 +199,10 @@ function alterColumn(ctx: DiffContext, key: string, ca: ColumnInfo, cb: ColumnIn
   const second: string[] = []
   const what: string[] = []
   if (early) out.push({ kind: 'column', action: 'change', name, detected: '', sql: [`${col} DROP DEFAULT`], phase: PHASE.dropDefault })
-  if (ca.default !== null && !early && (typeChange || defaultChange)) first.push(`${col} DROP DEFAULT`)
+  // SET DEFAULT alone replaces a default; it is dropped first when the type changes under it, or
+  // when it reads a sequence that may be dropped before the new default is set (order 1).
+  const replacedInPlace = !typeChange && cb.default !== null && !/\bnextval\(/.test(ca.default ?? '')
+  if (ca.default !== null && !early && (typeChange || defaultChange) && !replacedInPlace) first.push(`${col} DROP DEFAULT`)
   if (typeChange) {
     first.push(`${col} TYPE ${cb.type}${cb.collation ? ` COLLATE ${cb.collation}` : ''} USING ${castTo(ctx, ca, cb)}`)
     what.push(ca.type === cb.type ? (rebuilt ? 'type rebuilt' : 'collation') : `type ${ca.type} -> ${cb.type}`)
@@ -215,8 +218,10 @@ function alterColumn(ctx: DiffContext, key: string, ca: ColumnInfo, cb: ColumnIn
   if (defaultChange) what.push('default')
   if (first.length + second.length > 0) {
     const destructive = typeChange && !rebuilt && !isWidening(ca.type, cb.type)
-    out.push({ kind: 'column', action: 'change', name, detected: what.length ? detectedLine('change', 'column', name, what.join(', ')) : '', sql: first, phase: PHASE.alterColumn, order: 0, destructive })
-    if (second.length) out.push({ kind: 'column', action: 'change', name, detected: '', sql: second, phase: PHASE.alterColumn, order: 2 })
+    const detected = what.length ? detectedLine('change', 'column', name, what.join(', ')) : ''
+    // Nothing to run at order 0 (a default replaced in place): the detected line goes with the rest.
+    if (first.length) out.push({ kind: 'column', action: 'change', name, detected, sql: first, phase: PHASE.alterColumn, order: 0, destructive })
+    if (second.length) out.push({ kind: 'column', action: 'change', name, detected: first.length ? '' : detected, sql: second, phase: PHASE.alterColumn, order: 2 })
   }
   // Parents first: SET STATISTICS and SET STORAGE recurse to inheritance children, which then
   // get their own value after.
