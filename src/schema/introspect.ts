@@ -152,6 +152,7 @@ function readModel(rows: Rows): SchemaModel {
   }
   for (const r of rows.indexes) {
     const i: IndexInfo = { name: r.name, definition: r.definition, comment: r.comment, columns: r.columns }
+    if (r.statistics) i.statistics = r.statistics
     const owner = m.tables[r.rel] ?? m.views[r.rel]
     if (owner) owner.indexes[r.name] = i
   }

@@ -301,6 +301,8 @@ export interface IndexInfo {
   comment: string | null
   /** Columns of the table the index uses (not compared). */
   columns: string[]
+  /** Statistics targets set on index columns (ALTER INDEX ... ALTER COLUMN n SET STATISTICS): column number → target. */
+  statistics?: Record<string, number>
 }
 
 export interface TriggerInfo {

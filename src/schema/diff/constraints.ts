@@ -104,8 +104,12 @@ export function diffIndexes(ctx: DiffContext, key: string, idx: ReturnType<typeo
     if (changed || forcedByText(ctx, j.definition) || i.columns.some((c) => rec.has(c))) {
       out.push({ kind: 'index', action: 'remove', name: `${schema}.${name}`, detected: changed ? detectedLine('change', 'index', `${schema}.${name}`) : '', sql: [`DROP INDEX ${schema}.${name}`], phase: PHASE.dropIndex })
       out.push(createIndex(key, j, ''))
-    } else if (i.comment !== j.comment) {
-      out.push({ kind: 'index', action: 'change', name: `${schema}.${name}`, detected: detectedLine('change', 'index', `${schema}.${name}`, 'comment'), sql: [commentOn(`INDEX ${schema}.${name}`, j.comment)], phase: PHASE.comment })
+    } else {
+      if (i.comment !== j.comment) {
+        out.push({ kind: 'index', action: 'change', name: `${schema}.${name}`, detected: detectedLine('change', 'index', `${schema}.${name}`, 'comment'), sql: [commentOn(`INDEX ${schema}.${name}`, j.comment)], phase: PHASE.comment })
+      }
+      const stats = indexStatisticsSql(`${schema}.${name}`, i.statistics, j.statistics)
+      if (stats.length) out.push({ kind: 'index', action: 'change', name: `${schema}.${name}`, detected: detectedLine('change', 'index', `${schema}.${name}`, 'statistics target'), sql: stats, phase: PHASE.createIndex })
     }
   }
   for (const [name, j] of idx.added) out.push(createIndex(key, j, detectedLine('add', 'index', `${schema}.${name}`)))
@@ -140,11 +144,19 @@ function addConstraint(table: string, c: ConstraintInfo, detected: string, exist
   return { kind: 'constraint', action: 'add', name: `${table}.${c.name}`, detected, sql, phase: c.type === 'f' ? PHASE.addForeignKey : PHASE.addConstraint }
 }
 
-/** CREATE INDEX (the server's own text) plus its comment. */
+/** The SET STATISTICS that turn one index's column statistics targets into another's (-1: back to the default). */
+function indexStatisticsSql(index: string, a: Record<string, number> | undefined, b: Record<string, number> | undefined): string[] {
+  const sql: string[] = []
+  for (const n of Object.keys(a ?? {})) if (b?.[n] === undefined) sql.push(`ALTER INDEX ${index} ALTER COLUMN ${n} SET STATISTICS -1`)
+  for (const [n, v] of Object.entries(b ?? {})) if (a?.[n] !== v) sql.push(`ALTER INDEX ${index} ALTER COLUMN ${n} SET STATISTICS ${v}`)
+  return sql
+}
+
+/** CREATE INDEX (the server's own text) plus its statistics targets and comment. */
 export function createIndex(table: string, i: IndexInfo, detected: string, phase: number = PHASE.createIndex): Change {
   const schema = /ON (?:ONLY )?((?:"(?:[^"]|"")*"|[^."\s]+))\./.exec(i.definition)?.[1] ?? table.split('.')[0]!
   // A partitioned table's index reads "ON ONLY": created without ONLY it reaches the partitions too.
-  const sql = [i.definition.replace(/ ON ONLY /, ' ON ')]
+  const sql = [i.definition.replace(/ ON ONLY /, ' ON '), ...indexStatisticsSql(`${schema}.${i.name}`, undefined, i.statistics)]
   if (i.comment !== null) sql.push(commentOn(`INDEX ${schema}.${i.name}`, i.comment))
   return { kind: 'index', action: 'add', name: `${schema}.${i.name}`, detected, sql, phase }
 }
