@@ -7,6 +7,7 @@
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { UnsupportedOnTargetError } from '../../src/errors.ts'
 import { compareModels } from '../../src/schema/compare.ts'
 import { introspect } from '../../src/schema/introspect.ts'
 import { planMigration } from '../../src/schema/render.ts'
@@ -101,6 +102,20 @@ test('a changed default is replaced with SET DEFAULT alone; a default is dropped
   assert.ok(p.up.includes('-- Detected changed column public.t.a (default)\nALTER TABLE public.t ALTER COLUMN a SET DEFAULT 2;\n'), p.up)
   assert.not.ok(p.up.includes('COLUMN a DROP DEFAULT'), p.up)
   assert.ok(p.up.includes('ALTER TABLE public.t ALTER COLUMN b DROP DEFAULT;\nALTER TABLE public.t ALTER COLUMN b TYPE'), p.up)
+})
+
+test('syntax newer than the target inside a CREATE TABLE is named by its constraint', async () => {
+  const from = await load(bench.a, '', 'before')
+  const to = await load(bench.b, 'create table u (a int, constraint "U key" unique nulls not distinct (a))', 'after')
+  const error = (() => {
+    try {
+      planMigration(from, to, { postgresVersion: 14 })
+    } catch (e) {
+      return e as UnsupportedOnTargetError
+    }
+  })()
+  assert.instance(error, UnsupportedOnTargetError)
+  assert.equal(error!.features, [{ kind: 'constraint', name: 'public.u."U key"', feature: 'NULLS NOT DISTINCT', needs: 15 }])
 })
 
 test.run()
