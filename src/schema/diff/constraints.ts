@@ -78,13 +78,16 @@ export function diffConstraintsAndIndexes(ctx: DiffContext): Change[] {
  * The constraints a new table declares inside its CREATE TABLE, as a person writes it: primary
  * keys, unique constraints and valid checks, keys first. Foreign keys come after every table
  * exists (tables may reference each other); exclusion constraints, NOT VALID checks, checks
- * calling a function created after the tables, and a partition's own constraints are added
- * with ALTER TABLE.
+ * calling a function created after the tables (or whose body reads a new table), and a
+ * partition's own constraints are added with ALTER TABLE.
  */
 export function inlineConstraints(ctx: DiffContext, t: TableInfo): ConstraintInfo[] {
   if (t.partitionOf) return []
+  // Created after the tables: by phase, or because its SQL-standard body reads a new table.
+  const newTables = (d: string) => ctx.to.tables[d] !== undefined && ctx.from.tables[d] === undefined
   const late = Object.entries(ctx.to.functions)
-    .filter(([k, f]) => (!ctx.from.functions[k] || ctx.recreatedFunctions.has(k)) && createPhase(ctx, f) > PHASE.createTable)
+    .filter(([k, f]) => (!ctx.from.functions[k] || ctx.recreatedFunctions.has(k)) &&
+      (createPhase(ctx, f) > PHASE.createTable || (ctx.to.dependencies?.[k] ?? []).some(newTables)))
     .map(([, f]) => functionCallText(f))
   const rank = { p: 0, u: 1, c: 2 } as Record<string, number>
   return Object.values(t.constraints)
