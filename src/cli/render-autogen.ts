@@ -14,6 +14,7 @@ export function renderCreate(r: CreateResult): string {
   const out: string[] = []
   if (r.note) out.push(r.note)
   out.push(...r.changes.map(line))
+  if (r.enumValues) out.push(`created ${r.enumValues.up}`, `created ${r.enumValues.down}`)
   if (r.written) out.push(`created ${r.up}`, `created ${r.down}`)
   return out.join('\n')
 }

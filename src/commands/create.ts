@@ -7,6 +7,7 @@ import { RevisionError } from '../errors.ts'
 import { nodeFileSource } from '../files/file-source.ts'
 import { newRevisionId, writeScriptPair } from '../files/script-directory.ts'
 import { resolveRevision } from '../graph/resolve.ts'
+import type { MigrationPlan } from '../schema/render.ts'
 import { autogenerateFor, type DetectedChange, toDetected } from './autogen.ts'
 import { type CommonOptions, openProject, type Project } from './project.ts'
 import { hinting } from './hints.ts'
@@ -40,6 +41,11 @@ export interface CreateResult {
   note: string | undefined
   /** False when autogenerate found nothing to do and wrote no files. */
   written: boolean
+  /**
+   * A migration written before this one (its parent), when enum types gain values: the ADD VALUE
+   * statements, `transaction: false`, so that they are committed before this one uses them.
+   */
+  enumValues?: { revision: string; message: string; up: string; down: string } | undefined
 }
 
 /** Picks the parents of a new revision: the single head, or what --head names. */
@@ -69,6 +75,8 @@ async function unhintedCreate(message: string, options: CreateOptions = {}): Pro
   let downBody = DOWN_TEMPLATE
   let note: string | undefined
   let changes: DetectedChange[] = []
+  let first: { plan: MigrationPlan; revision: string; message: string } | undefined
+  let transaction = options.noTransaction ? false : undefined
   if (options.autogenerate !== false) {
     const generated = await autogenerateFor(project, options.shadowUrl ?? project.config.shadowUrl, options.onInfo)
     if (!generated) {
@@ -76,23 +84,41 @@ async function unhintedCreate(message: string, options: CreateOptions = {}): Pro
     } else if (generated.changes.length === 0) {
       return { revision, down_revision: parents, message, up: '', down: '', detected: [], changes: [], note: 'No changes detected', written: false }
     } else {
-      changes = toDetected(generated.changes)
-      upBody = `${generated.up.trimEnd()}\n`
-      downBody = `${generated.down.trimEnd()}\n`
+      let plan: MigrationPlan = generated
+      const split = options.noTransaction ? undefined : generated.enumValuesFirst
+      if (split && split.rest.changes.length === 0) {
+        // Enum values alone: one migration, outside a transaction (a later one may use them).
+        plan = split.values
+        transaction = false
+      } else if (split) {
+        first = { plan: split.values, revision: newRevisionId(), message: `${message} (enum values)` }
+        plan = split.rest
+      }
+      changes = toDetected([...(first?.plan.changes ?? []), ...plan.changes])
+      upBody = `${plan.up.trimEnd()}\n`
+      downBody = `${plan.down.trimEnd()}\n`
     }
   }
+  const created = options.now ?? new Date()
+  // The enum values' own migration: its up commits each ADD VALUE; its down (a rebuild of the type) is one transaction.
+  const before = first && writeScriptPair(nodeFileSource, project.config.dir, {
+    revision: first.revision, parents, message: first.message, created,
+    upBody: `${first.plan.up.trimEnd()}\n`, downBody: `${first.plan.down.trimEnd()}\n`, transaction: false, downTransaction: true,
+  })
   const written = writeScriptPair(nodeFileSource, project.config.dir, {
     revision,
-    parents,
+    parents: before ? [before.revision] : parents,
     message,
-    created: options.now ?? new Date(),
+    // A second later, so that the files list in the order they run.
+    created: before ? new Date(created.getTime() + 1000) : created,
     upBody,
     downBody,
-    transaction: options.noTransaction ? false : undefined,
+    transaction,
+    downTransaction: transaction === false && options.noTransaction !== true ? true : undefined,
   })
   return {
     revision,
-    down_revision: parents,
+    down_revision: before ? [before.revision] : parents,
     message,
     up: written.upPath,
     down: written.downPath,
@@ -100,5 +126,6 @@ async function unhintedCreate(message: string, options: CreateOptions = {}): Pro
     changes,
     note,
     written: true,
+    enumValues: before && first ? { revision: before.revision, message: first.message, up: before.upPath, down: before.downPath } : undefined,
   }
 }

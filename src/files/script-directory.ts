@@ -182,6 +182,8 @@ export interface NewScript {
   upBody: string
   downBody: string
   transaction?: boolean
+  /** The down file's `transaction` header, when it differs from the up's. */
+  downTransaction?: boolean
   irreversible?: string
 }
 
@@ -208,7 +210,7 @@ export function writeScriptPair(source: FileSource, dir: string, s: NewScript): 
   if (s.transaction === false) up.push(['transaction', 'false'])
   const down: Array<[string, string]> = [['revision', s.revision]]
   // The down of a CREATE INDEX CONCURRENTLY is a DROP INDEX CONCURRENTLY: outside a transaction too.
-  if (s.transaction === false) down.push(['transaction', 'false'])
+  if ((s.downTransaction ?? s.transaction) === false) down.push(['transaction', 'false'])
   if (s.irreversible) down.push(['irreversible', s.irreversible])
   source.create(upPath, `${formatHeader(up)}\n${s.upBody}`)
   source.create(downPath, `${formatHeader(down)}\n${s.downBody}`)

@@ -8,6 +8,7 @@ import type { Change } from './diff/change.ts'
 import { introspect } from './introspect.ts'
 import type { SchemaModel } from './model.ts'
 import { reconcileDeparsed } from './reconcile-deparse.ts'
+import { type EnumValuesFirst, planEnumValuesFirst } from './enum-values-first.ts'
 import { planMigration } from './render.ts'
 import { loadTexts, withShadow, withShadows, type OpenDatabase, type SqlText } from './shadow.ts'
 
@@ -38,6 +39,11 @@ export interface AutogenerateResult {
   downStatements: string[]
   replayed: SchemaModel
   declared: SchemaModel
+  /**
+   * When an enum only gains values: the same changes as two migrations, the values first (to run
+   * outside a transaction) and the rest after (see enum-values-first.ts). `create` writes these.
+   */
+  enumValuesFirst: EnumValuesFirst | undefined
 }
 
 export async function autogenerate(options: AutogenerateOptions): Promise<AutogenerateResult> {
@@ -52,7 +58,8 @@ export async function autogenerate(options: AutogenerateOptions): Promise<Autoge
       const declared = await introspect(db, io)
       const replayed = await replayedModel
       await reconcileDeparsed(db, declared, replayed)
-      return { ...planMigration(replayed, declared, { postgresVersion: options.postgresVersion }), replayed, declared }
+      const plan = { postgresVersion: options.postgresVersion }
+      return { ...planMigration(replayed, declared, plan), replayed, declared, enumValuesFirst: planEnumValuesFirst(replayed, declared, plan) }
     })
 }
 

@@ -20,7 +20,8 @@ from pg_namespace n where %NS% and %NOTEXT(pg_namespace, n.oid)%
 order by 1`
 
 export const EXTENSIONS_SQL = `
-select quote_ident(e.extname) as name, quote_ident(n.nspname) as schema, e.extrelocatable as relocatable, (select ds.description from pg_description ds where ds.objoid = e.oid and ds.classoid = 'pg_extension'::regclass and ds.objsubid = 0) as comment
+select quote_ident(e.extname) as name, quote_ident(n.nspname) as schema, e.extrelocatable as relocatable, (select ds.description from pg_description ds where ds.objoid = e.oid and ds.classoid = 'pg_extension'::regclass and ds.objsubid = 0) as comment,
+  (select a.comment from pg_available_extensions a where a.name = e.extname) as default_comment
 from pg_extension e join pg_namespace n on n.oid = e.extnamespace
 order by 1`
 
@@ -160,7 +161,9 @@ select ${REL_KEY} as rel, quote_ident(ic.relname) as name, pg_get_indexdef(i.ind
   coalesce((select json_agg(distinct quote_ident(a.attname)) from pg_depend d
      join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid
      where d.classid = 'pg_class'::regclass and d.objid = i.indexrelid and d.refclassid = 'pg_class'::regclass
-       and d.refobjid = i.indrelid and d.refobjsubid > 0), '[]') as columns
+       and d.refobjid = i.indrelid and d.refobjsubid > 0), '[]') as columns,
+  (select json_object_agg(a.attnum, a.attstattarget order by a.attnum) from pg_attribute a
+     where a.attrelid = i.indexrelid and a.attnum > 0 and a.attstattarget >= 0) as statistics
 from ${RELS(`'r', 'p', 'm'`)} join pg_index i on i.indrelid = r.oid join pg_class ic on ic.oid = i.indexrelid
 where not exists (select 1 from pg_inherits ih where ih.inhrelid = i.indexrelid)
   and not exists (select 1 from pg_constraint co where co.conindid = i.indexrelid and co.conrelid = i.indrelid

@@ -18,7 +18,7 @@ export interface Difference {
   what: string
 }
 
-const IGNORED = new Set(['dependsOn', 'usesTypes', 'columns', 'refTable', 'refColumns', 'function', 'baseline', 'typeStorage', 'relocatable'])
+const IGNORED = new Set(['dependsOn', 'usesTypes', 'columns', 'refTable', 'refColumns', 'function', 'baseline', 'typeStorage', 'relocatable', 'defaultComment'])
 
 function show(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'undefined'

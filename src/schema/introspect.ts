@@ -130,7 +130,7 @@ function readModel(rows: Rows): SchemaModel {
   const m = emptyModel()
   for (const r of rows.schemas) m.schemas[r.name] = { name: r.name, comment: r.comment }
   for (const r of rows.extensions) {
-    m.extensions[r.name] = { name: r.name, schema: r.schema, relocatable: r.relocatable, comment: r.comment }
+    m.extensions[r.name] = { name: r.name, schema: r.schema, relocatable: r.relocatable, comment: r.comment, defaultComment: r.default_comment }
   }
   for (const r of rows.enums) {
     m.enums[`${r.schema}.${r.name}`] = { schema: r.schema, name: r.name, values: r.values, comment: r.comment }
@@ -196,6 +196,7 @@ function readModel(rows: Rows): SchemaModel {
   }
   for (const r of rows.indexes) {
     const i: IndexInfo = { name: r.name, definition: r.definition, comment: r.comment, columns: r.columns }
+    if (r.statistics) i.statistics = r.statistics
     const owner = m.tables[r.rel] ?? m.views[r.rel]
     if (owner) owner.indexes[r.name] = i
   }

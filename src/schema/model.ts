@@ -205,6 +205,8 @@ export interface ExtensionInfo {
   /** pg_extension.extrelocatable: ALTER EXTENSION ... SET SCHEMA works (not compared; absent counts as true). */
   relocatable?: boolean
   comment: string | null
+  /** The comment CREATE EXTENSION sets (its control file's), when known (not compared). */
+  defaultComment?: string | null
 }
 
 export interface EnumInfo {
@@ -299,6 +301,8 @@ export interface IndexInfo {
   comment: string | null
   /** Columns of the table the index uses (not compared). */
   columns: string[]
+  /** Statistics targets set on index columns (ALTER INDEX ... ALTER COLUMN n SET STATISTICS): column number → target. */
+  statistics?: Record<string, number>
 }
 
 export interface TriggerInfo {

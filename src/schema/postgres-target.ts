@@ -87,16 +87,22 @@ function codeOnly(sql: string): string {
 export function newerFeatures(changes: Change[], major: number): UnsupportedOnTargetError['features'] {
   const found: UnsupportedOnTargetError['features'] = []
   const seen = new Set<string>()
+  const note = (kind: Change['kind'], name: string, code: string) => {
+    for (const f of FEATURES) {
+      if (f.needs <= major || (f.kinds && !f.kinds.includes(kind)) || !f.pattern.test(code)) continue
+      const key = `${kind} ${name} ${f.feature}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      found.push({ kind, name, feature: f.feature, needs: f.needs })
+    }
+  }
   for (const c of changes) {
     for (const s of c.sql) {
-      const code = codeOnly(s)
-      for (const f of FEATURES) {
-        if (f.needs <= major || (f.kinds && !f.kinds.includes(c.kind)) || !f.pattern.test(code)) continue
-        const key = `${c.kind} ${c.name} ${f.feature}`
-        if (seen.has(key)) continue
-        seen.add(key)
-        found.push({ kind: c.kind, name: c.name, feature: f.feature, needs: f.needs })
-      }
+      // A CREATE TABLE declares its keys and checks inline (one "CONSTRAINT name ..." line each): name the constraint.
+      const lines = c.kind === 'table' && c.action === 'add' ? s.split('\n') : []
+      const inline = lines.filter((l) => /^\s+CONSTRAINT\s/.test(l))
+      for (const line of inline) note('constraint', `${c.name}.${/^\s+CONSTRAINT\s+("(?:[^"]|"")*"|\S+)/.exec(line)![1]}`, codeOnly(line))
+      note(c.kind, c.name, codeOnly(inline.length ? lines.filter((l) => !inline.includes(l)).join('\n') : s))
     }
   }
   return found

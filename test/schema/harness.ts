@@ -2,6 +2,7 @@
  * The corpus harness: one pair of databases per target, reset between cases. For a case it loads
  * "before" into A and "after" into B, plans, applies up to A (in one transaction, as the runner
  * does) and checks A now introspects equal to B; then applies down and checks A equals "before".
+ * Cases where enums gain values run a second time as `create` writes them (enum values first).
  */
 import { execFile } from 'node:child_process'
 import process from 'node:process'
@@ -12,6 +13,7 @@ import { compareModels, type Difference } from '../../src/schema/compare.ts'
 import { introspect } from '../../src/schema/introspect.ts'
 import type { SchemaModel } from '../../src/schema/model.ts'
 import { reconcileDeparsed } from '../../src/schema/reconcile-deparse.ts'
+import { planEnumValuesFirst } from '../../src/schema/enum-values-first.ts'
 import { planMigration, type MigrationPlan } from '../../src/schema/render.ts'
 import { splitStatements } from '../../src/sql/split.ts'
 import { adminExec, serverUrlFor, uniqueName, type TargetKind } from '../helpers/targets.ts'
@@ -205,7 +207,42 @@ export async function roundTrip(bench: Bench, c: CorpusCase, options: { oracle?:
   const downDiffs = compareModels(downModel, before)
   if (downDiffs.length) problems.push(`${label}: after down, differs from "before":\n${describe(downDiffs)}\n${plan.down}`)
   if (dumpDown && (await dumpDown) !== dumpBefore) problems.push(`${label}: pg_dump after down differs from "before"\n${lineDiff(await dumpDown, dumpBefore)}\n${plan.down}`)
+  if (problems.length === 0) problems.push(...await enumValuesFirstTrip(bench, before, after, label))
   return { plan, problems }
+}
+
+/**
+ * What `create` writes when enums only gain values (enum-values-first.ts): the ADD VALUEs as a
+ * migration outside a transaction (each statement commits), then the rest in one transaction;
+ * down in the reverse order, each in a transaction. A holds "before" when this starts and again
+ * when it ends.
+ */
+async function enumValuesFirstTrip(bench: Bench, before: SchemaModel, after: SchemaModel, label: string): Promise<string[]> {
+  const split = planEnumValuesFirst(before, after)
+  if (!split) return []
+  const problems: string[] = []
+  try {
+    for (const s of split.values.upStatements) await bench.a.exec(s)
+    await runInTransaction(bench.a, split.rest.upStatements, `${label} up after the enum values`)
+  } catch (e) {
+    return [(e as Error).message, split.values.up, split.rest.up]
+  }
+  const upModel = await introspect(bench.a)
+  await reconcileDeparsed(bench.b, after, upModel)
+  const upDiffs = compareModels(upModel, after)
+  if (upDiffs.length) problems.push(`${label}: enum values first, then the rest: differs from "after":\n${describe(upDiffs)}\n${split.values.up}\n${split.rest.up}`)
+  if (split.rest.up.includes('__sqlmig_old')) problems.push(`${label}: the rest rebuilds an enum:\n${split.rest.up}`)
+  try {
+    await runInTransaction(bench.a, split.rest.downStatements, `${label} down of the rest`)
+    await runInTransaction(bench.a, split.values.downStatements, `${label} down of the enum values`)
+  } catch (e) {
+    return [...problems, (e as Error).message, split.rest.down, split.values.down]
+  }
+  const downModel = await introspect(bench.a)
+  await reconcileDeparsed(bench.a, before, downModel)
+  const downDiffs = compareModels(downModel, before)
+  if (downDiffs.length) problems.push(`${label}: enum values first, down: differs from "before":\n${describe(downDiffs)}\n${split.rest.down}\n${split.values.down}`)
+  return problems
 }
 
 function lineDiff(x: string, y: string): string {

@@ -9,7 +9,7 @@ import type { ColumnInfo, SchemaModel } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
 import { columnNeedsRecreate, functionCallText, mentions, type DiffContext } from './context.ts'
 import { treeDepth } from './inheritance.ts'
-import { columnSpec, commentOn, sequenceOptions } from './sql-text.ts'
+import { columnSpec, commentOn, identityClause } from './sql-text.ts'
 
 const WIDENING: Record<string, string[]> = {
   smallint: ['integer', 'bigint', 'numeric', 'real', 'double precision', 'text'],
@@ -43,7 +43,7 @@ function identitySql(table: string, a: ColumnInfo, b: ColumnInfo): string[] {
   const ia = a.identity
   const ib = b.identity
   if (!ib) return []
-  if (!ia) return [`${col} ADD GENERATED ${ib.kind === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (SEQUENCE NAME ${ib.sequence} ${sequenceOptions(ib)})`]
+  if (!ia) return [`${col} ADD ${identityClause(table, b)}`]
   const sets: string[] = []
   if (ia.kind !== ib.kind) sets.push(`SET GENERATED ${ib.kind === 'a' ? 'ALWAYS' : 'BY DEFAULT'}`)
   if (ia.increment !== ib.increment) sets.push(`SET INCREMENT BY ${ib.increment}`)
@@ -86,7 +86,7 @@ function recreateColumn(ctx: DiffContext, key: string, a: ColumnInfo, b: ColumnI
   const owned = Object.entries(ctx.from.sequences).filter(([k, s]) => s.ownedBy === owner && ctx.to.sequences[k]).map(([k]) => k)
   const sql = owned.map((k) => `ALTER SEQUENCE ${k} OWNED BY NONE`)
   if (a.generated === null) sql.push(`ALTER TABLE ${key} DROP COLUMN ${a.name}`)
-  sql.push(`ALTER TABLE ${key} ADD COLUMN ${columnSpec(b)}`)
+  sql.push(`ALTER TABLE ${key} ADD COLUMN ${columnSpec(key, b)}`)
   for (const [k, s] of Object.entries(ctx.to.sequences)) if (s.ownedBy === `${key}.${b.name}`) sql.push(`ALTER SEQUENCE ${k} OWNED BY ${key}.${b.name}`)
   if (b.comment !== null) sql.push(commentOn(`COLUMN ${key}.${b.name}`, b.comment))
   return sql
@@ -142,7 +142,7 @@ export function diffColumns(ctx: DiffContext): Change[] {
     const added = b.columns.filter((c) => !a.columns.some((d) => d.name === c.name))
     const removed = a.columns.filter((c) => !b.columns.some((d) => d.name === c.name))
     for (const c of added) {
-      const sql = [`ALTER TABLE ${key} ADD COLUMN ${columnSpec(c)}`]
+      const sql = [`ALTER TABLE ${key} ADD COLUMN ${columnSpec(key, c)}`]
       if (c.comment !== null) sql.push(commentOn(`COLUMN ${key}.${c.name}`, c.comment))
       // Children first: a parent's ADD COLUMN then merges into the child's own column of that
       // name (which stays local); added the other way round, the child's ADD finds it there.
@@ -199,7 +199,10 @@ function alterColumn(ctx: DiffContext, key: string, ca: ColumnInfo, cb: ColumnIn
   const second: string[] = []
   const what: string[] = []
   if (early) out.push({ kind: 'column', action: 'change', name, detected: '', sql: [`${col} DROP DEFAULT`], phase: PHASE.dropDefault })
-  if (ca.default !== null && !early && (typeChange || defaultChange)) first.push(`${col} DROP DEFAULT`)
+  // SET DEFAULT alone replaces a default; it is dropped first when the type changes under it, or
+  // when it reads a sequence that may be dropped before the new default is set (order 1).
+  const replacedInPlace = !typeChange && cb.default !== null && !/\bnextval\(/.test(ca.default ?? '')
+  if (ca.default !== null && !early && (typeChange || defaultChange) && !replacedInPlace) first.push(`${col} DROP DEFAULT`)
   if (typeChange) {
     first.push(`${col} TYPE ${cb.type}${cb.collation ? ` COLLATE ${cb.collation}` : ''} USING ${castTo(ctx, ca, cb)}`)
     what.push(ca.type === cb.type ? (rebuilt ? 'type rebuilt' : 'collation') : `type ${ca.type} -> ${cb.type}`)
@@ -215,8 +218,10 @@ function alterColumn(ctx: DiffContext, key: string, ca: ColumnInfo, cb: ColumnIn
   if (defaultChange) what.push('default')
   if (first.length + second.length > 0) {
     const destructive = typeChange && !rebuilt && !isWidening(ca.type, cb.type)
-    out.push({ kind: 'column', action: 'change', name, detected: what.length ? detectedLine('change', 'column', name, what.join(', ')) : '', sql: first, phase: PHASE.alterColumn, order: 0, destructive })
-    if (second.length) out.push({ kind: 'column', action: 'change', name, detected: '', sql: second, phase: PHASE.alterColumn, order: 2 })
+    const detected = what.length ? detectedLine('change', 'column', name, what.join(', ')) : ''
+    // Nothing to run at order 0 (a default replaced in place): the detected line goes with the rest.
+    if (first.length) out.push({ kind: 'column', action: 'change', name, detected, sql: first, phase: PHASE.alterColumn, order: 0, destructive })
+    if (second.length) out.push({ kind: 'column', action: 'change', name, detected: first.length ? '' : detected, sql: second, phase: PHASE.alterColumn, order: 2 })
   }
   // Parents first: SET STATISTICS and SET STORAGE recurse to inheritance children, which then
   // get their own value after.

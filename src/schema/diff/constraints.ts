@@ -3,9 +3,10 @@
  * are re-created too: those that mention a rebuilt enum or a re-created function, foreign keys
  * over a column whose type changes, and foreign keys whose referenced key is re-created.
  */
-import type { ConstraintInfo, IndexInfo } from '../model.ts'
+import type { ConstraintInfo, IndexInfo, TableInfo } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
 import { functionCallText, mentions, type DiffContext } from './context.ts'
+import { createPhase } from './functions.ts'
 import { commentOn, pairs } from './sql-text.ts'
 
 function forcedByText(ctx: DiffContext, text: string): boolean {
@@ -56,20 +57,42 @@ export function diffConstraintsAndIndexes(ctx: DiffContext): Change[] {
       const changed = c.definition !== d.definition
       if (changed || forceCon(c, d)) {
         out.push(dropConstraint(key, name, c, changed ? detectedLine('change', 'constraint', `${key}.${name}`) : ''))
-        out.push(addConstraint(key, d, ''))
+        out.push(addConstraint(key, d, '', ctx.from.tables[key]))
       } else if (c.comment !== d.comment) {
         out.push({ kind: 'constraint', action: 'change', name: `${key}.${name}`, detected: detectedLine('change', 'constraint', `${key}.${name}`, 'comment'), sql: [commentOn(`CONSTRAINT ${name} ON ${key}`, d.comment)], phase: PHASE.comment })
       }
     }
-    for (const [, d] of cons.added) out.push(addConstraint(key, d, detectedLine('add', 'constraint', `${key}.${d.name}`)))
+    for (const [, d] of cons.added) out.push(addConstraint(key, d, detectedLine('add', 'constraint', `${key}.${d.name}`), ctx.from.tables[key]))
     out.push(...diffIndexes(ctx, key, idx, rec))
   }
   for (const [key, t] of Object.entries(ctx.to.tables)) {
     if (ctx.from.tables[key]) continue
-    for (const d of Object.values(t.constraints)) out.push(addConstraint(key, d, ''))
+    const inline = new Set(inlineConstraints(ctx, t))
+    for (const d of Object.values(t.constraints)) if (!inline.has(d)) out.push(addConstraint(key, d, ''))
     for (const i of Object.values(t.indexes)) out.push(createIndex(key, i, ''))
   }
   return out
+}
+
+/**
+ * The constraints a new table declares inside its CREATE TABLE, as a person writes it: primary
+ * keys, unique constraints and valid checks, keys first. Foreign keys come after every table
+ * exists (tables may reference each other); exclusion constraints, NOT VALID checks, checks
+ * calling a function created after the tables (or whose body reads a new table), and a
+ * partition's own constraints are added with ALTER TABLE.
+ */
+export function inlineConstraints(ctx: DiffContext, t: TableInfo): ConstraintInfo[] {
+  if (t.partitionOf) return []
+  // Created after the tables: by phase, or because its SQL-standard body reads a new table.
+  const newTables = (d: string) => ctx.to.tables[d] !== undefined && ctx.from.tables[d] === undefined
+  const late = Object.entries(ctx.to.functions)
+    .filter(([k, f]) => (!ctx.from.functions[k] || ctx.recreatedFunctions.has(k)) &&
+      (createPhase(ctx, f) > PHASE.createTable || (ctx.to.dependencies?.[k] ?? []).some(newTables)))
+    .map(([, f]) => functionCallText(f))
+  const rank = { p: 0, u: 1, c: 2 } as Record<string, number>
+  return Object.values(t.constraints)
+    .filter((c) => c.type === 'p' || c.type === 'u' || (c.type === 'c' && !/ NOT VALID$/.test(c.definition) && !late.some((call) => c.definition.includes(call))))
+    .sort((x, y) => rank[x.type]! - rank[y.type]!)
 }
 
 /** Index changes of one relation (a table, or a materialized view that is kept). */
@@ -84,8 +107,12 @@ export function diffIndexes(ctx: DiffContext, key: string, idx: ReturnType<typeo
     if (changed || forcedByText(ctx, j.definition) || i.columns.some((c) => rec.has(c))) {
       out.push({ kind: 'index', action: 'remove', name: `${schema}.${name}`, detected: changed ? detectedLine('change', 'index', `${schema}.${name}`) : '', sql: [`DROP INDEX ${schema}.${name}`], phase: PHASE.dropIndex })
       out.push(createIndex(key, j, ''))
-    } else if (i.comment !== j.comment) {
-      out.push({ kind: 'index', action: 'change', name: `${schema}.${name}`, detected: detectedLine('change', 'index', `${schema}.${name}`, 'comment'), sql: [commentOn(`INDEX ${schema}.${name}`, j.comment)], phase: PHASE.comment })
+    } else {
+      if (i.comment !== j.comment) {
+        out.push({ kind: 'index', action: 'change', name: `${schema}.${name}`, detected: detectedLine('change', 'index', `${schema}.${name}`, 'comment'), sql: [commentOn(`INDEX ${schema}.${name}`, j.comment)], phase: PHASE.comment })
+      }
+      const stats = indexStatisticsSql(`${schema}.${name}`, i.statistics, j.statistics)
+      if (stats.length) out.push({ kind: 'index', action: 'change', name: `${schema}.${name}`, detected: detectedLine('change', 'index', `${schema}.${name}`, 'statistics target'), sql: stats, phase: PHASE.createIndex })
     }
   }
   for (const [name, j] of idx.added) out.push(createIndex(key, j, detectedLine('add', 'index', `${schema}.${name}`)))
@@ -99,17 +126,40 @@ function dropConstraint(table: string, name: string, c: ConstraintInfo, detected
   }
 }
 
-function addConstraint(table: string, c: ConstraintInfo, detected: string): Change {
-  const sql = [`ALTER TABLE ${table} ADD CONSTRAINT ${c.name} ${c.definition}`]
+/**
+ * A foreign key or check added to a table that already holds rows is added NOT VALID, then
+ * validated: the ADD then takes its lock only briefly, and VALIDATE CONSTRAINT scans the rows
+ * under a lock that lets writes through (SHARE UPDATE EXCLUSIVE). Not on a partitioned table's
+ * foreign key, which PostgreSQL cannot add NOT VALID (before 18), nor on what is declared NOT
+ * VALID or NOT ENFORCED.
+ */
+function validatedLater(table: TableInfo | undefined, c: ConstraintInfo): boolean {
+  if (!table || (c.type !== 'f' && c.type !== 'c')) return false
+  if (/ NOT (?:VALID|ENFORCED)$/.test(c.definition)) return false
+  return !(c.type === 'f' && table.partitionKey)
+}
+
+function addConstraint(table: string, c: ConstraintInfo, detected: string, existing?: TableInfo): Change {
+  const later = validatedLater(existing, c)
+  const sql = [`ALTER TABLE ${table} ADD CONSTRAINT ${c.name} ${c.definition}${later ? ' NOT VALID' : ''}`]
+  if (later) sql.push(`ALTER TABLE ${table} VALIDATE CONSTRAINT ${c.name}`)
   if (c.comment !== null) sql.push(commentOn(`CONSTRAINT ${c.name} ON ${table}`, c.comment))
   return { kind: 'constraint', action: 'add', name: `${table}.${c.name}`, detected, sql, phase: c.type === 'f' ? PHASE.addForeignKey : PHASE.addConstraint }
 }
 
-/** CREATE INDEX (the server's own text) plus its comment. */
+/** The SET STATISTICS that turn one index's column statistics targets into another's (-1: back to the default). */
+function indexStatisticsSql(index: string, a: Record<string, number> | undefined, b: Record<string, number> | undefined): string[] {
+  const sql: string[] = []
+  for (const n of Object.keys(a ?? {})) if (b?.[n] === undefined) sql.push(`ALTER INDEX ${index} ALTER COLUMN ${n} SET STATISTICS -1`)
+  for (const [n, v] of Object.entries(b ?? {})) if (a?.[n] !== v) sql.push(`ALTER INDEX ${index} ALTER COLUMN ${n} SET STATISTICS ${v}`)
+  return sql
+}
+
+/** CREATE INDEX (the server's own text) plus its statistics targets and comment. */
 export function createIndex(table: string, i: IndexInfo, detected: string, phase: number = PHASE.createIndex): Change {
   const schema = /ON (?:ONLY )?((?:"(?:[^"]|"")*"|[^."\s]+))\./.exec(i.definition)?.[1] ?? table.split('.')[0]!
   // A partitioned table's index reads "ON ONLY": created without ONLY it reaches the partitions too.
-  const sql = [i.definition.replace(/ ON ONLY /, ' ON ')]
+  const sql = [i.definition.replace(/ ON ONLY /, ' ON '), ...indexStatisticsSql(`${schema}.${i.name}`, undefined, i.statistics)]
   if (i.comment !== null) sql.push(commentOn(`INDEX ${schema}.${i.name}`, i.comment))
   return { kind: 'index', action: 'add', name: `${schema}.${i.name}`, detected, sql, phase }
 }

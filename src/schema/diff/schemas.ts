@@ -1,6 +1,7 @@
 /** Schemas and extensions: created first, dropped last. */
 import { detectedLine, PHASE, type Change } from './change.ts'
 import type { DiffContext } from './context.ts'
+import type { ExtensionInfo } from '../model.ts'
 import { commentOn, pairs } from './sql-text.ts'
 
 export function diffSchemas(ctx: DiffContext): Change[] {
@@ -22,13 +23,18 @@ export function diffSchemas(ctx: DiffContext): Change[] {
   return out
 }
 
+/** True when CREATE EXTENSION alone gives the extension its comment (its control file's): no COMMENT ON to write. */
+function commentIsDefault(e: ExtensionInfo): boolean {
+  return e.comment === (e.defaultComment ?? null)
+}
+
 export function diffExtensions(ctx: DiffContext): Change[] {
   const out: Change[] = []
   const { removed, added, both } = pairs(ctx.from.extensions, ctx.to.extensions)
   for (const [name, e] of added) {
     const sql = [`CREATE EXTENSION IF NOT EXISTS ${name} WITH SCHEMA ${e.schema}`]
     out.push({ kind: 'extension', action: 'add', name, detected: detectedLine('add', 'extension', name), sql, phase: PHASE.createExtension })
-    if (e.comment !== null) out.push({ kind: 'extension', action: 'add', name, detected: '', sql: [commentOn(`EXTENSION ${name}`, e.comment)], phase: PHASE.comment })
+    if (!commentIsDefault(e)) out.push({ kind: 'extension', action: 'add', name, detected: '', sql: [commentOn(`EXTENSION ${name}`, e.comment)], phase: PHASE.comment })
   }
   for (const [name] of removed) {
     out.push({ kind: 'extension', action: 'remove', name, detected: detectedLine('remove', 'extension', name), sql: [`DROP EXTENSION ${name}`], phase: PHASE.dropExtension, destructive: true })
@@ -41,7 +47,7 @@ export function diffExtensions(ctx: DiffContext): Change[] {
       out.push({ kind: 'extension', action: 'change', name, detected: detectedLine('change', 'extension', name, 'schema'), sql: [`ALTER EXTENSION ${name} SET SCHEMA ${b.schema}`], phase: PHASE.createExtension })
     }
     // Created again, the extension has its control file's comment: set the declared one.
-    if (recreated && a.comment === b.comment) {
+    if (recreated && a.comment === b.comment && !commentIsDefault(b)) {
       out.push({ kind: 'extension', action: 'change', name, detected: '', sql: [commentOn(`EXTENSION ${name}`, b.comment)], phase: PHASE.comment })
     } else if (a.comment !== b.comment) {
       out.push({ kind: 'extension', action: 'change', name, detected: detectedLine('change', 'extension', name, 'comment'), sql: [commentOn(`EXTENSION ${name}`, b.comment)], phase: PHASE.comment })

@@ -2,7 +2,7 @@
 import type { SequenceInfo } from '../model.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
 import type { DiffContext } from './context.ts'
-import { commentOn, pairs, sequenceOptions } from './sql-text.ts'
+import { commentOn, newSequenceOptions, pairs, sequenceOptions } from './sql-text.ts'
 
 /** True when dropping the owner (table or column) already drops the sequence. */
 function goesWithOwner(ctx: DiffContext, s: SequenceInfo): boolean {
@@ -37,7 +37,8 @@ export function diffSequences(ctx: DiffContext): Change[] {
   const identityAfter = identitySequences(ctx.to.tables)
   const { removed, added, both } = pairs(ctx.from.sequences, ctx.to.sequences)
   for (const [key, s] of added) {
-    const sql = [`CREATE SEQUENCE ${key} AS ${s.type} ${sequenceOptions(s)}`]
+    const options = newSequenceOptions(s)
+    const sql = [`CREATE SEQUENCE ${key}${s.type === 'bigint' ? '' : ` AS ${s.type}`}${options ? ` ${options}` : ''}`]
     if (s.comment !== null) sql.push(commentOn(`SEQUENCE ${key}`, s.comment))
     out.push({ kind: 'sequence', action: 'add', name: key, detected: detectedLine('add', 'sequence', key), sql, ...(identityBefore.has(key) ? { phase: PHASE.alterColumn, order: 1 } : { phase: PHASE.createSequence }) })
     if (s.ownedBy) out.push({ kind: 'sequence', action: 'add', name: key, detected: '', sql: [`ALTER SEQUENCE ${key} OWNED BY ${s.ownedBy}`], phase: PHASE.sequenceOwner })

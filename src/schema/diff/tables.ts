@@ -1,5 +1,6 @@
-/** Tables as wholes: create (columns inline, then their settings), drop, logged/unlogged, replica identity, row-level security, comment. */
-import type { TableInfo } from '../model.ts'
+/** Tables as wholes: create (columns, keys and checks inline, then their settings), drop, logged/unlogged, replica identity, row-level security, comment. */
+import type { ConstraintInfo, TableInfo } from '../model.ts'
+import { inlineConstraints } from './constraints.ts'
 import { detectedLine, PHASE, type Change } from './change.ts'
 import type { DiffContext } from './context.ts'
 import { treeDepth as depth } from './inheritance.ts'
@@ -13,12 +14,15 @@ function rowSecuritySql(key: string, a: Pick<TableInfo, 'rowSecurity' | 'forceRo
   return sql
 }
 
-function createTable(key: string, t: TableInfo): string {
+function createTable(key: string, t: TableInfo, constraints: ConstraintInfo[]): string {
   const partition = t.partitionKey ? ` PARTITION BY ${t.partitionKey}` : ''
   const options = t.options ? ` WITH (${t.options})` : ''
   const unlogged = t.unlogged ? 'UNLOGGED ' : ''
   if (t.partitionOf) return `CREATE ${unlogged}TABLE ${key} PARTITION OF ${t.partitionOf} ${t.partitionBound}${partition}${options}`
-  const cols = t.columns.filter((c) => c.inherited !== 'only').map((c) => `    ${columnSpec(c)}`).join(',\n')
+  const cols = [
+    ...t.columns.filter((c) => c.inherited !== 'only').map((c) => `    ${columnSpec(key, c)}`),
+    ...constraints.map((c) => `    CONSTRAINT ${c.name} ${c.definition}`),
+  ].join(',\n')
   const inherits = t.inherits?.length ? ` INHERITS (${t.inherits.join(', ')})` : ''
   return `CREATE ${unlogged}TABLE ${key} (${cols ? `\n${cols}\n` : ''})${inherits}${partition}${options}`
 }
@@ -39,8 +43,10 @@ export function diffTables(ctx: DiffContext): Change[] {
   const out: Change[] = []
   const { removed, added, both } = pairs(ctx.from.tables, ctx.to.tables)
   for (const [key, t] of added) {
-    const sql = [createTable(key, t)]
+    const inline = inlineConstraints(ctx, t)
+    const sql = [createTable(key, t, inline)]
     if (t.comment !== null) sql.push(commentOn(`TABLE ${key}`, t.comment))
+    for (const c of inline) if (c.comment !== null) sql.push(commentOn(`CONSTRAINT ${c.name} ON ${key}`, c.comment))
     if (!t.partitionOf) for (const c of t.columns) if (c.comment !== null && c.inherited !== 'only') sql.push(commentOn(`COLUMN ${key}.${c.name}`, c.comment))
     out.push({ kind: 'table', action: 'add', name: key, detected: detectedLine('add', 'table', key), sql, phase: PHASE.createTable, order: depth(ctx.to.tables, key) })
     const rls = rowSecuritySql(key, { rowSecurity: false, forceRowSecurity: false }, t)

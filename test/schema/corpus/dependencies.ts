@@ -32,6 +32,9 @@ export const DEPENDENCY_MORE_CASES: CorpusCase[] = [
   { name: 'dependencies: a function chain and a view chain are dropped while their table stays', before: `${FUNCTION_CHAIN} ${VIEW_FUNCTION_CHAIN}`, after: 'create table z_t (id int, n int);' },
   { name: 'dependencies: a view chain is added over an existing table and function', before: 'create table z_t (id int, n int); create function c_inner(x int) returns int language sql immutable return x + 1;', after: `create table z_t (id int, n int); create function c_inner(x int) returns int language sql immutable return x + 1;
 create view b_v as select c_inner(n) as m from z_t; create function a_f() returns bigint language sql stable return (select count(*) from b_v); create view a_v as select a_f() as c;` },
+  { name: 'dependencies: a new table whose check calls a SQL-standard function reading another new table', before: '', after: `create table c_z (id int primary key, n int);
+create function c_count() returns bigint language sql stable begin atomic select count(*) from public.c_z; end;
+create table c_a (a int check (a < public.c_count() + 100), b int check (b > 0));` },
 ]
 
 export const DEPENDENCY_RECREATE_CASES: CorpusCase[] = [
