@@ -5,7 +5,7 @@
  * rerun after a crash finds the finished targets at head and does nothing there.
  */
 import { current } from '../commands/current.ts'
-import type { CommonOptions } from '../commands/project.ts'
+import { type CommonOptions, openProject } from '../commands/project.ts'
 import { upgrade, type UpgradeOptions, type UpgradeResult } from '../commands/upgrade.ts'
 import { type FleetResult, fleetResult, type FleetTargetResult } from './fleet-result.ts'
 import { type FleetProgress, type Outcome, scheduleFleet } from './scheduler.ts'
@@ -46,6 +46,8 @@ export async function runFleet<R>(
   shape: (value: R) => { from: string[]; to: string[]; steps: number },
   readBack: boolean,
 ): Promise<FleetResult> {
+  // The files are the same for every target: invalid ones fail once, before any target starts.
+  openProject(sharedOf(options))
   const { targets, total } = await selectTargets(options)
   const whereNow = new Map<FleetTarget, string[]>()
   const outcomes: Outcome<FleetTarget, R>[] = await scheduleFleet(targets, {
