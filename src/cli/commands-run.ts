@@ -17,6 +17,7 @@ export function registerRunCommands(ctx: CliContext): void {
       .option('--lock-wait <duration>', 'Give up waiting for another run\'s lock after this long, e.g. 30s (default: sqlmig.json "lockWait", else wait)', STRING)
       .option('--lock-timeout <duration>', DEPRECATED_LOCK_TIMEOUT, STRING)
       .option('--allow-changed', 'Run even if applied migration files were edited')
+      .option('--lock <kind>', '"advisory" (default) or "table": a lock row with a lease, for servers without advisory locks (CockroachDB, YugabyteDB)', STRING)
 
   withFleetOptions(migrateCommand('upgrade', '[revision]', 'Apply migrations up to head (or a revision, heads, +N)'), 'upgrade')
     .option('--revision <rev>', 'Target revision (same as the positional argument)', STRING)

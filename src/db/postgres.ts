@@ -118,8 +118,22 @@ export async function openPostgres(
     fetch_types: options.arrays !== false,
     // Keep values as the server sends them where drivers would disagree (int8 as string).
     types: {},
+    // The one connection closed (the server ended an idle session, the network went): later
+    // calls fail at once (see `dead` below) instead of writing to the gone socket.
+    onclose: () => {
+      if (!closed) dead ??= Object.assign(new Error(`the connection to ${target.host} closed`), { code: 'CONNECTION_CLOSED' })
+    },
   } as postgres.Options<Record<string, never>>)
   let reserved: postgres.ReservedSql
+  let closed = false
+  /**
+   * The error that ended the connection (the server terminated the backend, e.g. DROP DATABASE …
+   * WITH (FORCE), or the socket closed). Every later call fails with it at once, without touching
+   * the driver: postgres.js 3.4.9 throws an uncatchable TypeError from a write on a reserved
+   * connection whose socket is gone (porsager/postgres#1208), which would end the whole process
+   * (in a fleet run, every other target's run with it).
+   */
+  let dead: unknown
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
     // Connect with a first query, then reserve that (now idle) connection: reserve() on a pool
@@ -140,15 +154,6 @@ export async function openPostgres(
     clearTimeout(timer)
   }
   const session = reserved
-  let closed = false
-  /**
-   * The error that ended the connection (the server terminated the backend, e.g. DROP DATABASE …
-   * WITH (FORCE), or the socket closed). Every later call fails with it at once, without touching
-   * the driver: postgres.js 3.4.9 throws an uncatchable TypeError from a write on a reserved
-   * connection whose socket is gone (porsager/postgres#1208), which would end the whole process
-   * (in a fleet run, every other target's run with it).
-   */
-  let dead: unknown
   const alive = () => {
     if (dead !== undefined) throw dead
   }

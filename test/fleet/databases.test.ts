@@ -18,14 +18,18 @@ import { serverAvailable, SERVER_URL } from '../helpers/targets.ts'
 import { assertBoundary, fleetProject, makeDatabases, rev, stateOf } from './fleet-helpers.ts'
 
 const N = 5
-/** SQLMIG_FLEET_DBS: fewer databases on a busy machine (each CREATE/DROP DATABASE waits for the server). */
-const COUNT = Number(process.env.SQLMIG_FLEET_DBS ?? 200)
+/**
+ * SQLMIG_FLEET_DBS=200 for the issue's full proof (it passes; ~4 min on the shared 2-core test
+ * machine, nearly all of it CREATE/DROP DATABASE, each of which waits for a checkpoint). The
+ * suite's default keeps the file under a minute.
+ */
+const COUNT = Number(process.env.SQLMIG_FLEET_DBS ?? 40)
 const CONFLICT = Math.floor(COUNT / 4)
 const LOCKED = Math.floor(COUNT * 0.6)
 const DROPPED = Math.floor(COUNT * 0.75)
 const OK = COUNT - 3
 
-test('upgrade --targets on 200 databases: 197 at head, each failure reported with its cause, exit 4; the rerun is a no-op for the done ones', async () => {
+test('upgrade --targets on many databases: all but three at head, each failure reported with its cause, exit 4; the rerun is a no-op for the done ones', async () => {
   if (!(await serverAvailable())) return
   const dbs = await makeDatabases(COUNT)
   const victim = dbs.names[DROPPED]!
