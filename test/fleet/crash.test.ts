@@ -49,4 +49,32 @@ test('SIGKILL of upgrade --targets at random moments, then a rerun: every databa
   }
 })
 
+test('Ctrl-C (SIGINT) of a fleet run: nothing more starts, the running targets roll back, the report says so, exit 130', async () => {
+  if (!(await serverAvailable())) return
+  const dbs = await makeDatabases(12)
+  const project = fleetProject(N, () => 'select pg_sleep(0.1);\n')
+  try {
+    writeFileSync(join(project.dir, 'targets.txt'), dbs.urls.join('\n'))
+    const run = start(process.execPath, [BIN, 'upgrade', '--targets', 'targets.txt', '--concurrency', '3', '--json'], project.dir)
+    // Once the first targets are under way.
+    for (let i = 0; i < 200 && !run.stderr().includes('running'); i++) await new Promise((r) => setTimeout(r, 25))
+    await new Promise((r) => setTimeout(r, 300))
+    run.child.kill('SIGINT')
+    const r = await run.done
+    assert.is(r.code, 130, r.stderr)
+    const j = JSON.parse(r.stdout)
+    assert.ok(j.skipped > 0 && j.targets.some((t: { skipped?: string }) => t.skipped === 'interrupted'), r.stdout)
+    const failed = j.targets.filter((t: { status: string }) => t.status === 'failed')
+    assert.ok(failed.length > 0 && failed.every((t: { error: { code: string } }) => t.error.code === 'INTERRUPTED'), r.stdout)
+    for (const [i, u] of dbs.urls.entries()) {
+      const s = await stateOf(u)
+      assertBoundary(dbs.names[i]!, s, N)
+      if (j.targets[i].status !== 'ok') assert.equal(s.recorded, [], `${dbs.names[i]} rolled back`)
+    }
+  } finally {
+    await dbs.drop()
+    project.cleanup()
+  }
+})
+
 test.run()
