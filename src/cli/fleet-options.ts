@@ -11,7 +11,7 @@ import type { FleetProgress } from '../fleet/scheduler.ts'
 
 /** Adds the fleet flags to a command. */
 export function withFleetOptions(c: Command, verb: 'upgrade' | 'current'): Command {
-  c.option('--targets [file]', 'Run on every database URL of this file (one a line, # comments); without a file, sqlmig.json "targets"', STRING)
+  c.option('--targets [file]', 'Run on every database URL of this file (one a line, # comments); without a file, sqlmig.json "targets"')
     .option('--targets-query <sql>', 'Run on the URLs this query returns (first column), run on --url', STRING)
     .option('--all-databases', 'Run on every database of the server at --url (see --match)')
     .option('--match <pattern>', 'With --all-databases: only databases whose name is LIKE this, e.g. tenant_%', STRING)

@@ -131,6 +131,11 @@ test('--canary 2 --max-failures 1: a failing canary stops the run before the res
     for (const u of dbs.urls.slice(2)) assert.equal((await stateOf(u)).recorded, [])
     const text = await runCli(['upgrade', '--targets', 'targets.txt', '--canary', '2'], project.dir)
     assert.match(text.stdout, 'not started: a canary target failed')
+    // "targets" in sqlmig.json, read by --targets without a file.
+    writeFileSync(join(project.dir, 'sqlmig.json'), JSON.stringify({ targets: dbs.urls.slice(0, 2) }))
+    const cur = await runCli(['current', '--targets', '--json'], project.dir)
+    assert.is(cur.code, 0, cur.stderr)
+    assert.equal(JSON.parse(cur.stdout).targets.map((t: { target: string; current: string[] }) => [t.target, t.current]), [[dbs.urls[0], [rev(2)]], [dbs.urls[1], []]])
   } finally {
     await dbs.drop()
     project.cleanup()
