@@ -20,6 +20,8 @@ import type * as Backup from './src/commands/backup.ts'
 import type * as Create from './src/commands/create.ts'
 import type * as Rehearse from './src/commands/rehearse.ts'
 import type * as Verify from './src/commands/verify.ts'
+import type * as CurrentMany from './src/fleet/current-many.ts'
+import type * as UpgradeMany from './src/fleet/upgrade-many.ts'
 
 // The commands an application does not call at start-up load on their first call: importing
 // sqlmig for `upgrade()` must not pay for the schema differ, pg_dump and the verifier.
@@ -43,10 +45,44 @@ export const backup: typeof Backup.backup = async (...a) => (await import('./src
 export const rehearse: typeof Rehearse.rehearse = async (...a) => (await import('./src/commands/rehearse.ts')).rehearse(...a)
 /** The stairway test: every revision up, down and up again (`sqlmig verify`). */
 export const verify: typeof Verify.verify = async (...a) => (await import('./src/commands/verify.ts')).verify(...a)
+/**
+ * Upgrades many databases (or tenant schemas) at once: each as `upgrade` would, at most
+ * `concurrency` at a time, the first `canary` ones first, stopping after `maxFailures`.
+ *
+ * @param options the targets (`targets`, `targetsFile`, `targetsQuery` + `url`, `allDatabases` + `match`, `schemas` + `url`), the limits, and what `upgrade` takes
+ * @returns one result per target, in order, and the counts (a target's failure is in its result, not thrown)
+ * @throws UsageError when the targets cannot be read
+ * @example
+ * ```ts
+ * import { upgradeMany } from 'sqlmig'
+ * const r = await upgradeMany({ targets: ['postgres://app@db1/shop', 'postgres://app@db2/shop'], concurrency: 4, canary: 1, maxFailures: 1 })
+ * if (r.failed > 0) console.error(r.targets.filter((t) => t.status === 'failed'))
+ * ```
+ */
+export const upgradeMany: typeof UpgradeMany.upgradeMany = async (...a) => (await import('./src/fleet/upgrade-many.ts')).upgradeMany(...a)
+/**
+ * Where every target of a fleet is (`sqlmig current --targets`): in each result `to` is its
+ * current revisions and `steps` the number of pending migrations.
+ *
+ * @param options the targets, as for `upgradeMany`
+ * @returns one result per target, in order
+ * @example
+ * ```ts
+ * import { currentMany } from 'sqlmig'
+ * const r = await currentMany({ targetsFile: 'targets.txt' })
+ * console.log(r.targets.map((t) => `${t.target} ${t.to.join(',')}`).join('\n'))
+ * ```
+ */
+export const currentMany: typeof CurrentMany.currentMany = async (...a) => (await import('./src/fleet/current-many.ts')).currentMany(...a)
 
 export type { AdoptedVersion, AdoptOptions, AdoptResult } from './src/commands/adopt.ts'
 export type { PullOptions, PullResult } from './src/commands/pull.ts'
 export type { BaselineOptions, BaselineResult } from './src/commands/baseline.ts'
+export type { CurrentManyOptions } from './src/fleet/current-many.ts'
+export type { FleetResult, FleetTargetResult, TargetError } from './src/fleet/fleet-result.ts'
+export type { FleetProgress, SkipReason } from './src/fleet/scheduler.ts'
+export type { TargetSelection, TargetSpec } from './src/fleet/sources.ts'
+export type { FleetOptions, UpgradeManyOptions } from './src/fleet/upgrade-many.ts'
 export type { AutogenerateSummary, AutogenOptions, CheckResult, DetectedChange, DiffResult } from './src/commands/autogen.ts'
 export { type BranchesResult, branches, type BranchPoint } from './src/commands/branches.ts'
 export type { CreateOptions, CreateResult } from './src/commands/create.ts'

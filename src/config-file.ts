@@ -32,6 +32,8 @@ export interface FileConfig {
   transaction?: TransactionMode
   postgresVersion?: string | number
   pgliteExtensions?: string[]
+  /** Database URLs a fleet run (`upgrade --targets`) migrates, in order. */
+  targets?: string[]
 }
 
 type KeyType = 'string' | 'string-or-number' | 'string-array'
@@ -52,6 +54,7 @@ const KEYS: Record<string, KeyType> = {
   transaction: 'string',
   postgresVersion: 'string-or-number',
   pgliteExtensions: 'string-array',
+  targets: 'string-array',
   $schema: 'string',
 }
 

@@ -52,6 +52,8 @@ export interface Config {
   postgresVersion: number | undefined
   /** sqlmig.json "pgliteExtensions": contrib extensions the embedded database always loads (beyond those the SQL creates). */
   pgliteExtensions: string[]
+  /** sqlmig.json "targets": the database URLs `upgrade --targets` (without a file) migrates. */
+  targets: string[] | undefined
   /** The working directory the command runs from. */
   cwd: string
   /** The project folder: where sqlmig.json was found, else the working directory. */
@@ -147,6 +149,7 @@ export function loadConfig(options: ConfigOptions = {}): Config {
     scratchUrl: file.scratchUrl,
     postgresVersion: checkPostgresVersion(file.postgresVersion, configFile ?? CONFIG_FILE),
     pgliteExtensions: file.pgliteExtensions ?? [],
+    targets: file.targets,
     cwd,
     root,
     configFile,

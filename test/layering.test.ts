@@ -74,9 +74,26 @@ test('the core never imports commands or the CLI, and commands never import the 
     for (const spec of s.imports) {
       const target = resolved(s, spec)
       if (target.startsWith('src/cli/')) assert.ok(l === 'cli', `${s.file} imports ${spec}`)
-      if (target.startsWith('src/commands/')) assert.ok(l === 'cli' || l === 'commands', `${s.file} imports ${spec}`)
+      if (target.startsWith('src/commands/')) assert.ok(l === 'cli' || l === 'commands' || l === 'fleet', `${s.file} imports ${spec}`)
     }
   }
+})
+
+test('src/fleet/ (many targets) runs the commands and never the CLI; only src/cli/ and mod.ts (through import()) use it', () => {
+  let seen = 0
+  for (const s of [...SRC, sourceOf(join(REPO, 'mod.ts'))]) {
+    const l = s.file === 'mod.ts' ? 'mod' : layer(s.file)
+    for (const i of s.all) {
+      if (!i.spec.startsWith('.')) continue
+      const target = resolved(s, i.spec)
+      if (l === 'fleet') assert.ok(!target.startsWith('src/cli/'), `${s.file} imports ${i.spec}`)
+      if (!target.startsWith('src/fleet/') || l === 'fleet') continue
+      seen++
+      assert.ok(l === 'cli' || (l === 'mod' && (i.dynamic || i.typeOnly)), `${s.file} imports ${i.spec}${i.dynamic ? ' (dynamic)' : ''}`)
+    }
+  }
+  assert.ok(SRC.some((s) => s.file === 'src/fleet/scheduler.ts'), 'the scan sees src/fleet/')
+  void seen
 })
 
 test('kysely: src/db/ (the session dialect) and src/runner/ (which runs on it) import it, nothing else but types from src/db/', () => {

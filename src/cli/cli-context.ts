@@ -28,6 +28,7 @@ export interface CliContext {
     dryRun: boolean
     allowChanged: boolean
     allowUntracked?: boolean
+    lock?: 'advisory' | 'table' | undefined
   }
   migrateJson: (r: MigrateResult & { alreadyApplied?: string[] | undefined }) => Record<string, unknown>
   runSignal: () => AbortSignal | undefined

@@ -1,7 +1,8 @@
 /** The commands that move or read the database state: upgrade, downgrade, current, history, heads, show, stamp. */
 import { str, STRING } from './args.ts'
-import { EXIT } from '../errors.ts'
+import { EXIT, UsageError } from '../errors.ts'
 import { type CliContext, DEPRECATED_LOCK_TIMEOUT } from './cli-context.ts'
+import { isFleetRun, runFleetCommand, withFleetOptions } from './fleet-options.ts'
 import { renderChanged, renderCurrent, renderHeads, renderHistory, renderMigrate, renderRepair, renderShow, renderStamp } from './render-text.ts'
 import { current, downgrade, downgradeSql, heads, history, rehearseText, repair, showTarget, stamp, team, upgrade, upgradeSql } from './lazy-commands.ts'
 
@@ -16,8 +17,9 @@ export function registerRunCommands(ctx: CliContext): void {
       .option('--lock-wait <duration>', 'Give up waiting for another run\'s lock after this long, e.g. 30s (default: sqlmig.json "lockWait", else wait)', STRING)
       .option('--lock-timeout <duration>', DEPRECATED_LOCK_TIMEOUT, STRING)
       .option('--allow-changed', 'Run even if applied migration files were edited')
+      .option('--lock <kind>', '"advisory" (default) or "table": a lock row with a lease, for servers without advisory locks (CockroachDB, YugabyteDB)', STRING)
 
-  migrateCommand('upgrade', '[revision]', 'Apply migrations up to head (or a revision, heads, +N)')
+  withFleetOptions(migrateCommand('upgrade', '[revision]', 'Apply migrations up to head (or a revision, heads, +N)'), 'upgrade')
     .option('--revision <rev>', 'Target revision (same as the positional argument)', STRING)
     .option('--allow-untracked', 'Run even though the database has tables but no version table (see "sqlmig stamp")')
     .option('--backup <dir>', 'Back up the database into this folder first, when something is pending (see "sqlmig backup")', STRING)
@@ -25,8 +27,14 @@ export function registerRunCommands(ctx: CliContext): void {
     .example('sqlmig upgrade --revision 3f2a9c1b7d4e')
     .example('sqlmig upgrade +2 --dry-run')
     .example('sqlmig upgrade --backup backups/')
+    .example('sqlmig upgrade --targets targets.txt --concurrency 8 --canary 2 --max-failures 1')
+    .example("sqlmig upgrade --schemas 'tenant_%' --url \"$DATABASE_URL\"")
     .action(async (revision, o) => {
       const target = str(o.revision) ?? str(revision) ?? 'head'
+      if (isFleetRun(o)) {
+        if (o.sql || o.backup !== undefined) throw new UsageError(`--${o.sql ? 'sql' : 'backup'} works on one database, not with --targets, --targets-query, --all-databases or --schemas`, { hint: 'Run it per database with --url' })
+        return await runFleetCommand(ctx, 'upgrade', o, target)
+      }
       if (o.sql) {
         await printScript(() => upgradeSql({ ...common(o), revision: target, from: str(o.from), transaction: str(o.transaction) as 'all' | undefined }))
         return
@@ -50,12 +58,14 @@ export function registerRunCommands(ctx: CliContext): void {
       print(migrateJson(r), () => renderMigrate('downgrade', r))
     })
 
-  cli.command('current', 'Show the revision(s) the database is at')
+  withFleetOptions(cli.command('current', 'Show the revision(s) the database is at'), 'current')
     .option('--check-pending', 'Exit with code 3 when migrations are pending')
     .option('--lock-wait <duration>', 'Give up waiting for another process holding the pglite: data directory after this long, e.g. 30s (default: wait)', STRING)
     .option('--lock-timeout <duration>', DEPRECATED_LOCK_TIMEOUT, STRING)
     .example('sqlmig current --json')
+    .example('sqlmig current --targets targets.txt --json')
     .action(async (o) => {
+      if (isFleetRun(o)) return await runFleetCommand(ctx, 'current', o)
       const r = await current(common(o))
       const u = r.untracked
       // changed: applied revisions whose up file was edited since (only when there are any).

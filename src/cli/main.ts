@@ -102,6 +102,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     dryRun: o.dryRun === true,
     allowChanged: o.allowChanged === true,
     allowUntracked: o.allowUntracked === true,
+    lock: str(o.lock) as 'advisory' | 'table' | undefined,
   })
   const migrateJson = (r: MigrateResult & { alreadyApplied?: string[] | undefined }) => ({
     from: r.from,

@@ -38,7 +38,7 @@ export async function current(options: CurrentOptions = {}): Promise<CurrentResu
 async function unhintedCurrent(options: CurrentOptions = {}): Promise<CurrentResult> {
   return await withProjectDatabase(options, async (project, db) => {
     const peeked = await peekApplied(db, project.versionTable)
-    const found = peeked === undefined ? await untrackedState(db, project.versionTable) : undefined
+    const found = peeked === undefined ? await untrackedState(db, project.versionTable, options.searchPath) : undefined
     const untracked = found && {
       ...found,
       message: `sqlmig does not track this database: ${describeUntracked(found, project.versionTable)}; "sqlmig upgrade" refuses to run on it`,

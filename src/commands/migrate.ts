@@ -4,7 +4,8 @@
  */
 import type { TransactionMode } from '../config.ts'
 import type { Database } from '../db/database.ts'
-import { IrreversibleStop } from '../errors.ts'
+import { IrreversibleStop, UsageError } from '../errors.ts'
+import { openDatabase } from '../db/open.ts'
 import type { Script } from '../files/script.ts'
 import { statementsOf } from '../runner/execute-file.ts'
 import type { AppliedRevision as GraphApplied } from '../graph/applied-revision.ts'
@@ -31,6 +32,14 @@ export interface MigrateOptions extends CommonOptions {
   allowUntracked?: boolean | undefined
   /** Abort the run: the running statement is cancelled, the open transaction rolled back, the lock released. */
   signal?: AbortSignal | undefined
+  /**
+   * The migration lock: "advisory" (default: PostgreSQL advisory locks) or "table", a lock row
+   * with a lease in `<version schema>.sqlmig_lock`, for servers without session advisory locks
+   * (CockroachDB, YugabyteDB). Needs a URL (it takes a second session for the lease).
+   */
+  lock?: 'advisory' | 'table' | undefined
+  /** `lock: "table"`: the lease length in milliseconds (default 30 s), renewed every third of it. */
+  lockLeaseMs?: number | undefined
 }
 
 /** One migration a run applied or undid. */
@@ -100,13 +109,14 @@ export interface MigrateRequest {
 /** Runs a migration plan against the configured database. */
 export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
   const { options } = req
-  // A value that is no duration fails before anything connects.
+  // A value that is no duration (or no lock kind) fails before anything connects.
   lockTimeoutMs(options)
+  checkLock(options)
   return await withProjectDatabase(options, async (project, db) => {
     const applied = await peekApplied(db, project.versionTable)
     const idle = nothingToDo(req, project, db, applied)
     if (idle) return idle
-    if (applied === undefined && req.refuseUntracked !== undefined && options.allowUntracked !== true) await refuseUntracked(db, project.versionTable, req.refuseUntracked)
+    if (applied === undefined && req.refuseUntracked !== undefined && options.allowUntracked !== true) await refuseUntracked(db, project.versionTable, req.refuseUntracked, options.searchPath)
     // The runner (and Kysely, which it runs on) loads only when there is something to run.
     const { runPlan } = await import('../runner/run-plan.ts')
     const result = await runPlan({
@@ -124,6 +134,7 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
       settings: projectSettings(project),
       onEvent: options.onEvent,
       signal: options.signal,
+      lease: leaseOf(options, project),
     })
     const done: RunStep[] = result.steps
     if (result.blocked) throw irreversibleStop(project, toGraphApplied(result.before), result.blocked, done)
@@ -171,6 +182,20 @@ function nothingToDo(req: MigrateRequest, project: Project, db: Database, applie
 function irreversibleStop(project: Project, before: GraphApplied[], b: Blocked, ran: readonly RunStep[], script?: string): IrreversibleStop {
   const heads = (steps: readonly RunStep[]) => currentHeads(project.graph, appliedAfter(before, steps))
   return new IrreversibleStop(b, ran.map((s) => s.revision), { at: heads(ran), undone: heads([...ran, { revision: b.revision, direction: 'down' }]) }, { script })
+}
+
+/** `lock: "table"`: how the runner opens the side session that holds the lease. */
+function leaseOf(options: MigrateOptions, project: Project) {
+  if (!checkLock(options)) return undefined
+  return { open: () => openDatabase(project.config.url, { arrays: false, applicationName: 'sqlmig lock', connectTimeoutSeconds: project.config.connectTimeout }), leaseMs: options.lockLeaseMs }
+}
+
+/** True for the table lock; a UsageError for a lock kind that does not exist. */
+function checkLock(options: MigrateOptions): boolean {
+  if (options.lock === undefined || options.lock === 'advisory') return false
+  if (options.lock !== 'table') throw new UsageError(`The lock must be "advisory" or "table", not "${options.lock}"`, { hint: 'Use --lock table on servers without advisory locks (CockroachDB, YugabyteDB)' })
+  if (options.kysely) throw new UsageError('The table lock needs a database URL: it holds its lease on a second session', { hint: 'Give the url option instead of kysely, or use the advisory lock' })
+  return true
 }
 
 /** lock_timeout / statement_timeout from sqlmig.json (a file's header overrides them). */

@@ -12,6 +12,7 @@ import type { KyselyInstance } from '../db/kysely-session.ts'
 import type { PgliteLockOptions } from '../db/pglite-lock.ts'
 import { SqlmigError, UsageError } from '../errors.ts'
 import { redactUrl } from '../redact.ts'
+import { quoteIdent } from '../sql/quote.ts'
 import { nodeFileSource } from '../files/file-source.ts'
 import type { Script } from '../files/script.ts'
 import { loadScripts, loadScriptsInterleaved } from '../files/script-directory.ts'
@@ -42,6 +43,11 @@ export interface CommonOptions extends ConfigOptions {
    * one of its connections is pinned for the command; the instance is not destroyed.
    */
   kysely?: KyselyInstance | undefined
+  /**
+   * The session's search_path, set once it opens (a tenant's schema in `--schemas` mode, so that
+   * the same migration files create their objects there).
+   */
+  searchPath?: string | undefined
 }
 
 export type { Project } from './project-model.ts'
@@ -93,6 +99,8 @@ export async function withDatabase<T>(
   if (!open.opened) options.onInfo?.(options.kysely ? KYSELY_LINE : usingDatabaseLine(config.url, config.urlSource))
   const db = await (open.opened ?? (options.kysely ? openKysely(options.kysely) : openDatabase(config.url, openOptions(config, options, open))))
   try {
+    // A session-level SET outside any transaction: it holds for the whole session (every run's BEGIN/COMMIT).
+    if (options.searchPath !== undefined) await db.exec(`set search_path = ${quoteIdent(options.searchPath)}`)
     return await fn(db)
   } catch (error) {
     throw asSqlmigError(error, db.description)

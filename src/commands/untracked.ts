@@ -39,6 +39,8 @@ const QUERY = `with rels as (
   from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
   where c.relkind in ('r', 'p', 'v', 'm', 'f') and not c.relispartition
     and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+    and ($4::text is null or n.nspname = $4)
+    and not (n.nspname = $1 and c.relname = 'sqlmig_lock')
     and not exists (select 1 from pg_catalog.pg_depend d where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass and d.objid = c.oid and d.deptype = 'e')
 )
 select exists (select 1 from rels where s = $1 and r = $2) as tracked,
@@ -48,13 +50,17 @@ select exists (select 1 from rels where s = $1 and r = $2) as tracked,
   coalesce((select string_agg(r || ' ' || q, E'\\n' order by s, r) from rels where r = any (string_to_array($3, ','))), '') as others`
 
 /**
+ * The lock table of `--lock table` (sqlmig_lock beside the version table) is sqlmig's own, not counted.
+ * `onlySchema`: count only that schema's tables (a tenant schema in --schemas mode, where the
+ * other tenants' tables are no sign that this one is untracked).
+ *
  * The database's state when the version table is missing: undefined when it is there after all
  * (another run created it meanwhile) or when the database holds no tables of its own. One
  * statement, so one snapshot: a concurrent first run commits its version table with (or before)
  * its first tables, and is never mistaken for an untracked database.
  */
-export async function untrackedState(db: Database, name: VersionTableName): Promise<Untracked | undefined> {
-  const [row] = await db.query<{ tracked: boolean; n: number; examples: string; version_schemas: string; others: string }>(QUERY, [name.schema, name.table, Object.keys(OTHER_TOOLS).join(',')])
+export async function untrackedState(db: Database, name: VersionTableName, onlySchema?: string): Promise<Untracked | undefined> {
+  const [row] = await db.query<{ tracked: boolean; n: number; examples: string; version_schemas: string; others: string }>(QUERY, [name.schema, name.table, Object.keys(OTHER_TOOLS).join(','), onlySchema ?? null])
   if (!row || row.tracked || row.n === 0) return undefined
   const lines = (s: string) => (s === '' ? [] : s.split('\n'))
   return {
@@ -89,8 +95,8 @@ export function untrackedHint(u: Untracked, name: VersionTableName): string {
 }
 
 /** Refuses to upgrade an untracked database. */
-export async function refuseUntracked(db: Database, name: VersionTableName, verb: string): Promise<void> {
-  const u = await untrackedState(db, name)
+export async function refuseUntracked(db: Database, name: VersionTableName, verb: string, onlySchema?: string): Promise<void> {
+  const u = await untrackedState(db, name, onlySchema)
   if (!u) return
   throw new StateError('UNTRACKED_DATABASE', `Cannot ${verb}: ${describeUntracked(u, name)}, so sqlmig has no record of what is applied and the first migration would run against the existing schema`, {
     hint: untrackedHint(u, name),

@@ -90,6 +90,14 @@ function sslOption(p: Record<string, string>): boolean | 'prefer' | 'require' | 
   }
 }
 
+/** SQLSTATEs and driver codes after which the session's connection is gone (57P01-57P03: the server ended the backend). */
+const CONNECTION_GONE = new Set(['57P01', '57P02', '57P03', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'ECONNRESET', 'EPIPE'])
+
+function isConnectionGone(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && CONNECTION_GONE.has(code)
+}
+
 /** Opens one session on a PostgreSQL server. */
 export async function openPostgres(
   url: string,
@@ -110,8 +118,22 @@ export async function openPostgres(
     fetch_types: options.arrays !== false,
     // Keep values as the server sends them where drivers would disagree (int8 as string).
     types: {},
+    // The one connection closed (the server ended an idle session, the network went): later
+    // calls fail at once (see `dead` below) instead of writing to the gone socket.
+    onclose: () => {
+      if (!closed) dead ??= Object.assign(new Error(`the connection to ${target.host} closed`), { code: 'CONNECTION_CLOSED' })
+    },
   } as postgres.Options<Record<string, never>>)
   let reserved: postgres.ReservedSql
+  let closed = false
+  /**
+   * The error that ended the connection (the server terminated the backend, e.g. DROP DATABASE …
+   * WITH (FORCE), or the socket closed). Every later call fails with it at once, without touching
+   * the driver: postgres.js 3.4.9 throws an uncatchable TypeError from a write on a reserved
+   * connection whose socket is gone (porsager/postgres#1208), which would end the whole process
+   * (in a fleet run, every other target's run with it).
+   */
+  let dead: unknown
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
     // Connect with a first query, then reserve that (now idle) connection: reserve() on a pool
@@ -132,13 +154,18 @@ export async function openPostgres(
     clearTimeout(timer)
   }
   const session = reserved
-  let closed = false
+  const alive = () => {
+    if (dead !== undefined) throw dead
+  }
   // The statement in flight, so that cancel() can reach it.
   let running: { cancel(): unknown } | undefined
   const track = async <T>(pending: postgres.PendingQuery<any>, then: (rows: any) => T): Promise<T> => {
     running = pending
     try {
       return then(await pending)
+    } catch (error) {
+      if (isConnectionGone(error)) dead ??= error
+      throw error
     } finally {
       if (running === pending) running = undefined
     }
@@ -154,10 +181,12 @@ export async function openPostgres(
     name: target.database,
     async exec(text: string) {
       if (isCopyFromStdin(text)) throw copyWithoutData()
+      alive()
       // No parameters: postgres.js sends it with the simple query protocol, several statements allowed.
       await track(session.unsafe(text).simple(), () => undefined)
     },
     async copyFrom(text: string, data: string) {
+      alive()
       const pending = session.unsafe(text)
       running = pending
       try {
@@ -172,11 +201,13 @@ export async function openPostgres(
       }
     },
     async query<R>(text: string, params: readonly unknown[] = []) {
+      alive()
       return (await query(text, params)).rows as R[]
     },
     async execPipelined(texts: readonly string[]) {
       // postgres.js writes queries as they are issued and matches the replies in order, so these
       // go out back to back; each is its own simple query, so the failing one is known exactly.
+      alive()
       const pending = texts.map((t) => session.unsafe(t).simple())
       const done = pending.map(() => false)
       // cancel() must reach the statement the server is running: the first one not finished.
@@ -185,6 +216,7 @@ export async function openPostgres(
       try {
         const settled = await Promise.allSettled(pending.map((p, i) => p.finally(() => (done[i] = true))))
         const index = settled.findIndex((s) => s.status === 'rejected')
+        for (const s of settled) if (s.status === 'rejected' && isConnectionGone(s.reason)) dead ??= s.reason
         return index < 0 ? undefined : { index, error: (settled[index] as PromiseRejectedResult).reason }
       } finally {
         if (running === current) running = undefined

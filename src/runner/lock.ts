@@ -34,6 +34,18 @@ export interface LockOptions {
   onEvent?: RunListener | undefined
   /** Stops waiting (rejects with the abort reason) once aborted. */
   signal?: AbortSignal | undefined
+  /**
+   * `--lock table`: the run holds a lease row (lock-table.ts) for its whole length instead of
+   * advisory locks; beginLocked and lockSession then only check that it is still ours.
+   */
+  lease?: { lost(): boolean } | undefined
+}
+
+/** The lease row was taken over (our renewals stopped reaching the server for longer than the lease). */
+function assertLease(options: LockOptions): boolean {
+  if (!options.lease) return false
+  if (options.lease.lost()) throw new LockTimeoutError('Cannot go on: the migration lock row was taken over by another run (this run\'s lease expired)')
+  return true
 }
 
 async function holder(db: Database, key: [number, number]): Promise<{ pid: number | undefined; app: string | undefined }> {
@@ -68,6 +80,10 @@ export async function beginLocked<T = undefined>(db: Database, name: VersionTabl
   let reported = false
   let lookups = 0
   let lastHolder: { pid: number | undefined; app: string | undefined } | undefined
+  if (assertLease(options)) {
+    const [, probed] = await Promise.all([db.exec('begin'), probe?.()])
+    return probed
+  }
   for (;;) {
     // BEGIN and the try go out together (one round trip): the try runs inside the new transaction,
     // after `first` (a SET LOCAL of the caller's: undone by the rollback if the lock is not ours).
@@ -110,6 +126,7 @@ export async function beginLocked<T = undefined>(db: Database, name: VersionTabl
 
 /** Takes the session-level lock (for `transaction: false` migrations, which run outside a transaction). */
 export async function lockSession(db: Database, name: VersionTableName, options: LockOptions): Promise<() => Promise<void>> {
+  if (assertLease(options)) return async () => {}
   const key = lockKey(name)
   const started = Date.now()
   let delay = 25

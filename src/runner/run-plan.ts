@@ -12,7 +12,8 @@ import { EXIT, MigrationFailedError, SqlmigError } from '../errors.ts'
 import type { Direction, RunListener } from './events.ts'
 import { MARK_TRANSACTION } from './execute-file.ts'
 import { runFile } from './run-file.ts'
-import { beginLocked, lockSession } from './lock.ts'
+import { beginLocked, type LockOptions, lockSession } from './lock.ts'
+import { acquireLease, type Lease } from './lock-table.ts'
 import { type Blocked, type PlannedStep, schedule, type ScheduledStep, scheduledSteps } from './schedule.ts'
 import type { Kysely } from 'kysely'
 import { simpleQuery, throughKysely } from '../db/session-dialect.ts'
@@ -69,6 +70,11 @@ export interface RunRequest {
   settings: { lockTimeout: string | undefined; statementTimeout: string | undefined }
   onEvent?: RunListener | undefined
   /**
+   * `--lock table`: hold a lease row (lock-table.ts) for the whole run instead of advisory locks;
+   * `open` opens the side session that takes, renews and releases it.
+   */
+  lease?: { open: () => Promise<Database>; leaseMs?: number | undefined } | undefined
+  /**
    * Aborts the run (SIGINT/SIGTERM in the CLI): the running statement is cancelled, nothing
    * more starts, the open transaction rolls back and the lock is released. The abort reason,
    * if a SqlmigError, gives the exit code (130/143).
@@ -99,7 +105,7 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
   const { kysely: k, db } = throughKysely(req.db)
   const name = req.versionTable
   const recordOnly = req.recordOnly === true
-  const lockOptions = { timeoutMs: req.lockTimeoutMs, onEvent: req.onEvent, signal: req.signal }
+  const lockOptions: LockOptions = { timeoutMs: req.lockTimeoutMs, onEvent: req.onEvent, signal: req.signal }
   const completed: CompletedStep[] = []
   /** completed.length at the last commit: what an interruption leaves applied. */
   let committed = 0
@@ -122,7 +128,14 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
     inTransaction = false
   }
   const run: Run = { req, db, k, done: 0, total: 0 }
+  let side: Database | undefined
+  let lease: Lease | undefined
   try {
+    if (req.lease) {
+      side = await req.lease.open()
+      lease = await acquireLease(side, name, { ...lockOptions, leaseMs: req.lease.leaseMs })
+      lockOptions.lease = lease
+    }
     await begin()
     await ensureVersionTable(k, name)
     const before = await readRecorded(k, name)
@@ -177,6 +190,8 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
     throw error
   } finally {
     req.signal?.removeEventListener('abort', cancel)
+    await lease?.release()
+    await side?.close()
   }
 }
 

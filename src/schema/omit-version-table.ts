@@ -21,6 +21,9 @@ export function omitVersionTable(model: SchemaModel, name: { schema: string; tab
   const m: SchemaModel = { ...model, tables: { ...model.tables }, schemas: { ...model.schemas }, security: { ...model.security }, sequences }
   delete m.tables[key]
   delete m.security![`TABLE ${key}`]
+  // The lock row table of `--lock table` (src/runner/lock-table.ts) beside it is sqlmig's too.
+  delete m.tables[`${schema}.sqlmig_lock`]
+  delete m.security![`TABLE ${schema}.sqlmig_lock`]
   const inSchema = (r: Record<string, { schema: string }>) => Object.values(r).some((o) => o.schema === schema)
   const kinds = [m.tables, m.views, m.sequences, m.functions, m.enums, m.domains, m.composites, m.ranges, m.collations, m.aggregates, m.foreignTables, m.tsDictionaries, m.tsConfigurations, m.operators]
   const used = kinds.some((r) => inSchema((r ?? {}) as Record<string, { schema: string }>))
