@@ -81,7 +81,7 @@ export async function beginLocked<T = undefined>(db: Database, name: VersionTabl
   let lookups = 0
   let lastHolder: { pid: number | undefined; app: string | undefined } | undefined
   if (assertLease(options)) {
-    const [, probed] = await Promise.all([db.exec('begin'), probe?.()])
+    const [, , probed] = await Promise.all([db.exec('begin'), first === undefined ? undefined : db.exec(first), probe?.()])
     return probed
   }
   for (;;) {
