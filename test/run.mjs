@@ -18,7 +18,9 @@ const files = []
     else if (name.endsWith('.test.js')) files.push(p)
   }
 })(root)
-const selected = files.filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+// Filters match the path under test/ ("fleet/", "test/fleet/"), never the checkout's own folder names.
+const underTest = (f) => `test/${relative(root, f)}`
+const selected = files.filter((f) => filters.length === 0 || filters.some((s) => underTest(f).includes(s)))
 // Three at a time on two cores: many files spend much of their time waiting (on the server,
 // on child processes, on sleeps in lock and crash tests), and the slowest start first.
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? 3)

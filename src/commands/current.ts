@@ -1,7 +1,8 @@
 /** `sqlmig current`: where the database is. */
 import { currentHeads, toGraphApplied } from '../graph/applied-revision.ts'
-import { peekApplied } from '../runner/version-table.ts'
-import { type CommonOptions, withProjectDatabase } from './project.ts'
+import { type AppliedRecord, peekApplied } from '../runner/version-table.ts'
+import { type CommonOptions, withProjectState } from './project.ts'
+import type { Project } from './project-model.ts'
 import { hinting } from './hints.ts'
 import { type ChangedScript, changedScripts } from './state-checks.ts'
 import { describeUntracked, type Untracked, untrackedHint, untrackedState } from './untracked.ts'
@@ -36,7 +37,7 @@ export async function current(options: CurrentOptions = {}): Promise<CurrentResu
 }
 
 async function unhintedCurrent(options: CurrentOptions = {}): Promise<CurrentResult> {
-  return await withProjectDatabase(options, async (project, db) => {
+  return await withProjectState(options, async (project, db) => {
     const peeked = await peekApplied(db, project.versionTable)
     const found = peeked === undefined ? await untrackedState(db, project.versionTable, options.searchPath) : undefined
     const untracked = found && {
@@ -44,26 +45,29 @@ async function unhintedCurrent(options: CurrentOptions = {}): Promise<CurrentRes
       message: `sqlmig does not track this database: ${describeUntracked(found, project.versionTable)}; "sqlmig upgrade" refuses to run on it`,
       hint: untrackedHint(found, project.versionTable),
     }
-    const applied = peeked ?? []
-    const ids = currentHeads(project.graph, toGraphApplied(applied))
-    const heads = new Set(project.graph.heads())
-    const byId = new Map(applied.map((a) => [a.revision, a]))
-    const done = new Set(byId.keys())
-    const changed = changedScripts(project, applied)
-    const changedIds = new Set(changed.map((c) => c.revision))
-    return {
-      current: ids,
-      details: ids.map((id) => ({
-        revision: id,
-        message: project.scripts.get(id)?.message ?? '',
-        isHead: heads.has(id),
-        appliedAt: byId.get(id)!.appliedAt.toISOString(),
-        changed: changedIds.has(id),
-      })),
-      pending: project.graph.topological().filter((id) => !done.has(id)),
-      changed,
-      database: db.description,
-      ...(untracked ? { untracked } : {}),
-    }
-  })
+    return currentOf(project, peeked ?? [], db.description, untracked)
+  }, (project, database) => currentOf(project, [], database, undefined))
+}
+
+function currentOf(project: Project, applied: AppliedRecord[], database: string, untracked: CurrentResult['untracked']): CurrentResult {
+  const ids = currentHeads(project.graph, toGraphApplied(applied))
+  const heads = new Set(project.graph.heads())
+  const byId = new Map(applied.map((a) => [a.revision, a]))
+  const done = new Set(byId.keys())
+  const changed = changedScripts(project, applied)
+  const changedIds = new Set(changed.map((c) => c.revision))
+  return {
+    current: ids,
+    details: ids.map((id) => ({
+      revision: id,
+      message: project.scripts.get(id)?.message ?? '',
+      isHead: heads.has(id),
+      appliedAt: byId.get(id)!.appliedAt.toISOString(),
+      changed: changedIds.has(id),
+    })),
+    pending: project.graph.topological().filter((id) => !done.has(id)),
+    changed,
+    database,
+    ...(untracked ? { untracked } : {}),
+  }
 }

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.ts'
 import { currentHeads } from '../graph/applied-revision.ts'
 import { resolveRevision } from '../graph/resolve.ts'
 import { peekApplied } from '../runner/version-table.ts'
-import { type CommonOptions, openProject, withProjectDatabase } from './project.ts'
+import { type CommonOptions, openProject, withProjectState } from './project.ts'
 import { changedScripts } from './state-checks.ts'
 import { hinting } from './hints.ts'
 
@@ -45,7 +45,7 @@ export async function history(options: HistoryOptions = {}): Promise<HistoryResu
 async function unhintedHistory(options: HistoryOptions = {}): Promise<HistoryResult> {
   const { project, applied, database } = options.offline
     ? { project: openProject(options), applied: [], database: undefined }
-    : await withProjectDatabase(options, async (project, db) => ({ project, applied: (await peekApplied(db, project.versionTable)) ?? [], database: db.description }))
+    : await withProjectState(options, async (project, db) => ({ project, applied: (await peekApplied(db, project.versionTable)) ?? [], database: db.description }), (project, database) => ({ project, applied: [], database }))
   const byId = new Map(applied.map((a) => [a.revision, a]))
   const heads = new Set(project.graph.heads())
   const branchPoints = new Set(project.graph.branchPoints())

@@ -7,7 +7,7 @@ import { type Database, serverErrorFields } from '../db/database.ts'
 import { embeddedOpenOptions } from './embedded.ts'
 import type { Project } from './project-model.ts'
 import { hinting } from './hints.ts'
-import { isPgliteUrl, openDatabase, type OpenOptions } from '../db/open.ts'
+import { embeddedDescription, isPgliteUrl, isUncreatedEmbedded, openDatabase, type OpenOptions } from '../db/open.ts'
 import type { KyselyInstance } from '../db/kysely-session.ts'
 import type { PgliteLockOptions } from '../db/pglite-lock.ts'
 import { SqlmigError, UsageError } from '../errors.ts'
@@ -142,6 +142,23 @@ export async function withProjectDatabase<T>(
     throw error
   }
   return await withDatabase(config, options, (db) => fn(project, db), { ...open, opened: opening })
+}
+
+/**
+ * withProjectDatabase for a command that only reads the database's state (current, history): on
+ * an embedded database not created yet, `empty` answers (nothing applied) with neither PGlite's
+ * start (about a second, and its initdb) nor a data directory left behind.
+ */
+export async function withProjectState<T>(
+  options: CommonOptions,
+  fn: (project: Project, db: Database) => Promise<T>,
+  empty: (project: Project, database: string) => T,
+): Promise<T> {
+  const config = loadConfig(options)
+  if (options.kysely || !isUncreatedEmbedded(config.url)) return await withProjectDatabase(options, fn)
+  const project = projectOf(config, hinting(undefined, () => loadScripts(nodeFileSource, config.dir)))
+  options.onInfo?.(usingDatabaseLine(config.url, config.urlSource))
+  return empty(project, embeddedDescription(config.url))
 }
 
 /**

@@ -2,6 +2,8 @@
  * Chooses an adapter by URL scheme and loads it lazily: `sqlmig current` against a server never
  * loads PGlite's WASM, and PGlite users never load postgres.js.
  */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { UsageError } from '../errors.ts'
 import { redactUrl } from '../redact.ts'
 import type { Database } from './database.ts'
@@ -64,6 +66,22 @@ export function pgliteLocation(url: string): string {
     })
   }
   return rest
+}
+
+/**
+ * True when a `pglite:` URL names an embedded database that holds nothing yet: `pglite:memory`
+ * (every open starts empty) or a data directory PGlite never initialised (no PG_VERSION). A
+ * read-only command answers for it without starting PGlite, and without creating the directory.
+ */
+export function isUncreatedEmbedded(url: string): boolean {
+  if (!isPgliteUrl(url)) return false
+  const location = pgliteLocation(url)
+  return location === 'memory' || !existsSync(join(location, 'PG_VERSION'))
+}
+
+/** What a Database opened on `url` would give as its description, for an embedded one (see isUncreatedEmbedded). */
+export function embeddedDescription(url: string): string {
+  return `pglite:${pgliteLocation(url)}`
 }
 
 /** Opens one session on the database a URL names: postgres://, postgresql://, pglite:<dir>, pglite:memory. */
