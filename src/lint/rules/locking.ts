@@ -113,9 +113,10 @@ export const lockTimeout: Rule = {
   id: 'lock-timeout',
   severity: 'error',
   sized: true,
-  summary: 'A statement taking ACCESS EXCLUSIVE without lock_timeout queues every query behind it while it waits',
+  summary: 'A statement taking ACCESS EXCLUSIVE without lock_timeout queues every query behind it while it waits (reported once per transaction)',
   check: (s, ctx) => {
-    if (ctx.lockTimeout) return []
+    // Once per transaction: one SET LOCAL at its top covers every statement after it.
+    if (ctx.lockTimeout || ctx.exclusiveTables.size > 0) return []
     const first = ae(s)[0]
     return first
       ? [{
