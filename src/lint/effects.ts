@@ -79,6 +79,12 @@ export function effectsOf(s: ParsedStatement, ctx: LintContext): Effect[] {
         const cons = col ? list(col.constraints).map((c) => as(c, 'Constraint')) : [as(e, 'Constraint')]
         return cons.filter((c) => c?.contype === 'CONSTR_FOREIGN').map((c) => effect(relationName(c!.pktable) ?? '?', 'SHARE ROW EXCLUSIVE', 'REFERENCES'))
       })
+    case 'CommentStmt': {
+      // COMMENT ON TABLE t / COLUMN t.c: SHARE UPDATE EXCLUSIVE on the table.
+      const parts = list(as(n.object, 'List')?.items).map((x) => String(as(x, 'String')?.sval ?? ''))
+      const table = n.objtype === 'OBJECT_TABLE' ? parts.join('.') : n.objtype === 'OBJECT_COLUMN' ? parts.slice(0, -1).join('.') : undefined
+      return table ? [effect(table, 'SHARE UPDATE EXCLUSIVE', 'COMMENT ON')] : []
+    }
     case 'RefreshMatViewStmt': {
       const t = relationName(n.relation)
       return t ? [effect(t, n.concurrent ? 'EXCLUSIVE' : 'ACCESS EXCLUSIVE', 'REFRESH MATERIALIZED VIEW', { rewrite: !n.concurrent, scan: true })] : []
@@ -93,7 +99,7 @@ function dropEffects(n: F, ctx: LintContext): Effect[] {
   if (n.removeType === 'OBJECT_INDEX') {
     return objects.map((name) => effect(ctx.indexTables.get(tableKey(name)) ?? `index ${name}`, n.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE', n.concurrent ? 'DROP INDEX CONCURRENTLY' : 'DROP INDEX'))
   }
-  if (n.removeType === 'OBJECT_TABLE') return objects.map((t) => effect(t, 'ACCESS EXCLUSIVE', 'DROP TABLE'))
+  if (n.removeType === 'OBJECT_TABLE' || n.removeType === 'OBJECT_MATVIEW') return objects.map((t) => effect(t, 'ACCESS EXCLUSIVE', n.removeType === 'OBJECT_TABLE' ? 'DROP TABLE' : 'DROP MATERIALIZED VIEW'))
   if (n.removeType === 'OBJECT_TRIGGER') {
     // DROP TRIGGER name ON table: the table is the object's first names.
     return objects.map((o) => effect(o.split('.').slice(0, -1).join('.'), 'ACCESS EXCLUSIVE', 'DROP TRIGGER'))
