@@ -52,16 +52,17 @@ export const DEFAULT_SMALL_TABLE_ROWS = 10_000
 
 const IGNORE = /^\s*--\s*sqlmig-lint:\s*ignore\s+([a-z0-9-]+)\s*(.*)$/i
 
-/** The ignore comments on the lines just above `offset` (the statement's first line). */
-function ignoresAbove(text: string, offset: number): Map<string, string> {
-  const out = new Map<string, string>()
-  const before = text.slice(0, offset).split(/\r\n|\r|\n/)
-  before.pop()
-  for (let i = before.length - 1; i >= 0; i--) {
-    const line = before[i]!
+/** The ignore comments on the lines just above `offset` (the statement's first line): read backwards, line by line. */
+function ignoresAbove(text: string, offset: number): Map<string, string> | undefined {
+  let out: Map<string, string> | undefined
+  let end = text.lastIndexOf('\n', offset - 1)
+  while (end > 0) {
+    const start = text.lastIndexOf('\n', end - 1) + 1
+    const line = text.slice(start, end).replace(/\r$/, '')
     if (!/^\s*--/.test(line)) break
     const m = IGNORE.exec(line)
-    if (m) out.set(m[1]!.toLowerCase(), m[2]!.trim())
+    if (m) (out ??= new Map()).set(m[1]!.toLowerCase(), m[2]!.trim())
+    end = start - 1
   }
   return out
 }
@@ -156,7 +157,7 @@ export async function lintFiles(files: LintFile[], settings: LintSettings = {}):
             advice: hit.advice,
             excerpt: caretExcerpt(file.text, p.start),
           }
-          const reason = ignores.get(rule.id)
+          const reason = ignores?.get(rule.id)
           if (reason !== undefined) ignored.push({ ...f, ignored: { reason } })
           else findings.push(f)
         }

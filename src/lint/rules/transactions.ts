@@ -8,7 +8,7 @@ export const enumValueSameTransaction: Rule = {
   sized: false,
   summary: 'A value added by ALTER TYPE ... ADD VALUE cannot be used before its transaction commits',
   check: (s, ctx) => {
-    if (!s.inTransaction || s.kind === 'AlterEnumStmt') return []
+    if (!s.inTransaction || s.kind === 'AlterEnumStmt' || !ctx.enumValues.some((v) => v.transaction === s.transaction)) return []
     const used = new Set(stringConstants(s.node))
     const hit = ctx.enumValues.find((v) => v.transaction === s.transaction && used.has(v.value))
     return hit
