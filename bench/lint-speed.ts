@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import process from 'node:process'
+import { fileURLToPath } from 'node:url'
 import { type LintFile, lintFiles } from '../src/lint/engine.ts'
 import { STATEMENTS } from '../test/lint/corpus.ts'
 import { generateProject, upSql } from './generate.ts'
@@ -47,7 +48,7 @@ for (const [name, files] of [['lintFiles, 1,000 new-table migrations', created],
 const root = mkdtempSync(join(tmpdir(), 'sqlmig-lint-bench-'))
 try {
   const p = generateProject(join(root, 'p'), N)
-  const bin = join(import.meta.dirname, '..', 'src', 'cli', 'bin.js')
+  const bin = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url))
   const times: number[] = []
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now()

@@ -26,6 +26,7 @@ import { tableKey } from '../src/lint/nodes.ts'
 import { loadParser } from '../src/lint/parser.ts'
 import { outsideTransactionOnly } from '../src/lint/rules/transactions.ts'
 import { newContext, record } from '../src/lint/state.ts'
+import { confusion, precision, recall, tally } from '../test/lint/confusion.ts'
 import { BEFORE, STATEMENTS } from '../test/lint/corpus.ts'
 
 export const SQUAWK_VERSION = '2.66.0'
@@ -60,15 +61,6 @@ function harmful(sql: string): boolean {
   return bad
 }
 
-interface Score { tp: number; fp: number; fn: number; tn: number }
-const score = (): Score => ({ tp: 0, fp: 0, fn: 0, tn: 0 })
-function add(s: Score, flagged: boolean, bad: boolean): void {
-  if (flagged && bad) s.tp++
-  else if (flagged) s.fp++
-  else if (bad) s.fn++
-  else s.tn++
-}
-
 const work = mkdtempSync(join(tmpdir(), 'sqlmig-squawk-'))
 try {
   const squawk = ensureSquawk(join(tmpdir(), 'sqlmig-bench-squawk'))
@@ -84,7 +76,7 @@ try {
   const flaggedBySquawk = new Set(reports.filter((r) => !STYLE.has(r.rule_name)).map((r) => r.file))
 
   const rows = new Map([['users', 300], ['accounts', 300], ['mv', 300]])
-  const scores = { 'sqlmig lint (no database)': score(), 'sqlmig lint --url (schema and sizes)': score(), [`squawk ${SQUAWK_VERSION}`]: score() }
+  const scores = { 'sqlmig lint (no database)': confusion(), 'sqlmig lint --url (schema and sizes)': confusion(), [`squawk ${SQUAWK_VERSION}`]: confusion() }
   const misses: string[] = []
   const t1 = performance.now()
   for (const [i, sql] of STATEMENTS.entries()) {
@@ -93,17 +85,16 @@ try {
     const alone = (await lintFiles([file])).findings.length > 0
     const sized = (await lintFiles([file], { schema: [{ path: 'before', text: BEFORE, transaction: true }], sizes: rows })).findings.length > 0
     const sq = flaggedBySquawk.has(files[i]!)
-    add(scores['sqlmig lint (no database)'], alone, bad)
-    add(scores['sqlmig lint --url (schema and sizes)'], sized, bad)
-    add(scores[`squawk ${SQUAWK_VERSION}`], sq, bad)
+    tally(scores['sqlmig lint (no database)'], alone, bad)
+    tally(scores['sqlmig lint --url (schema and sizes)'], sized, bad)
+    tally(scores[`squawk ${SQUAWK_VERSION}`], sq, bad)
     if (bad !== sized || bad !== sq) misses.push(`${bad ? 'harmful' : 'harmless'}  lint${sized ? '+' : '-'} squawk${sq ? '+' : '-'}  ${sql}`)
   }
   const lintMs = performance.now() - t1
-  const pct = (a: number, b: number) => (b === 0 ? '-' : `${((100 * a) / b).toFixed(1)}%`)
   console.log(`${STATEMENTS.length} statements; squawk ${squawkMs.toFixed(0)} ms (one process), lint ${lintMs.toFixed(0)} ms (in process, both modes)\n`)
   console.log('| tool | flagged harmful (TP) | flagged harmless (FP) | missed harmful (FN) | quiet on harmless (TN) | precision | recall |')
   console.log('|---|---:|---:|---:|---:|---:|---:|')
-  for (const [name, s] of Object.entries(scores)) console.log(`| ${name} | ${s.tp} | ${s.fp} | ${s.fn} | ${s.tn} | ${pct(s.tp, s.tp + s.fp)} | ${pct(s.tp, s.tp + s.fn)} |`)
+  for (const [name, s] of Object.entries(scores)) console.log(`| ${name} | ${s.tp} | ${s.fp} | ${s.fn} | ${s.tn} | ${precision(s)} | ${recall(s)} |`)
   console.log(`\nwhere they differ from the label:\n${misses.map((m) => `  ${m}`).join('\n')}`)
 } finally {
   rmSync(work, { recursive: true, force: true })

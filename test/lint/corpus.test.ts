@@ -16,6 +16,7 @@ import { loadParser } from '../../src/lint/parser.ts'
 import { outsideTransactionOnly } from '../../src/lint/rules/transactions.ts'
 import { newContext, record } from '../../src/lint/state.ts'
 import { adminExec, serverUrlFor, targetKinds, uniqueName } from '../helpers/targets.ts'
+import { confusion, precision, recall, tally } from './confusion.ts'
 import { BEFORE, CORPUS, type CorpusEntry, ROWS } from './corpus.ts'
 
 interface Behaviour {
@@ -76,16 +77,6 @@ async function measure(sql: postgres.ReservedSql, entry: CorpusEntry, schema: st
   return { locks, rewritten, refused: false }
 }
 
-interface Counts { tp: number; fp: number; fn: number; tn: number }
-const counts = (): Counts => ({ tp: 0, fp: 0, fn: 0, tn: 0 })
-function count(c: Counts, claimed: boolean, measured: boolean): void {
-  if (claimed && measured) c.tp++
-  else if (claimed) c.fp++
-  else if (measured) c.fn++
-  else c.tn++
-}
-const ratio = (a: number, b: number) => (b === 0 ? '100.0' : ((100 * a) / b).toFixed(1))
-
 if ((await targetKinds()).includes('postgres')) {
   test(`lint's claims equal PostgreSQL's measured locks, rewrites and refusals on all ${CORPUS.length} corpus entries`, async () => {
     const name = uniqueName('sqlmig_lint_corpus')
@@ -94,8 +85,8 @@ if ((await targetKinds()).includes('postgres')) {
     const sql = await pool.reserve()
     // Each entry commits its schema and drops it: no need to wait for the disk each time.
     await sql.unsafe('SET synchronous_commit = off')
-    const rewrite = counts()
-    const exclusive = counts()
+    const rewrite = confusion()
+    const exclusive = confusion()
     const wrong: string[] = []
     try {
       for (const [i, entry] of CORPUS.entries()) {
@@ -104,8 +95,8 @@ if ((await targetKinds()).includes('postgres')) {
         const claimed = await claim(entry)
         const tables = new Set([...Object.keys(measured.locks), ...Object.keys(claimed.locks), ...measured.rewritten, ...claimed.rewritten])
         for (const t of tables) {
-          count(rewrite, claimed.rewritten.includes(t), measured.rewritten.includes(t))
-          count(exclusive, claimed.locks[t] === 'ACCESS EXCLUSIVE', measured.locks[t] === 'ACCESS EXCLUSIVE')
+          tally(rewrite, claimed.rewritten.includes(t), measured.rewritten.includes(t))
+          tally(exclusive, claimed.locks[t] === 'ACCESS EXCLUSIVE', measured.locks[t] === 'ACCESS EXCLUSIVE')
         }
         if (JSON.stringify(sortLocks(measured)) !== JSON.stringify(sortLocks(claimed))) {
           wrong.push(`${entry.name} ${entry.sql}\n    measured ${JSON.stringify(sortLocks(measured))}\n    claimed  ${JSON.stringify(sortLocks(claimed))}`)
@@ -116,8 +107,8 @@ if ((await targetKinds()).includes('postgres')) {
       await pool.end({ timeout: 1 })
       await adminExec(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
     }
-    console.log(`  rewrite: precision ${ratio(rewrite.tp, rewrite.tp + rewrite.fp)}%, recall ${ratio(rewrite.tp, rewrite.tp + rewrite.fn)}% (${JSON.stringify(rewrite)})`)
-    console.log(`  ACCESS EXCLUSIVE: precision ${ratio(exclusive.tp, exclusive.tp + exclusive.fp)}%, recall ${ratio(exclusive.tp, exclusive.tp + exclusive.fn)}% (${JSON.stringify(exclusive)})`)
+    console.log(`  rewrite: precision ${precision(rewrite)}, recall ${recall(rewrite)} (${JSON.stringify(rewrite)})`)
+    console.log(`  ACCESS EXCLUSIVE: precision ${precision(exclusive)}, recall ${recall(exclusive)} (${JSON.stringify(exclusive)})`)
     assert.equal(wrong, [], `${wrong.length} entries differ:\n  ${wrong.join('\n  ')}`)
   })
 }
