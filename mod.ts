@@ -18,6 +18,7 @@ import type * as Pull from './src/commands/pull.ts'
 import type * as Baseline from './src/commands/baseline.ts'
 import type * as Backup from './src/commands/backup.ts'
 import type * as Create from './src/commands/create.ts'
+import type * as Lint from './src/commands/lint.ts'
 import type * as Rehearse from './src/commands/rehearse.ts'
 import type * as Verify from './src/commands/verify.ts'
 import type * as CurrentMany from './src/fleet/current-many.ts'
@@ -39,6 +40,8 @@ export const check: typeof Autogen.check = async (...a) => (await import('./src/
 export const diff: typeof Autogen.diff = async (...a) => (await import('./src/commands/autogen.ts')).diff(...a)
 /** Writes a new migration pair (`sqlmig create`). */
 export const create: typeof Create.create = async (...a) => (await import('./src/commands/create.ts')).create(...a)
+/** Reviews migrations for locks, rewrites and breaking changes (`sqlmig lint`); loads PostgreSQL's parser on its first call. */
+export const lint: typeof Lint.lint = async (...a) => (await import('./src/commands/lint.ts')).lint(...a)
 /** A restorable backup of the database (`sqlmig backup`). */
 export const backup: typeof Backup.backup = async (...a) => (await import('./src/commands/backup.ts')).backup(...a)
 /** Upgrades a throw-away copy and reports what each migration costs (`sqlmig rehearse`). */
@@ -93,6 +96,8 @@ export { history, type HistoryEntry, type HistoryOptions, type HistoryResult } f
 export { type ImportedMigration, importHistory, type ImportOptions, type ImportResult } from './src/commands/import.ts'
 export { init, type InitOptions, type InitResult } from './src/commands/init.ts'
 export { merge, type MergeOptions, type MergeResult } from './src/commands/merge.ts'
+export type { LintOptions, LintResult } from './src/commands/lint.ts'
+export type { Finding as LintFinding } from './src/lint/lint-model.ts'
 export type { MigrateOptions, MigrateResult, MigrationStep } from './src/commands/migrate.ts'
 export type { CommonOptions } from './src/commands/project.ts'
 export type { BackupOptions, BackupResult } from './src/commands/backup.ts'

@@ -34,9 +34,17 @@ export interface FileConfig {
   pgliteExtensions?: string[]
   /** Database URLs a fleet run (`upgrade --targets`) migrates, in order. */
   targets?: string[]
+  /** `sqlmig lint`: severities per rule id, and the row count under which a table counts as small. */
+  lint?: LintConfig
 }
 
-type KeyType = 'string' | 'string-or-number' | 'string-array'
+/** sqlmig.json "lint" (rule ids are checked by `sqlmig lint`, which knows them). */
+export interface LintConfig {
+  rules?: Record<string, 'error' | 'warning' | 'off'>
+  smallTableRows?: number
+}
+
+type KeyType = 'string' | 'string-or-number' | 'string-array' | 'lint'
 
 /** Every key sqlmig.json may hold, and the JSON type of its value. */
 const KEYS: Record<string, KeyType> = {
@@ -55,6 +63,7 @@ const KEYS: Record<string, KeyType> = {
   postgresVersion: 'string-or-number',
   pgliteExtensions: 'string-array',
   targets: 'string-array',
+  lint: 'lint',
   $schema: 'string',
 }
 
@@ -106,12 +115,29 @@ export function parseConfigFile(path: string, text: string, warn: (line: string)
 }
 
 function checkType(key: string, given: string, value: unknown, type: KeyType, path: string): void {
-  if (type === 'string-array') {
+  if (type === 'lint') checkLint(value, path)
+  else if (type === 'string-array') {
     if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
       throw new UsageError(`"${given}" in ${CONFIG_FILE} must be an array of strings`, { location: { file: path }, hint: `For example "${key}": ["pg_trgm", "uuid-ossp"]` })
     }
   } else if (typeof value !== 'string' && !(type === 'string-or-number' && typeof value === 'number')) {
     throw new UsageError(`"${given}" in ${CONFIG_FILE} must be a string${type === 'string-or-number' ? ' or a number' : ''}`, { location: { file: path } })
+  }
+}
+
+function checkLint(value: unknown, path: string): void {
+  const example = 'For example "lint": {"rules": {"rename": "warning", "drop": "off"}, "smallTableRows": 10000}'
+  const fail = (what: string) => new UsageError(`"lint" in ${CONFIG_FILE} ${what}`, { location: { file: path }, hint: example })
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('must be an object')
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'smallTableRows') {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw fail('"smallTableRows" must be a whole number of rows')
+    } else if (k === 'rules') {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw fail('"rules" must be an object of rule ids')
+      for (const [id, sev] of Object.entries(v)) {
+        if (sev !== 'error' && sev !== 'warning' && sev !== 'off') throw fail(`rule "${id}" must be "error", "warning" or "off", not ${JSON.stringify(sev)}`)
+      }
+    } else throw fail(`has an unknown key "${k}" (use "rules" and "smallTableRows")`)
   }
 }
 

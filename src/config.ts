@@ -7,14 +7,14 @@
  */
 import { isAbsolute, join, relative, resolve } from 'node:path'
 import process from 'node:process'
-import { CONFIG_FILE, type FileConfig, parseConfigFile, type TransactionMode } from './config-file.ts'
+import { CONFIG_FILE, type FileConfig, type LintConfig, parseConfigFile, type TransactionMode } from './config-file.ts'
 import { DEFAULT_URL, pgliteLocation } from './db/open.ts'
 import { parseConnectTimeout, urlConnectTimeout } from './db/pg-url.ts'
 import { UsageError } from './errors.ts'
 import { parseDotenv } from './files/dotenv.ts'
 import { findUpward, readTextIfExists } from './files/project-files.ts'
 
-export { CONFIG_FILE, type TransactionMode } from './config-file.ts'
+export { CONFIG_FILE, type LintConfig, type TransactionMode } from './config-file.ts'
 export const DEFAULT_DIR = 'migrations'
 export const DEFAULT_VERSION_TABLE = 'sqlmig_version'
 export const DEFAULT_VERSION_SCHEMA = 'public'
@@ -54,6 +54,8 @@ export interface Config {
   pgliteExtensions: string[]
   /** sqlmig.json "targets": the database URLs `upgrade --targets` (without a file) migrates. */
   targets: string[] | undefined
+  /** sqlmig.json "lint". */
+  lint: LintConfig
   /** The working directory the command runs from. */
   cwd: string
   /** The project folder: where sqlmig.json was found, else the working directory. */
@@ -150,6 +152,7 @@ export function loadConfig(options: ConfigOptions = {}): Config {
     postgresVersion: checkPostgresVersion(file.postgresVersion, configFile ?? CONFIG_FILE),
     pgliteExtensions: file.pgliteExtensions ?? [],
     targets: file.targets,
+    lint: file.lint ?? {},
     cwd,
     root,
     configFile,

@@ -70,6 +70,7 @@ export type ErrorCode =
   | 'UNTERMINATED_COMMENT'
   | 'PSQL_META_COMMAND'
   | 'NUL_CHARACTER'
+  | 'SQL_PARSE_ERROR'
   // revision arguments (exit 2)
   | 'INVALID_TARGET'
   | 'UNKNOWN_REVISION'

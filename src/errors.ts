@@ -95,6 +95,7 @@ export type SqlSyntaxCode =
   | 'UNTERMINATED_COMMENT'
   | 'PSQL_META_COMMAND'
   | 'NUL_CHARACTER'
+  | 'SQL_PARSE_ERROR'
 
 /** One place in another tool's migrations that `sqlmig import` cannot map faithfully. */
 export interface UnmappableSpot {

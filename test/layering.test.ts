@@ -68,6 +68,17 @@ test('only src/db/ imports the database drivers', () => {
   }
 })
 
+test('only src/lint/parser.ts imports libpg-query, and only with a dynamic import()', () => {
+  for (const s of [...SRC, sourceOf(join(REPO, 'mod.ts'))]) {
+    for (const i of s.all) {
+      if (i.spec !== 'libpg-query') continue
+      assert.is(s.file, 'src/lint/parser.ts', `${s.file} imports libpg-query`)
+      assert.ok(i.dynamic, `${s.file} imports libpg-query statically: it must load on lint's first call`)
+    }
+  }
+  assert.ok(sourceOf(join(REPO, 'src/lint/parser.ts')).all.some((i) => i.spec === 'libpg-query' && i.dynamic), 'the scan sees the import')
+})
+
 test('the core never imports commands or the CLI, and commands never import the CLI', () => {
   for (const s of SRC) {
     const l = layer(s.file)

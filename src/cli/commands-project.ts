@@ -2,7 +2,7 @@
 import { str, STRING } from './args.ts'
 import { EXIT, UsageError } from '../errors.ts'
 import { type CliContext, DEPRECATED_LOCK_TIMEOUT } from './cli-context.ts'
-import { autogenText, backup, branches, check, create, diff, importHistory, importText, init, merge, rehearse, rehearseText, team, verify } from './lazy-commands.ts'
+import { autogenText, backup, branches, check, create, diff, importHistory, importText, init, lint, lintText, merge, rehearse, rehearseText, team, verify } from './lazy-commands.ts'
 
 export function registerProjectCommands(ctx: CliContext): void {
   const { cli, err, common, print, runSignal } = ctx
@@ -35,6 +35,34 @@ export function registerProjectCommands(ctx: CliContext): void {
       const { renderCreate, createWarnings } = await autogenText()
       for (const w of createWarnings(r)) err(w)
       print(r, () => renderCreate(r))
+      if (!ctx.json() && r.written) await lintCreated(r.up)
+    })
+
+  /** The lint findings of the file create just wrote: printed, never failing create. */
+  const lintCreated = async (path: string) => {
+    try {
+      const r = await lint({ files: [path] })
+      const { renderCreateLint } = await lintText()
+      for (const line of renderCreateLint(r)) ctx.out(line)
+    } catch (error) {
+      err(`warning: cannot lint ${path}: ${(error as Error).message}`)
+    }
+  }
+
+  cli.command('lint [...files]', 'Review migrations for locks, rewrites and breaking changes (pending ones by default); exit 1 on an error-level finding')
+    .option('--all', 'Lint every migration, not only the pending ones (no database needed)')
+    .option('--format <format>', 'text (default) or markdown (for a pull-request comment)', STRING)
+    .example('sqlmig lint')
+    .example('sqlmig lint --url "$PROD_URL"')
+    .example('sqlmig lint --all --format markdown')
+    .example('sqlmig lint migrations/versions/20261204_ab12cd34ef56_add_index.up.sql --json')
+    .action(async (files: unknown[], o) => {
+      const format = str(o.format) ?? 'text'
+      if (format !== 'text' && format !== 'markdown') throw new UsageError(`--format must be "text" or "markdown", not "${format}"`, { hint: 'Use --json for tools' })
+      const r = await lint({ ...common(o), all: o.all === true, files: files.map((x) => str(x)!) })
+      const { lintJson, renderLint, renderLintMarkdown } = await lintText()
+      print(lintJson(r), () => (format === 'markdown' ? renderLintMarkdown(r) : renderLint(r)))
+      if (r.errors > 0) ctx.setExitCode(EXIT.failed)
     })
 
   cli.command('check', 'Exit 1 (listing the changes) when the migrations do not build the declared schema')

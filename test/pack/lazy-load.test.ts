@@ -43,6 +43,7 @@ test('sqlmig --help loads neither PGlite nor postgres.js', async () => {
   assert.ok(loaded(r.modules, 'cac'), 'the hook sees cac')
   assert.not.ok(loaded(r.modules, '@electric-sql/pglite'), 'PGlite loaded')
   assert.not.ok(loaded(r.modules, 'postgres'), 'postgres.js loaded')
+  assert.not.ok(loaded(r.modules, 'libpg-query'), 'libpg-query loaded')
 })
 
 test('import("sqlmig") loads no CLI library and no driver', async () => {
@@ -54,7 +55,7 @@ test('import("sqlmig") loads no CLI library and no driver', async () => {
   assert.is(r.code, 0, r.stderr)
   assert.is(r.stdout, 'function\n')
   assert.ok(r.modules.some((u) => u.endsWith('/dist/mod.js')), 'the hook sees mod.js')
-  for (const pkg of ['cac', 'picocolors', '@electric-sql/pglite', 'postgres']) assert.not.ok(loaded(r.modules, pkg), `${pkg} loaded`)
+  for (const pkg of ['cac', 'picocolors', '@electric-sql/pglite', 'postgres', 'libpg-query']) assert.not.ok(loaded(r.modules, pkg), `${pkg} loaded`)
   // The commands an application does not call at start-up load on their first call.
   for (
     const part of [
@@ -63,6 +64,8 @@ test('import("sqlmig") loads no CLI library and no driver', async () => {
       '/dist/src/commands/rehearse.js',
       '/dist/src/commands/backup.js',
       '/dist/src/commands/create.js',
+      '/dist/src/commands/lint.js',
+      '/dist/src/lint/',
     ]
   ) {
     assert.not.ok(r.modules.some((u) => u.includes(part)), `${part} loaded`)
@@ -77,9 +80,23 @@ test('sqlmig current on PGlite loads PGlite (the hook sees it)', async () => {
     assert.is(r.code, 0, r.stderr)
     assert.ok(loaded(r.modules, '@electric-sql/pglite'))
     assert.not.ok(loaded(r.modules, 'postgres'), 'postgres.js loaded')
+    assert.not.ok(loaded(r.modules, 'libpg-query'), 'libpg-query (the lint parser) loaded')
   } finally {
     p.cleanup()
     await t.cleanup()
+  }
+})
+
+test('sqlmig lint --all loads libpg-query (the hook sees it) and no driver', async () => {
+  const p = exampleProject()
+  try {
+    const r = await traced([BIN, 'lint', '--all'], p.dir)
+    assert.ok(r.code === 0 || r.code === 1, r.stderr)
+    assert.ok(loaded(r.modules, 'libpg-query'), 'libpg-query not loaded')
+    assert.not.ok(loaded(r.modules, '@electric-sql/pglite'), 'PGlite loaded')
+    assert.not.ok(loaded(r.modules, 'postgres'), 'postgres.js loaded')
+  } finally {
+    p.cleanup()
   }
 })
 
@@ -93,6 +110,7 @@ if ((await targetKinds()).includes('postgres')) {
       assert.match(r.stdout, 'base')
       assert.ok(loaded(r.modules, 'postgres'), 'postgres.js loaded')
       assert.not.ok(loaded(r.modules, '@electric-sql/pglite'), 'PGlite loaded')
+      assert.not.ok(loaded(r.modules, 'libpg-query'), 'libpg-query (the lint parser) loaded')
     } finally {
       await t.cleanup()
       p.cleanup()
