@@ -48,8 +48,8 @@ test('npm pack makes a small tarball of the compiled library, CLI, types, README
   for (const needed of ['dist/mod.js', 'dist/mod.d.ts', 'dist/src/cli/bin.js', 'dist/src/db/pglite.js', 'dist/src/db/postgres.js']) {
     assert.ok(paths.includes(needed), needed)
   }
-  // ~495 KB before `sqlmig lint` (src/lint/ and its CLI chunk: ~40 KB packed); libpg-query is a dependency, not packed.
-  assert.ok(info.size < 600_000, `tarball is ${info.size} bytes`)
+  // 638 KB with lint, fleet, adopt and the importers (2026-12-04): the compiled tree and the bundled CLI chunks; libpg-query is a dependency, not packed.
+  assert.ok(info.size < 750_000, `tarball is ${info.size} bytes`)
   // The README's figure (Use in a Node project) stays within 20 % of what npm pack makes.
   const stated = Number(/sqlmig-[\d.]+\.tgz, about (\d+) kB/.exec(readFileSync(join(REPO, 'README.md'), 'utf8'))?.[1])
   const kB = Math.round(info.size / 1000)
