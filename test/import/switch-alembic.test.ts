@@ -14,7 +14,7 @@ import process from 'node:process'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { serverAvailable } from '../helpers/targets.ts'
-import { json, ok } from './adopt-helpers.ts'
+import { createMigration, json, ok } from './adopt-helpers.ts'
 import { alembicProject, PYTHON as FOUND_PYTHON, VERSIONS } from './alembic-helpers.ts'
 import { dumpSchema, withTwoDatabases } from './helpers.ts'
 
@@ -51,6 +51,13 @@ test('alembic upgrade to two branch heads, then "sqlmig import alembic/ --from a
       assert.equal([...applied].sort(), ['b1b1b1b1b1b1', 'd1d1d1d1d1d1', 'e1e1e1e1e1e1', 'm1m1m1m1m1m1', 'm2m2m2m2m2m2', 'x1x1x1x1x1x1'])
       assert.match((await ok(['upgrade', '--url', url], p.dir)).stdout, 'Already up to date at e1e1e1e1e1e1', 'nothing runs twice')
       assert.equal(json(await ok(['current', '--url', url, '--json'], p.dir)).current, ['e1e1e1e1e1e1'])
+      const done = schema(url)
+      // A new sqlmig migration on top applies; downgrade -1 undoes it.
+      const notes = await createMigration(p.dir, 'add notes', 'ALTER TABLE posts ADD COLUMN notes text;', 'ALTER TABLE posts DROP COLUMN notes;')
+      assert.match((await ok(['upgrade', '--url', url], p.dir)).stdout, notes)
+      await ok(['downgrade', '-1', '--url', url], p.dir)
+      assert.equal(json(await ok(['current', '--url', url, '--json'], p.dir)).current, ['e1e1e1e1e1e1'])
+      assert.fixture(schema(url), done)
 
       // The same project, all the way with Alembic, on another database.
       const ini = join(p.dir, 'alembic.ini')

@@ -8,14 +8,14 @@
  * undoes it, and pg_dump equals what sqitch built. Needs Debian's sqitch + libdbd-pg-perl.
  */
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { tempProject } from '../helpers/cli.ts'
 import { serverAvailable } from '../helpers/targets.ts'
-import { json, ok, withDatabase } from './adopt-helpers.ts'
+import { createMigration, json, ok, withDatabase } from './adopt-helpers.ts'
 import { dumpSchema, rev } from './helpers.ts'
 
 const server = await serverAvailable()
@@ -84,11 +84,8 @@ test('sqitch deploy, then "sqlmig import . --from sqitch" and "sqlmig adopt": th
       assert.match((await ok(['upgrade', '--url', url], p.dir)).stdout, `Already up to date at ${tags}`)
       assert.fixture(schema(url), built)
       // A new sqlmig migration on top applies; downgrade -1 undoes it.
-      const created = json(await ok(['create', 'add notes', '--json'], p.dir))
-      const [up, down] = [join(p.dir, created.up), join(p.dir, created.down)]
-      writeFileSync(up, `${readFileSync(up, 'utf8')}\nALTER TABLE posts ADD COLUMN notes text;\n`)
-      writeFileSync(down, `${readFileSync(down, 'utf8')}\nALTER TABLE posts DROP COLUMN notes;\n`)
-      assert.equal(steps(await ok(['upgrade', '--url', url, '--json'], p.dir)), [created.revision])
+      const notes = await createMigration(p.dir, 'add notes', 'ALTER TABLE posts ADD COLUMN notes text;', 'ALTER TABLE posts DROP COLUMN notes;')
+      assert.equal(steps(await ok(['upgrade', '--url', url, '--json'], p.dir)), [notes])
       assert.match(schema(url), 'notes text')
       await ok(['downgrade', '-1', '--url', url], p.dir)
       assert.equal(json(await ok(['current', '--url', url, '--json'], p.dir)).current, [tags])
