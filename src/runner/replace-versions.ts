@@ -13,8 +13,8 @@ import { ensureVersionTable, insertRows, readRecorded } from './version-rows.ts'
 export interface ReplaceVersionsRequest {
   db: Database
   versionTable: VersionTableName
-  /** The rows to record, in the order they are applied (parents first). */
-  rows: (applied: AppliedRecord[]) => VersionRow[]
+  /** The rows to record, in the order they are applied (parents first); undefined leaves the rows there as they are (only `alsoRun` runs). */
+  rows: (applied: AppliedRecord[]) => VersionRow[] | undefined
   /** Roll back instead of committing. */
   dryRun?: boolean | undefined
   /** SQL run in the same transaction after the rows are written (adopt --drop-old: the old tool's table). */
@@ -33,11 +33,13 @@ export async function replaceVersionRows(req: ReplaceVersionsRequest): Promise<{
     await ensureVersionTable(k, name)
     const before = await readRecorded(k, name)
     const rows = req.rows(before)
-    await k.withSchema(name.schema).deleteFrom(name.table).execute()
-    for (const q of insertRows(k, name, rows)) await k.executeQuery(q)
+    if (rows) {
+      await k.withSchema(name.schema).deleteFrom(name.table).execute()
+      for (const q of insertRows(k, name, rows)) await k.executeQuery(q)
+    }
     for (const sql of req.alsoRun ?? []) await k.executeQuery(simpleQuery(sql))
     await k.executeQuery(simpleQuery(req.dryRun ? 'rollback' : 'commit'))
-    return { before, rows }
+    return { before, rows: rows ?? [] }
   } catch (error) {
     await db.exec('rollback').catch(() => {})
     throw error

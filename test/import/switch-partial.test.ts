@@ -43,6 +43,9 @@ test('dbmate up, dbmate rollback, then "sqlmig import" + "sqlmig adopt": the two
       assert.equal(await steps(), [r3])
       assert.match((await ok(['upgrade', '--url', url], p.dir)).stdout, `Already up to date at ${r3}`, 'nothing runs twice')
       assert.fixture(dumpSchema(url, ['schema_migrations', 'sqlmig_version', 'sqlmig_version_pkey']), built)
+      // Later, when sure: the old table goes; sqlmig's state stays.
+      assert.match((await ok(['adopt', '--url', url, '--drop-old'], p.dir)).stdout, 'Already adopted: sqlmig\'s version table records the 2 revisions from dbmate\'s public.schema_migrations; dropped public.schema_migrations')
+      assert.equal(json(await ok(['current', '--url', url, '--json'], p.dir)).current, [r3])
     })
   } finally {
     p.cleanup()
