@@ -6,6 +6,7 @@
  */
 import type { Database } from '../db/database.ts'
 import { EXIT, SqlmigError } from '../errors.ts'
+import { sqitchVersions } from '../import/sqitch-versions.ts'
 import { quoteIdent } from '../sql/quote.ts'
 
 export const ADOPT_TOOLS = ['golang-migrate', 'dbmate', 'goose', 'flyway', 'node-pg-migrate', 'sqitch', 'graphile-migrate', 'alembic'] as const
@@ -183,10 +184,18 @@ const READ: Record<AdoptTool, Reader> = {
     return { tool: 'node-pg-migrate', table: name(f), mode: 'set', versions: rows.map((r) => r.name), dropSql: dropTable(f) }
   },
   // sqitch lib/App/Sqitch/Engine/pg.sql: sqitch.changes holds the changes deployed now (a
-  // revert deletes the row; sqitch.events keeps the log).
+  // revert deletes the row; sqitch.events keeps the log), in deploy order = plan order by
+  // committed_at; sqitch.tags the tags deployed, each on its change_id, named with its "@"
+  // (Engine.pm log_new_tags: format_name). A reworked change has a row per appearance, alike
+  // in name: the later one is the version import wrote as name@tag (sqitch-versions.ts).
   sqitch: async (db, f) => {
-    const rows = await db.query<{ change: string }>(`select change from ${qualified(f)} order by committed_at, change`)
-    return { tool: 'sqitch', table: name(f), mode: 'set', versions: rows.map((r) => r.change), dropSql: [`drop schema ${quoteIdent(f.schema)} cascade`] }
+    const tags = `${quoteIdent(f.schema)}.${quoteIdent('tags')}`
+    const rows = await db.query<{ change: string; tags: string[] | null }>(
+      `select c.change, (select array_agg(t.tag order by t.committed_at, t.tag) from ${tags} t where t.change_id = c.change_id) as tags
+       from ${qualified(f)} c order by c.committed_at, c.change`,
+    )
+    const steps = rows.map((r) => ({ name: r.change, tags: (r.tags ?? []).map((t) => t.replace(/^@/, '')) }))
+    return { tool: 'sqitch', table: name(f), mode: 'set', versions: sqitchVersions(steps).map((v) => v.version), dropSql: [`drop schema ${quoteIdent(f.schema)} cascade`] }
   },
   // graphile-migrate src/migration.ts: graphile_migrate.migrations, one row per committed migration (filename, e.g. 000001.sql).
   'graphile-migrate': async (db, f) => {

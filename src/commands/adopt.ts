@@ -118,10 +118,11 @@ export async function adopt(options: AdoptOptions = {}): Promise<AdoptResult> {
         return { revision: id, parents: s.parents, message: s.message, checksum: s.checksum, executionMs: 0 }
       })
       const result = { tool: source.tool, table: source.table, mapped, stamped, already_adopted: false, dropped_old: false, dry_run: options.dryRun === true, database: db.description }
+      // Already adopted: the rows record at least the old tool's state (sqlmig may have upgraded since; the old table is stale then).
+      const covers = (had: string[]) => had.length > 0 && stamped.every((id) => had.includes(id))
       const refuse = (had: string[]) => {
-        if (had.length === 0) return
-        if (sameSet(had, stamped)) return
-        throw new SqlmigError('ALREADY_VERSIONED', `Cannot adopt: sqlmig's version table ${tableName(project.versionTable)} already records ${had.length} revision${had.length === 1 ? '' : 's'}${sameSet(had, stamped) ? '' : ` other than the ${stamped.length} ${source.tool} says are applied`}`, {
+        if (had.length === 0 || covers(had)) return
+        throw new SqlmigError('ALREADY_VERSIONED', `Cannot adopt: sqlmig's version table ${tableName(project.versionTable)} already records ${had.length} revision${had.length === 1 ? '' : 's'} other than the ${stamped.length} ${source.tool} says are applied`, {
           data: { table: tableName(project.versionTable), revisions: had },
         })
       }
@@ -136,8 +137,8 @@ export async function adopt(options: AdoptOptions = {}): Promise<AdoptResult> {
         versionTable: project.versionTable,
         // Checked again under the lock: another run may have written rows meanwhile.
         rows: (before) => {
-          if (before.length) refuse(before.map((r) => r.revision))
-          return rows
+          refuse(before.map((r) => r.revision))
+          return covers(before.map((r) => r.revision)) ? undefined : rows
         },
         alsoRun: options.dropOld ? source.dropSql : [],
         dryRun: options.dryRun === true,
@@ -147,11 +148,6 @@ export async function adopt(options: AdoptOptions = {}): Promise<AdoptResult> {
       })
       return { ...result, already_adopted: already, dropped_old: options.dropOld === true && !options.dryRun }
     }, { arrays: true }))
-}
-
-function sameSet(a: string[], b: string[]): boolean {
-  const s = new Set(a)
-  return a.length === b.length && b.every((x) => s.has(x))
 }
 
 const tableName = (t: { schema: string; table: string }): string => `${t.schema}.${t.table}`

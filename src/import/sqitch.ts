@@ -17,6 +17,7 @@ import type { UnmappableSpot } from '../errors.ts'
 import type { SourceFolder } from '../files/source-folder.ts'
 import { Scanner } from '../sql/scan.ts'
 import { lineAt, messageOf, section, type SourceHistory, type SourceMigration } from './source-history.ts'
+import { sqitchVersions } from './sqitch-versions.ts'
 
 /** sqitch.conf as git-config: `[section "sub"]` and `key = value`, lower-cased keys as `section.sub.key`. */
 function readConfig(text: string): Map<string, { value: string; line: number }> {
@@ -74,16 +75,11 @@ export function readSqitch(folder: SourceFolder): SourceHistory {
   const spot = (line: number, message: string) => out.spots.push({ file: planPath, line, message })
 
   // Versions: the first appearance of a name is the name, a reworked one name@<first tag after the previous>.
-  const last = new Map<string, PlanChange>()
-  for (const c of changes) {
-    const before = last.get(c.name)
-    if (before) {
-      const tag = changes.slice(before.index).flatMap((x) => x.index < c.index ? x.tags : [])[0]
-      if (tag === undefined) spot(c.line, `change "${c.name}" appears again without a tag after its previous appearance (line ${before.line}); sqitch refuses that too`)
-      c.version = `${c.name}@${tag ?? 'untagged'}`
-    }
-    last.set(c.name, c)
-  }
+  sqitchVersions(changes).forEach((v, i) => {
+    const c = changes[i]!
+    if (v.untaggedAfter !== undefined) spot(c.line, `change "${c.name}" appears again without a tag after its previous appearance (line ${changes[v.untaggedAfter]!.line}); sqitch refuses that too`)
+    c.version = v.version
+  })
 
   const used = new Set<string>()
   for (const c of changes) {

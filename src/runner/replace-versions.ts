@@ -38,8 +38,8 @@ export async function lockedVersionWrite<T>(req: VersionWriteRequest, write: (k:
 }
 
 export interface ReplaceVersionsRequest extends VersionWriteRequest {
-  /** The rows to record, in the order they are applied (parents first). */
-  rows: (applied: AppliedRecord[]) => VersionRow[]
+  /** The rows to record, in the order they are applied (parents first); undefined leaves the rows there as they are (only `alsoRun` runs). */
+  rows: (applied: AppliedRecord[]) => VersionRow[] | undefined
   /** SQL run in the same transaction after the rows are written (adopt --drop-old: the old tool's table). */
   alsoRun?: readonly string[] | undefined
 }
@@ -50,9 +50,11 @@ export async function replaceVersionRows(req: ReplaceVersionsRequest): Promise<{
     await ensureVersionTable(k, name)
     const before = await readRecorded(k, name)
     const rows = req.rows(before)
-    await k.withSchema(name.schema).deleteFrom(name.table).execute()
-    for (const q of insertRows(k, name, rows)) await k.executeQuery(q)
+    if (rows) {
+      await k.withSchema(name.schema).deleteFrom(name.table).execute()
+      for (const q of insertRows(k, name, rows)) await k.executeQuery(q)
+    }
     for (const sql of req.alsoRun ?? []) await k.executeQuery(simpleQuery(sql))
-    return { before, rows }
+    return { before, rows: rows ?? [] }
   })
 }

@@ -1,5 +1,7 @@
 /** What the adopt, pull and baseline tests share: a scratch server database, CLI runs that must succeed, pg_dump of a schema. */
 import { execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import * as assert from 'uvu/assert'
 import { runCli } from '../helpers/cli.ts'
 import { adminExec, serverUrlFor, uniqueName } from '../helpers/targets.ts'
@@ -46,3 +48,13 @@ create trigger users_touch before update on app.users for each row execute funct
 create view app.counts as select u.email, count(p.*) as n from app.users u left join posts p on p.author = u.id group by 1;
 comment on table app.users is 'people; and more';
 `
+
+/** `sqlmig create <message>` in `dir`, then `up` and `down` appended to the two files it wrote; returns the new revision. */
+export async function createMigration(dir: string, message: string, up: string, down: string): Promise<string> {
+  const created = json(await ok(['create', message, '--json'], dir))
+  for (const [file, sql] of [[created.up, up], [created.down, down]] as const) {
+    const path = join(dir, file)
+    writeFileSync(path, `${readFileSync(path, 'utf8')}\n${sql}\n`)
+  }
+  return created.revision
+}
