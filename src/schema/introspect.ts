@@ -95,12 +95,10 @@ async function queryPrepared<R>(db: Database, sql: string): Promise<R[]> {
   if (!names) preparedOn.set(db, names = new Set())
   const name = `sqlmig_catalog_${textHash(sql)}`
   if (!names.has(name)) {
-    try {
-      await db.exec(`PREPARE ${name} AS ${sql}`)
-    } catch (error) {
-      // 42P05: this session has it already (prepared through an earlier Database object).
-      if (serverErrorFields(error)?.sqlState !== '42P05') throw error
-    }
+    // Asked, not tried: the session may have it already (prepared through another Database
+    // object over it), and a failed PREPARE inside a transaction would abort that transaction.
+    const [known] = await db.query<{ n: number }>('select count(*)::int as n from pg_catalog.pg_prepared_statements where name = $1', [name])
+    if (!known || Number(known.n) === 0) await db.exec(`PREPARE ${name} AS ${sql}`)
     names.add(name)
   }
   try {

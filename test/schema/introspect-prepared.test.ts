@@ -7,6 +7,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { openDatabase } from '../../src/db/open.ts'
+import { throughKysely } from '../../src/db/session-dialect.ts'
 import { introspect } from '../../src/schema/introspect.ts'
 import { newTarget, targetKinds } from '../helpers/targets.ts'
 
@@ -32,6 +33,15 @@ for (const kind of await targetKinds()) {
       assert.equal(second.enums['s.mood']?.values, ['a', 'b'])
       assert.equal(Object.keys(first.tables['s.t']!.indexes), ['ti'])
       assert.equal(Object.keys(second.tables['s.t']!.indexes), [], 'ti dropped')
+
+      // Another Database object over the same session (as the runner's Kysely wrapper), inside a
+      // transaction: the statement the session holds is reused, and the transaction stays usable.
+      const { db: wrapped } = throughKysely(db)
+      await wrapped.exec('begin')
+      assert.equal(await introspect(wrapped), second)
+      await wrapped.exec('create table public.w (a int)')
+      assert.ok('public.w' in (await introspect(wrapped)).tables)
+      await wrapped.exec('rollback')
 
       // The session lost the statement: introspection plans it again, with the same answer.
       await db.exec('DEALLOCATE ALL')
