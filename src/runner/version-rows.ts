@@ -3,7 +3,7 @@
  * run's session (session-dialect.ts). Read-only commands (current, history, a start-up with
  * nothing to do) use version-table.ts's plain SQL instead, so that they never load Kysely.
  */
-import { type CompiledQuery, type Kysely, sql } from 'kysely'
+import { CompiledQuery, type Kysely, sql } from 'kysely'
 import { type AppliedRecord, appliedRecordOf, qualifiedName, versionTableDdl, type VersionRow, type VersionTableName } from './version-table.ts'
 import { serverErrorFields } from '../db/database.ts'
 import { SqlmigError } from '../errors.ts'
@@ -60,7 +60,9 @@ export async function readRecorded(k: Kysely<any>, name: VersionTableName): Prom
 
 /** True when `revision` has a row (the table must exist). */
 export async function isRecorded(k: Kysely<any>, name: VersionTableName, revision: string): Promise<boolean> {
-  return (await table(k, name).selectFrom(name.table).select(sql<number>`1`.as('found')).where('revision', '=', revision).execute()).length > 0
+  const template = reused(k, `isRecorded ${name.schema}.${name.table}`, () =>
+    table(k, name).selectFrom(name.table).select(sql<number>`1`.as('found')).where('revision', '=', revision).compile())
+  return (await k.executeQuery(withParameters(template, [revision]))).rows.length > 0
 }
 
 /**
@@ -70,17 +72,94 @@ export async function isRecorded(k: Kysely<any>, name: VersionTableName, revisio
 export function insertRows(k: Kysely<any>, name: VersionTableName, rows: readonly VersionRow[]): CompiledQuery[] {
   const out: CompiledQuery[] = []
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const values = rows.slice(i, i + ROWS_PER_INSERT).map((row) => ({
-      revision: row.revision,
-      // Ids are [A-Za-z0-9_-]+ (checked when files are read): the array literal needs no escaping.
-      down_revision: sql`${`{${row.parents.join(',')}}`}::text[]`,
-      message: row.message,
-      checksum: row.checksum,
-      execution_ms: Math.round(row.executionMs),
-    }))
-    out.push(table(k, name).insertInto(name.table).values(values).compile())
+    const chunk = rows.slice(i, i + ROWS_PER_INSERT)
+    // Compiled once per table and row count (a per-migration run inserts one row 1,000 times):
+    // the SQL text is the same, only the parameters change.
+    const template = reused(k, `insertRows ${name.schema}.${name.table} ${chunk.length}`, () => compileInsert(k, name, chunk))
+    out.push(withParameters(template, chunk.flatMap(rowParameters)))
   }
   return out
+}
+
+/** A row's parameters in the order of compileInsert's VALUES list. */
+const rowParameters = (row: VersionRow): unknown[] => [
+  row.revision,
+  // Ids are [A-Za-z0-9_-]+ (checked when files are read): the array literal needs no escaping.
+  `{${row.parents.join(',')}}`,
+  row.message,
+  row.checksum,
+  Math.round(row.executionMs),
+]
+
+function compileInsert(k: Kysely<any>, name: VersionTableName, rows: readonly VersionRow[]): CompiledQuery {
+  const values = rows.map((row) => {
+    const [revision, parents, message, checksum, ms] = rowParameters(row)
+    return { revision, down_revision: sql`${parents}::text[]`, message, checksum, execution_ms: ms }
+  })
+  const query = table(k, name).insertInto(name.table).values(values).compile()
+  // The reuse rests on the parameters following the rows' order: checked once per compilation.
+  const expected = rows.flatMap(rowParameters)
+  if (query.parameters.length !== expected.length || query.parameters.some((p, i) => p !== expected[i])) {
+    throw new Error('sqlmig: the version row INSERT does not list its parameters in row order')
+  }
+  return query
+}
+
+/**
+ * A compiled query split at its placeholders, to be sent again with other values inlined as
+ * literals. The driver sends a query with parameters in two round trips (postgres.js with
+ * `prepare: false` asks the server for the parameter types first, and holds back the queries
+ * behind it until then); the same query with its values inlined goes out in one message, in the
+ * same round trip as the statements around it. Values are sqlmig's own (revisions, messages,
+ * checksums, integers), written as E'' literals: exact whatever standard_conforming_strings says.
+ */
+interface Template {
+  /** SQL text around the placeholders: parts[i] comes before parameter order[i]. */
+  parts: string[]
+  order: number[]
+}
+
+/** Placeholders ($1...) outside quoted identifiers (Kysely writes no string literals of its own). */
+const PLACEHOLDER = /"(?:[^"]|"")*"|\$(\d+)/g
+
+function templateOf(query: CompiledQuery): Template {
+  const parts: string[] = []
+  const order: number[] = []
+  let last = 0
+  for (const m of query.sql.matchAll(PLACEHOLDER)) {
+    if (m[1] === undefined) continue
+    parts.push(query.sql.slice(last, m.index))
+    order.push(Number(m[1]) - 1)
+    last = m.index! + m[0].length
+  }
+  parts.push(query.sql.slice(last))
+  if (order.length !== query.parameters.length) throw new Error('sqlmig: a version-table query has placeholders the template does not see')
+  return { parts, order }
+}
+
+/** A literal for a value of sqlmig's own: a string (E'' escaped) or an integer. */
+export function sqlLiteral(value: unknown): string {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value)
+  if (typeof value === 'string') return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`
+  throw new Error(`sqlmig: no literal for a ${typeof value} in a version-table query`)
+}
+
+/** Templates kept per Kysely instance (one per run's session), keyed by shape. */
+const templates = new WeakMap<Kysely<any>, Map<string, Template>>()
+
+function reused(k: Kysely<any>, key: string, compile: () => CompiledQuery): Template {
+  let byKey = templates.get(k)
+  if (byKey === undefined) templates.set(k, byKey = new Map())
+  let template = byKey.get(key)
+  if (template === undefined) byKey.set(key, template = templateOf(compile()))
+  return template
+}
+
+/** The template's SQL with `parameters` inlined: a query with no parameters. */
+function withParameters(template: Template, parameters: readonly unknown[]): CompiledQuery {
+  let text = template.parts[0]!
+  for (let i = 0; i < template.order.length; i++) text += sqlLiteral(parameters[template.order[i]!]) + template.parts[i + 1]!
+  return CompiledQuery.raw(text, [])
 }
 
 /** The DELETE that forgets `revisions` (none when the list is empty). */
