@@ -28,6 +28,15 @@ export function lockKey(name: VersionTableName): [number, number] {
   return [LOCK_CLASS, h | 0]
 }
 
+/**
+ * The key as SQL literals: a statement without parameters goes out in one message (with
+ * parameters the driver first asks the server for their types, a round trip more per attempt).
+ * Both halves are integers sqlmig computed, never input.
+ */
+function keySql(key: [number, number]): string {
+  return `${key[0] | 0}::int4, ${key[1] | 0}::int4`
+}
+
 export interface LockOptions {
   /** Give up after this many milliseconds; undefined waits forever. */
   timeoutMs: number | undefined
@@ -90,7 +99,7 @@ export async function beginLocked<T = undefined>(db: Database, name: VersionTabl
     const [, , rows, probed] = await Promise.all([
       db.exec('begin'),
       first === undefined ? undefined : db.exec(first),
-      db.query<{ ok: boolean }>('select pg_catalog.pg_try_advisory_xact_lock($1::int4, $2::int4) as ok', key),
+      db.query<{ ok: boolean }>(`select pg_catalog.pg_try_advisory_xact_lock(${keySql(key)}) as ok`),
       probe?.(),
     ])
     if (rows[0]?.ok === true) {
@@ -132,10 +141,10 @@ export async function lockSession(db: Database, name: VersionTableName, options:
   let delay = 25
   let reported = false
   for (;;) {
-    const rows = await db.query<{ ok: boolean }>('select pg_catalog.pg_try_advisory_lock($1::int4, $2::int4) as ok', key)
+    const rows = await db.query<{ ok: boolean }>(`select pg_catalog.pg_try_advisory_lock(${keySql(key)}) as ok`)
     if (rows[0]?.ok === true) {
       return async () => {
-        await db.query('select pg_catalog.pg_advisory_unlock($1::int4, $2::int4)', key)
+        await db.query(`select pg_catalog.pg_advisory_unlock(${keySql(key)})`)
       }
     }
     if (!reported) {
