@@ -25,10 +25,11 @@ if (denoAvailable()) {
     }
   })
 
-  test('deno run mod.ts current on PGlite needs PGlite files (the denial bites)', async () => {
+  test('deno run mod.ts upgrade on PGlite needs PGlite files (the denial bites)', async () => {
     const p = exampleProject()
     try {
-      const r = await denied(['current', '--url', 'pglite:memory'], p.dir)
+      // upgrade, not current: current on an embedded database not created yet starts no PGlite.
+      const r = await denied(['upgrade', '--url', 'pglite:memory'], p.dir)
       assert.is.not(r.code, 0)
       assert.match(r.stderr, /Requires read access to ".*@electric-sql\/pglite/)
     } finally {
