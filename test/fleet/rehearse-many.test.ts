@@ -63,6 +63,10 @@ test('rehearse --targets: one copy per target, a failing migration and a tripped
     const r2 = await runCli(['rehearse', '--targets', 'targets.txt', '--no-downgrade', '--json'], project.dir)
     assert.is(r2.code, 1, r2.stderr)
     assert.equal(JSON.parse(r2.stdout).targets.map((t: { status: string }) => t.status), ['ok', 'failed', 'ok'])
+    const r3 = await runCli(['rehearse', '--targets', 'targets.txt', '--no-downgrade'], project.dir)
+    assert.is(r3.code, 1, r3.stderr)
+    assert.match(r3.stdout, `${dbs.names[0]}  ${rev(1)} → ${rev(3)} (2 migrations rehearsed on a copy)`)
+    assert.match(r3.stdout, '3 targets: 2 ok, 1 failed, 0 skipped')
 
     const schemas = await runCli(['rehearse', '--schemas', 'tenant_%', '--url', SERVER_URL], project.dir)
     assert.is(schemas.code, 2)
