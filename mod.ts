@@ -22,6 +22,7 @@ import type * as Lint from './src/commands/lint.ts'
 import type * as Rehearse from './src/commands/rehearse.ts'
 import type * as Verify from './src/commands/verify.ts'
 import type * as CurrentMany from './src/fleet/current-many.ts'
+import type * as RehearseMany from './src/fleet/rehearse-many.ts'
 import type * as UpgradeMany from './src/fleet/upgrade-many.ts'
 
 // The commands an application does not call at start-up load on their first call: importing
@@ -77,11 +78,41 @@ export const upgradeMany: typeof UpgradeMany.upgradeMany = async (...a) => (awai
  * ```
  */
 export const currentMany: typeof CurrentMany.currentMany = async (...a) => (await import('./src/fleet/current-many.ts')).currentMany(...a)
+/**
+ * Rehearses every target of a fleet on its own copy (`sqlmig rehearse --targets`); the sources are
+ * only read. A target whose `failOn` gate trips counts as failed; each result's `detail` is that
+ * target's `RehearseResult`.
+ *
+ * @param options the targets, as for `upgradeMany` (no `schemas`), and the options of `rehearse`
+ * @returns one result per target, in order
+ * @example
+ * ```ts
+ * import { rehearseMany } from 'sqlmig'
+ * const r = await rehearseMany({ targetsFile: 'targets.txt', failOn: 'rewrite' })
+ * if (r.failed > 0) process.exitCode = 1
+ * ```
+ */
+export const rehearseMany: typeof RehearseMany.rehearseMany = async (...a) => (await import('./src/fleet/rehearse-many.ts')).rehearseMany(...a)
+/**
+ * The drift of every target of a fleet (`sqlmig diff --targets`): `steps` is the number of
+ * changes and `detail` the target's `DiffResult` (its `sql`). Writes nothing.
+ *
+ * @param options the targets, as for `upgradeMany` (no `schemas`), and `shadowUrl`
+ * @returns one result per target, in order
+ * @example
+ * ```ts
+ * import { diffMany } from 'sqlmig'
+ * const r = await diffMany({ targetsFile: 'targets.txt' })
+ * const drifted = r.targets.filter((t) => t.steps > 0)
+ * ```
+ */
+export const diffMany: typeof RehearseMany.diffMany = async (...a) => (await import('./src/fleet/rehearse-many.ts')).diffMany(...a)
 
 export type { AdoptedVersion, AdoptOptions, AdoptResult } from './src/commands/adopt.ts'
 export type { PullOptions, PullResult } from './src/commands/pull.ts'
 export type { BaselineOptions, BaselineResult } from './src/commands/baseline.ts'
 export type { CurrentManyOptions } from './src/fleet/current-many.ts'
+export type { DiffManyOptions, RehearseManyOptions } from './src/fleet/rehearse-many.ts'
 export type { FleetResult, FleetTargetResult, TargetError } from './src/fleet/fleet-result.ts'
 export type { FleetProgress, SkipReason } from './src/fleet/scheduler.ts'
 export type { TargetSelection, TargetSpec } from './src/fleet/sources.ts'

@@ -99,6 +99,8 @@ export type ErrorCode =
   | 'PG_TOOL_TOO_OLD'
   | 'COPY_FAILED'
   | 'BACKUP_FAILED'
+  // a fleet rehearse: a target's rehearsal tripped a --fail-on gate or found a down that does not restore the schema
+  | 'REHEARSE_FLAGGED'
   // a bug
   | 'INTERNAL'
 
@@ -107,6 +109,8 @@ export type ErrorCode =
  * `--json` and library callers to act on). Codes not listed carry none.
  */
 export interface ErrorDataMap {
+  /** A target's rehearsal tripped these --fail-on gates and/or these downs do not restore the schema. */
+  REHEARSE_FLAGGED: { gates: string[]; wrongDowns: string[] }
   /** sqlmig could not create its version table (no migration ran). */
   VERSION_TABLE_FAILED: { schema: string; table: string; sqlState: string | undefined }
   /** The graph has several heads where one was needed. */

@@ -1,5 +1,6 @@
 /** The commands that write files or check them: init, create, check, diff, merge, branches, verify, rehearse, backup, import. */
 import { str, STRING } from './args.ts'
+import { isFleetRun, runFleetCommand, withFleetOptions } from './fleet-options.ts'
 import { EXIT, UsageError } from '../errors.ts'
 import { type CliContext, DEPRECATED_LOCK_TIMEOUT } from './cli-context.ts'
 import { autogenText, backup, branches, check, create, diff, importHistory, importText, init, lint, lintText, merge, rehearse, rehearseText, team, verify } from './lazy-commands.ts'
@@ -75,12 +76,14 @@ export function registerProjectCommands(ctx: CliContext): void {
       if (!r.ok) ctx.setExitCode(EXIT.failed)
     })
 
-  cli.command('diff', 'Print the SQL that would bring the live database (--url) to the declared schema; writes nothing')
+  withFleetOptions(cli.command('diff', 'Print the SQL that would bring the live database (--url) to the declared schema; writes nothing'), 'diff')
     .option('--shadow-url <url>', 'Load the declared schema on this PostgreSQL server instead of embedded PGlite', STRING)
     .option('--lock-wait <duration>', 'Give up waiting for another process holding the pglite: data directory after this long, e.g. 30s (default: wait)', STRING)
     .option('--lock-timeout <duration>', DEPRECATED_LOCK_TIMEOUT, STRING)
     .example('sqlmig diff --url postgres://localhost/app')
+    .example('sqlmig diff --targets targets.txt --json')
     .action(async (o) => {
+      if (isFleetRun(o)) return await runFleetCommand(ctx, 'diff', o, undefined, { shadowUrl: str(o.shadowUrl) })
       const r = await diff({ ...common(o), shadowUrl: str(o.shadowUrl) })
       print(r, () => (r.sql === '' ? 'No changes detected' : r.sql.trimEnd()))
     })
@@ -112,7 +115,7 @@ export function registerProjectCommands(ctx: CliContext): void {
       if (!r.ok) ctx.setExitCode(EXIT.failed)
     })
 
-  cli.command('rehearse', 'Upgrade a throw-away copy of the database and report time, table rewrites and locks per migration')
+  withFleetOptions(cli.command('rehearse', 'Upgrade a throw-away copy of the database and report time, table rewrites and locks per migration'), 'rehearse')
     .option('--revision <rev>', 'Target revision, as for upgrade (default: head)', STRING)
     .option('--scratch-url <url>', 'Make the copy on this server (URL of a database there, e.g. postgres://ci@scratch/postgres) with pg_dump | pg_restore', STRING)
     .option('--keep', 'Keep the copy afterwards (server only)')
@@ -122,7 +125,17 @@ export function registerProjectCommands(ctx: CliContext): void {
     .example('sqlmig rehearse --url "$PROD_URL"')
     .example('sqlmig rehearse --url "$PROD_URL" --fail-on rewrite,access-exclusive --json')
     .example('sqlmig rehearse --url "$PROD_URL" --scratch-url postgres://ci@scratch-host/postgres --keep')
+    .example('sqlmig rehearse --targets targets.txt --fail-on rewrite --json')
     .action(async (o) => {
+      if (isFleetRun(o)) {
+        return await runFleetCommand(ctx, 'rehearse', o, str(o.revision), {
+          scratchUrl: str(o.scratchUrl),
+          keep: o.keep === true,
+          downgrade: o.downgrade !== false,
+          failOn: str(o.failOn),
+          allowChanged: o.allowChanged === true,
+        })
+      }
       const r = await rehearse({
         ...common(o),
         signal: runSignal(),

@@ -29,6 +29,8 @@ export interface FleetTargetResult {
   error: TargetError | null
   /** Why a skipped target did not run. */
   skipped?: SkipReason | undefined
+  /** The target's own command result, for the commands whose report carries it (rehearse, diff). */
+  detail?: unknown
 }
 
 /** The whole run. */
@@ -51,10 +53,18 @@ export function targetError(error: unknown): TargetError {
   return { code: 'INTERNAL', message: String((error as Error)?.message ?? error), location: null, detail: null, hint: null, exitCode: EXIT.failed }
 }
 
+/** What a command's result says of a target: where it was, where it is, how many steps, and optionally its own result. */
+export interface FleetShape {
+  from: string[]
+  to: string[]
+  steps: number
+  detail?: unknown
+}
+
 /** Sums the outcomes; `shape` turns an ok value into from/to/steps. */
 export function fleetResult<R>(
   outcomes: Outcome<FleetTarget, R>[],
-  shape: (value: R) => { from: string[]; to: string[]; steps: number },
+  shape: (value: R) => FleetShape,
   signal: AbortSignal | undefined,
   /** Where a failed target is, when it could be read after the failure. */
   whereNow?: Map<FleetTarget, string[]>,

@@ -7,7 +7,7 @@
 import { current } from '../commands/current.ts'
 import { type CommonOptions, openProject } from '../commands/project.ts'
 import { upgrade, type UpgradeOptions, type UpgradeResult } from '../commands/upgrade.ts'
-import { type FleetResult, fleetResult, type FleetTargetResult } from './fleet-result.ts'
+import { type FleetResult, fleetResult, type FleetShape, type FleetTargetResult } from './fleet-result.ts'
 import { type FleetProgress, type Outcome, scheduleFleet } from './scheduler.ts'
 import { type FleetTarget, selectTargets, type TargetSelection } from './sources.ts'
 
@@ -43,7 +43,7 @@ export function targetOptions<O extends CommonOptions>(shared: O, t: FleetTarget
 export async function runFleet<R>(
   options: FleetOptions & CommonOptions,
   fn: (t: FleetTarget, signal: AbortSignal | undefined) => Promise<R>,
-  shape: (value: R) => { from: string[]; to: string[]; steps: number },
+  shape: (value: R) => FleetShape,
   readBack: boolean,
 ): Promise<FleetResult> {
   // The files are the same for every target: invalid ones fail once, before any target starts.
