@@ -12,8 +12,12 @@ import { importedRevision, messageOf, section, type SourceHistory } from './sour
 
 const NAME = /^committed\/([0-9]+)(-[-_a-zA-Z0-9]*)?\.sql$/
 const HEADER = /^--! ([A-Z][a-zA-Z0-9_]*)(?::(.*))?$/
-/** Its reserved placeholders; replaced by graphile-migrate at run time, so the text is not what runs. */
-const PLACEHOLDER = /:DATABASE_(?:NAME|OWNER)\b/g
+/**
+ * What a placeholder looks like (settings.ts requires keys /^:[A-Z][0-9A-Z_]+$/; :DATABASE_NAME
+ * and :DATABASE_OWNER are its own): graphile-migrate replaces it anywhere in the text when it
+ * runs the file, so the text is not what runs. A `::TYPE` cast is no placeholder.
+ */
+const PLACEHOLDER = /(?<!:):[A-Z][0-9A-Z_]+\b/g
 
 /**
  * The revision of a graphile-migrate migration from the file name its table records
@@ -54,7 +58,7 @@ export function readGraphileMigrate(folder: SourceFolder): SourceHistory {
     const body = text.slice(bodyStart)
     for (const m of body.matchAll(PLACEHOLDER)) {
       const line = text.slice(0, bodyStart + m.index!).split('\n').length
-      out.spots.push({ file: path, line, message: `the placeholder ${m[0]}, which graphile-migrate replaces when it runs the file (write the value itself)` })
+      out.spots.push({ file: path, line, message: `the placeholder ${m[0]} (or what looks like one): graphile-migrate replaces it when it runs the file (write the value itself)` })
     }
     const noTransaction = /^--!\s*no-transaction\b/.test(body.trimStart().split('\n', 1)[0]!)
     const version = `${digits}.sql`

@@ -6,7 +6,8 @@
  * `commit` migrates the database it names). Then `sqlmig import migrations --from
  * graphile-migrate` and `sqlmig adopt --url`: the full one is at the head and `upgrade` runs
  * nothing, the partial one is stamped with the three and `upgrade` applies the fourth once, both
- * end with the schema graphile-migrate built, and a new sqlmig migration applies.
+ * end with the schema graphile-migrate built, and a new sqlmig migration applies and
+ * `downgrade -1` undoes it.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -91,6 +92,8 @@ test('graphile-migrate commit + migrate, then "sqlmig import migrations --from g
     assert.match((await ok(['upgrade', '--url', fullUrl], p.dir)).stdout, next)
     assert.match(dumpSchema(fullUrl, omit), 'CREATE TABLE public.tags')
     assert.equal(json(await ok(['current', '--url', fullUrl, '--json'], p.dir)).current, [next])
+    await ok(['downgrade', '-1', '--url', fullUrl], p.dir)
+    assert.fixture(dumpSchema(fullUrl, omit), built, 'downgrade -1 undoes the new one')
   } finally {
     p.cleanup()
     for (const db of [full, partial, shadow]) await adminExec(`drop database if exists ${db} with (force)`)
