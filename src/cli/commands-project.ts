@@ -164,8 +164,8 @@ export function registerProjectCommands(ctx: CliContext): void {
       print(backupJson(r), () => renderBackup(r))
     })
 
-  cli.command('import <folder>', "Write another tool's migrations (golang-migrate, dbmate, goose, flyway, node-pg-migrate, sqitch, alembic) as sqlmig migrations into versions/")
-    .option('--from <tool>', 'The tool that wrote them: golang-migrate, dbmate, goose, flyway, node-pg-migrate, sqitch or alembic', STRING)
+  cli.command('import <folder>', "Write another tool's migrations (golang-migrate, dbmate, goose, flyway, node-pg-migrate, sqitch, graphile-migrate, alembic) as sqlmig migrations into versions/")
+    .option('--from <tool>', 'The tool that wrote them: golang-migrate, dbmate, goose, flyway, node-pg-migrate, sqitch, graphile-migrate or alembic', STRING)
     .example('sqlmig import ../old/migrations --from golang-migrate')
     .example('sqlmig import db/migrations --from dbmate')
     .example('sqlmig import sql --from flyway --json')

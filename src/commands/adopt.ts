@@ -5,9 +5,9 @@
  * derived from tool and version, Alembic's own ids as they are); the rows are written in one
  * transaction under sqlmig's lock. The old table stays unless `dropOld`.
  */
-import { createHash } from 'node:crypto'
 import { relative } from 'node:path'
 import { SqlmigError, UsageError } from '../errors.ts'
+import { graphileMigrateRevision } from '../import/graphile-migrate.ts'
 import { IMPORT_TOOLS, type ImportTool, importedRevision } from '../import/source-history.ts'
 import type { VersionRow } from '../runner/version-table.ts'
 import { readApplied } from '../runner/version-table.ts'
@@ -50,7 +50,7 @@ export interface AdoptResult {
 /** The revision `sqlmig import` writes for a version of `tool` (graphile-migrate: from its file name). */
 export function adoptedRevision(tool: AdoptTool, version: string): string {
   if (tool === 'alembic') return version
-  if (tool === 'graphile-migrate') return createHash('sha256').update(`graphile-migrate:${version.replace(/\.sql$/, '')}`, 'utf8').digest('hex').slice(0, 12)
+  if (tool === 'graphile-migrate') return graphileMigrateRevision(version)
   // The same derivation for every tool import reads (sqitch: the change name).
   return importedRevision(tool as ImportTool, version)
 }

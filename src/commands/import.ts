@@ -14,6 +14,7 @@ import { readDbmate } from '../import/dbmate.ts'
 import { readFlyway } from '../import/flyway.ts'
 import { readGolangMigrate } from '../import/golang-migrate.ts'
 import { readGoose } from '../import/goose.ts'
+import { readGraphileMigrate } from '../import/graphile-migrate.ts'
 import { buildImportedScripts } from '../import/imported-files.ts'
 import { readNodePgMigrate } from '../import/node-pg-migrate.ts'
 import { readSqitch } from '../import/sqitch.ts'
@@ -75,6 +76,7 @@ const READERS: Record<Exclude<ImportTool, 'alembic'>, { read: (folder: SourceFol
   flyway: { read: readFlyway, recursive: true },
   'node-pg-migrate': { read: readNodePgMigrate, recursive: false },
   sqitch: { read: readSqitch, recursive: true },
+  'graphile-migrate': { read: readGraphileMigrate, recursive: true },
 }
 
 /** The source's history; skipped files as paths. */
@@ -106,7 +108,7 @@ function toolOf(from: string | undefined): ImportTool {
 }
 
 /**
- * Imports a golang-migrate, dbmate, goose, Flyway, node-pg-migrate or sqitch folder, or an Alembic project, into versions/:
+ * Imports a golang-migrate, dbmate, goose, Flyway, node-pg-migrate, sqitch or graphile-migrate folder, or an Alembic project, into versions/:
  * every file, or (something unmappable, a conflict) none.
  * @param source the folder holding the other tool's migrations
  * @param options `from`: the tool; `dir`: sqlmig's migrations folder (default from sqlmig.json, else "migrations"); `url`: for Alembic, the database URL env.py renders SQL for

@@ -8,7 +8,7 @@ import type { UnmappableSpot } from '../errors.ts'
 import { lineColumnAt } from '../sql/position.ts'
 import { splitStatements } from '../sql/split.ts'
 
-export const IMPORT_TOOLS = ['golang-migrate', 'dbmate', 'goose', 'flyway', 'node-pg-migrate', 'sqitch', 'alembic'] as const
+export const IMPORT_TOOLS = ['golang-migrate', 'dbmate', 'goose', 'flyway', 'node-pg-migrate', 'sqitch', 'graphile-migrate', 'alembic'] as const
 export type ImportTool = (typeof IMPORT_TOOLS)[number]
 
 /** The up or the down of a source migration: a file, or a section of one. */
