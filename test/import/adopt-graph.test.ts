@@ -125,7 +125,8 @@ test('graphile-migrate: its committed migrations adopt by file name; --drop-old 
       const unmapped = await runCli(['adopt', '--url', url], p.dir)
       assert.is(unmapped.code, 1)
       assert.match(unmapped.stderr, `000009.sql (revision ${rev('graphile-migrate', '000009')})`)
-      assert.match(unmapped.stderr, 'hint: Write a migration pair for each version listed above, with the revision shown (its SQL copied from the graphile-migrate file), then run "sqlmig adopt" again')
+      // graphile-migrate's files can be imported now: the hint says so.
+      assert.match(unmapped.stderr, 'hint: Import the old tool\'s migration files first: "sqlmig import <folder> --from graphile-migrate", then run "sqlmig adopt" again')
       execFileSync('psql', ['-X', '-q', '-d', url, '-c', "delete from graphile_migrate.migrations where filename = '000009.sql'"])
       const adopted = json(await ok(['adopt', '--url', url, '--json', '--drop-old'], p.dir))
       assert.equal([adopted.tool, adopted.table, adopted.stamped, adopted.dropped_old], ['graphile-migrate', 'graphile_migrate.migrations', [one], true])
