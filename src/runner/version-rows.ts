@@ -165,5 +165,9 @@ function withParameters(template: Template, parameters: readonly unknown[]): Com
 /** The DELETE that forgets `revisions` (none when the list is empty). */
 export function deleteRows(k: Kysely<any>, name: VersionTableName, revisions: readonly string[]): CompiledQuery[] {
   if (revisions.length === 0) return []
-  return [table(k, name).deleteFrom(name.table).where('revision', '=', sql<string>`any(${`{${revisions.join(',')}}`}::text[])`).compile()]
+  // Ids are [A-Za-z0-9_-]+ (checked when files are read): the array literal needs no escaping.
+  const list = `{${revisions.join(',')}}`
+  const template = reused(k, `deleteRows ${name.schema}.${name.table}`, () =>
+    table(k, name).deleteFrom(name.table).where('revision', '=', sql<string>`any(${list}::text[])`).compile())
+  return [withParameters(template, [list])]
 }
