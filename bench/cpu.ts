@@ -7,43 +7,17 @@
  * Usage: node dist/bench/cpu.js [--n 1000] [--runs 3] [--url postgres://...] [--build NAME=DIR ...]
  * A build DIR holds dist/ after `npm run build` (default: this checkout, named "this").
  */
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import process from 'node:process'
-import { fileURLToPath } from 'node:url'
+import { buildsArgs } from './builds-args.ts'
 import { generateProject } from './generate.ts'
 import { hasGnuTime, runMeasured } from './measure.ts'
 
-const args = process.argv.slice(2)
-const opt = (name: string) => {
-  const i = args.indexOf(name)
-  return i >= 0 ? args[i + 1] : undefined
-}
+const { opt, runs, builds, psql, dbUrl } = buildsArgs(3)
 const n = Number(opt('--n') ?? 1000)
-const runs = Number(opt('--runs') ?? 3)
-const url = opt('--url') ?? process.env.SQLMIG_BENCH_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const here = resolve(fileURLToPath(new URL('../..', import.meta.url)))
-const builds: { name: string; dir: string }[] = []
-args.forEach((a, i) => {
-  if (a === '--build') {
-    const [name, dir] = args[i + 1]!.split('=')
-    builds.push({ name: name!, dir: resolve(dir!) })
-  }
-})
-if (builds.length === 0) builds.push({ name: 'this', dir: here })
 if (!hasGnuTime) throw new Error('bench/cpu needs /usr/bin/time (GNU time) to read user and system CPU')
-
-function psql(sql: string): void {
-  const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(r.stderr)
-}
-const dbUrl = (name: string) => {
-  const u = new URL(url)
-  u.pathname = `/${name}`
-  return u.toString()
-}
 
 const root = mkdtempSync(join(tmpdir(), 'sqlmig-bench-cpu-'))
 const project = generateProject(root, n).sqlmig

@@ -7,40 +7,14 @@
  * Usage: node dist/bench/startup.js [--runs 10] [--url postgres://...] [--build NAME=DIR ...]
  * A build DIR is a checkout after `npm run build` (default: this one, named "this").
  */
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import process from 'node:process'
-import { fileURLToPath } from 'node:url'
+import { buildsArgs } from './builds-args.ts'
 import { runMeasured } from './measure.ts'
 
-const args = process.argv.slice(2)
-const opt = (name: string) => {
-  const i = args.indexOf(name)
-  return i >= 0 ? args[i + 1] : undefined
-}
-const runs = Number(opt('--runs') ?? 10)
-const url = opt('--url') ?? process.env.SQLMIG_BENCH_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const here = resolve(fileURLToPath(new URL('../..', import.meta.url)))
-const builds: { name: string; dir: string }[] = []
-args.forEach((a, i) => {
-  if (a === '--build') {
-    const [name, dir] = args[i + 1]!.split('=')
-    builds.push({ name: name!, dir: resolve(dir!) })
-  }
-})
-if (builds.length === 0) builds.push({ name: 'this', dir: here })
-
-function psql(sql: string): void {
-  const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(r.stderr)
-}
-const dbUrl = (name: string) => {
-  const u = new URL(url)
-  u.pathname = `/${name}`
-  return u.toString()
-}
+const { runs, builds, psql, dbUrl } = buildsArgs(10)
 
 // A project of 10 migrations, and one more for the "one pending" row.
 const project = mkdtempSync(join(tmpdir(), 'sqlmig-bench-startup-'))

@@ -12,7 +12,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { defaultPeersDir, ensurePeers } from '../../bench/peers.ts'
 import { runCli, tempProject } from '../helpers/cli.ts'
-import { adminExec, serverAvailable, serverUrlFor, uniqueName } from '../helpers/targets.ts'
+import { withTwoDatabases } from './helpers.ts'
+import { serverAvailable } from '../helpers/targets.ts'
 
 // The real tools, installed with npm into a scratch folder on first use (bench/peers.ts: pinned
 // versions, kept between runs). Not devDependencies: dbmate's platform packages are not all on
@@ -32,18 +33,6 @@ function schemaOf(url: string, versionTables: string[]): string {
     .map((block) => block.split('\n').filter((l) => !l.startsWith('--') && !/^\\(un)?restrict /.test(l)).join('\n').trim())
     .filter((block) => block !== '')
     .join('\n\n')
-}
-
-async function withDatabases(fn: (a: string, b: string) => Promise<void>): Promise<void> {
-  const [a, b] = [uniqueName('sqlmig_imp_a'), uniqueName('sqlmig_imp_b')]
-  await adminExec(`create database ${a}`)
-  await adminExec(`create database ${b}`)
-  try {
-    await fn(serverUrlFor(a), serverUrlFor(b))
-  } finally {
-    await adminExec(`drop database if exists ${a} with (force)`)
-    await adminExec(`drop database if exists ${b} with (force)`)
-  }
 }
 
 const DBMATE_FILES = {
@@ -80,7 +69,7 @@ test('dbmate: the real dbmate and "sqlmig import" + "sqlmig upgrade" build the s
   if (!(await serverAvailable())) return
   const p = tempProject(DBMATE_FILES)
   try {
-    await withDatabases(async (a, b) => {
+    await withTwoDatabases('sqlmig_imp', async (a, b) => {
       execFileSync(DBMATE, ['--url', `${a}?sslmode=disable`, '--migrations-dir', 'db/migrations', '--no-dump-schema', 'up'], { cwd: p.dir, encoding: 'utf8' })
       const imported = await runCli(['import', 'db/migrations', '--from', 'dbmate'], p.dir)
       assert.is(imported.code, 0, imported.stderr)
@@ -121,7 +110,7 @@ test('node-pg-migrate: the real node-pg-migrate and "sqlmig import" + "sqlmig up
   if (!(await serverAvailable())) return
   const p = tempProject(NPM_FILES)
   try {
-    await withDatabases(async (a, b) => {
+    await withTwoDatabases('sqlmig_imp', async (a, b) => {
       const env = { ...process.env, DATABASE_URL: a }
       execFileSync(NODE_PG_MIGRATE, ['up', '-m', 'migrations-npm'], { cwd: p.dir, env, encoding: 'utf8' })
       const imported = await runCli(['import', 'migrations-npm', '--from', 'node-pg-migrate'], p.dir)
