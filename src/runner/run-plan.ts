@@ -16,41 +16,10 @@ import { beginLocked, type LockOptions, lockSession } from './lock.ts'
 import { acquireLease, type Lease } from './lock-table.ts'
 import { type Blocked, type PlannedStep, schedule, type ScheduledStep, scheduledSteps } from './schedule.ts'
 import type { Kysely } from 'kysely'
-import { simpleQuery, throughKysely } from '../db/session-dialect.ts'
-import type { AppliedRecord, VersionRow, VersionTableName } from './version-table.ts'
-import { deleteRows, ensureVersionTable, insertRows, isRecorded, readRecorded } from './version-rows.ts'
-
-/** Version-table writes of a transaction group, in order, written together just before COMMIT. */
-type VersionWrite = { insert: VersionRow } | { delete: string }
-
-/** The statements that write the buffered rows: one INSERT (or DELETE) per run of the same kind, in order. */
-function versionWriteQueries(k: Kysely<any>, name: VersionTableName, writes: VersionWrite[]) {
-  const out = []
-  for (let i = 0; i < writes.length;) {
-    let j = i
-    while (j < writes.length && ('insert' in writes[j]!) === ('insert' in writes[i]!)) j++
-    const run = writes.slice(i, j)
-    if ('insert' in run[0]!) out.push(...insertRows(k, name, run.map((w) => (w as { insert: VersionRow }).insert)))
-    else out.push(...deleteRows(k, name, run.map((w) => (w as { delete: string }).delete)))
-    i = j
-  }
-  writes.length = 0
-  return out
-}
-
-/** Writes the buffered rows now. */
-async function flushVersionWrites(k: Kysely<any>, name: VersionTableName, writes: VersionWrite[]): Promise<void> {
-  for (const q of versionWriteQueries(k, name, writes)) await k.executeQuery(q)
-}
-
-/**
- * Writes the buffered rows and commits, all sent together (one round trip). If a write fails,
- * the server turns the COMMIT that follows it into a ROLLBACK, and the write's error is thrown.
- */
-async function flushAndCommit(k: Kysely<any>, name: VersionTableName, writes: VersionWrite[]): Promise<void> {
-  const queries = versionWriteQueries(k, name, writes)
-  await Promise.all([...queries.map((q) => k.executeQuery(q)), k.executeQuery(simpleQuery('commit'))])
-}
+import { throughKysely } from '../db/session-dialect.ts'
+import type { AppliedRecord, VersionTableName } from './version-table.ts'
+import { ensureVersionTable, isRecorded, readRecorded } from './version-rows.ts'
+import { flushAndCommit, flushVersionWrites, type VersionWrite } from './version-writes.ts'
 
 export interface RunStep {
   revision: string
