@@ -46,6 +46,14 @@ export interface Database {
    */
   execPipelined?(statements: readonly string[]): Promise<{ index: number; error: unknown } | undefined>
   /**
+   * Runs the statements (a handful of sqlmig's own, no COPY) as one simple-query message: one
+   * round trip and one reply. Returns the rows of each statement that returns rows (its
+   * SELECTs), in order, or the index and error of the statement that failed (the server runs
+   * none after it). Optional: only where the failing statement can be known (a server session
+   * whose replies sqlmig reads, see wire-tap.ts).
+   */
+  execSequence?(statements: readonly string[]): Promise<{ rows: unknown[][] } | { failed: { index: number; error: unknown } }>
+  /**
    * Asks the server to cancel the statement running on this session, if any (a CancelRequest
    * on a fresh connection, as psql's Ctrl-C). PGlite cannot be interrupted mid-statement: a
    * no-op there, the runner stops after the current statement.

@@ -4,6 +4,7 @@
  * unnamed, so a transaction-mode pooler (PgBouncer) in front of the server works.
  */
 import { readFileSync } from 'node:fs'
+import { connect as netConnect, type Socket } from 'node:net'
 import { userInfo } from 'node:os'
 import process from 'node:process'
 import postgres from 'postgres'
@@ -12,6 +13,8 @@ import { parsePgUrl, type PgUrl, urlConnectTimeout } from './pg-url.ts'
 import { redactUrl, registerSecret } from '../redact.ts'
 import { copyWithoutData, type Database } from './database.ts'
 import { isCopyFromStdin } from '../sql/copy-data.ts'
+import { WireTap } from './wire-tap.ts'
+import { joinStatements, locateInBatch } from './statement-batches.ts'
 
 /** Seconds to wait for a server to answer a connect (libpq has no default; psql users expect a bound). */
 export const DEFAULT_CONNECT_TIMEOUT = 10
@@ -98,6 +101,40 @@ function isConnectionGone(error: unknown): boolean {
   return typeof code === 'string' && CONNECTION_GONE.has(code)
 }
 
+/**
+ * A plain TCP or Unix socket to the one server the URL names, with a WireTap reading what the
+ * server sends (statement-batches.ts: a file's statements in one message). Not for TLS (the tap
+ * would read ciphertext), several hosts or target_session_attrs (postgres.js picks the host
+ * there): those keep one message per statement.
+ */
+function tappedSocket(driver: ReturnType<typeof driverOptions>): { tap: WireTap; open: () => Socket } | undefined {
+  if ('ssl' in driver || 'target_session_attrs' in driver || process.env.PGTARGETSESSIONATTRS) return undefined
+  const path = 'path' in driver ? driver.path : undefined
+  const host = 'host' in driver && driver.host?.length === 1 ? driver.host[0]! : undefined
+  const port = 'port' in driver && driver.port?.length === 1 ? driver.port[0]! : undefined
+  if (path === undefined && (host === undefined || port === undefined)) return undefined
+  const tap = new WireTap()
+  return {
+    tap,
+    open: () => {
+      const socket = path !== undefined ? netConnect(path) : netConnect(port!, host!)
+      socket.on('data', tap.feed)
+      return socket
+    },
+  }
+}
+
+/**
+ * The rows of each row-returning statement of a simple query's result: postgres.js gives one
+ * Result per statement that sent a row description (statements without rows fold into the one
+ * before), so the SELECTs are the Results whose command is SELECT.
+ */
+function selectRows(result: unknown): unknown[][] {
+  // One statement's Result carries its command; several come as a plain array of Results.
+  const all = ((result as { command?: unknown }).command !== undefined ? [result] : result) as { command?: string }[]
+  return all.filter((r) => r.command === 'SELECT').map((r) => [...(r as unknown as unknown[])])
+}
+
 /** Opens one session on a PostgreSQL server. */
 export async function openPostgres(
   url: string,
@@ -106,8 +143,11 @@ export async function openPostgres(
   const parsed = parsePgUrl(url)
   const target = describeUrl(url)
   const timeout = options.connectTimeoutSeconds ?? urlConnectTimeout(url) ?? DEFAULT_CONNECT_TIMEOUT
+  const driver = driverOptions(parsed, target, options.applicationName ?? 'sqlmig')
+  const tapped = tappedSocket(driver)
   const sql = postgres({
-    ...driverOptions(parsed, target, options.applicationName ?? 'sqlmig'),
+    ...driver,
+    ...(tapped ? { socket: tapped.open } : {}),
     max: 1,
     prepare: false,
     onnotice: () => {},
@@ -170,6 +210,39 @@ export async function openPostgres(
       if (running === pending) running = undefined
     }
   }
+  /**
+   * The statements in as few simple-query messages as statement-batches.ts allows, sent back to
+   * back; the first failing statement from the error's position, else from the tap's count of
+   * statements completed before it. The error's position is made relative to that statement.
+   * On success, the rows of each statement that returned rows (a SELECT), in order.
+   */
+  const execJoined = async (tap: WireTap, texts: readonly string[]): Promise<{ failed: { index: number; error: unknown } } | { rows: unknown[][] }> => {
+    const batches = joinStatements(texts)
+    tap.reset()
+    const pending = batches.map((b) => session.unsafe(b.text).simple())
+    const done = pending.map(() => false)
+    const current = { cancel: () => pending[done.indexOf(false)]?.cancel() }
+    running = current
+    try {
+      const settled = await Promise.allSettled(pending.map((p, i) => p.finally(() => (done[i] = true))))
+      for (const s of settled) if (s.status === 'rejected' && isConnectionGone(s.reason)) dead ??= s.reason
+      const at = settled.findIndex((s) => s.status === 'rejected')
+      if (at < 0) return { rows: settled.flatMap((s) => selectRows((s as PromiseFulfilledResult<unknown>).value)) }
+      const error = (settled[at] as PromiseRejectedResult).reason as { position?: unknown }
+      const batch = batches[at]!
+      const position = Number(error?.position)
+      if (Number.isFinite(position) && position > 0) {
+        const found = locateInBatch(batch, position)
+        error.position = String(found.position)
+        return { failed: { index: found.index, error } }
+      }
+      // Batches before `at` succeeded, so the first ErrorResponse since reset() is this batch's.
+      const completed = tap.completedBeforeError(0)
+      return { failed: { index: batch.first + Math.min(completed ?? 0, batch.starts.length - 2), error } }
+    } finally {
+      if (running === current) running = undefined
+    }
+  }
   const query = async (text: string, params: readonly unknown[] = []) =>
     await track(session.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: false }), (result) => ({
       rows: [...result] as unknown[],
@@ -205,9 +278,13 @@ export async function openPostgres(
       return (await query(text, params)).rows as R[]
     },
     async execPipelined(texts: readonly string[]) {
+      alive()
+      if (tapped) {
+        const r = await execJoined(tapped.tap, texts)
+        return 'failed' in r ? r.failed : undefined
+      }
       // postgres.js writes queries as they are issued and matches the replies in order, so these
       // go out back to back; each is its own simple query, so the failing one is known exactly.
-      alive()
       const pending = texts.map((t) => session.unsafe(t).simple())
       const done = pending.map(() => false)
       // cancel() must reach the statement the server is running: the first one not finished.
@@ -222,6 +299,15 @@ export async function openPostgres(
         if (running === current) running = undefined
       }
     },
+    ...(tapped
+      ? {
+        async execSequence(texts: readonly string[]) {
+          alive()
+          const r = await execJoined(tapped.tap, texts)
+          return 'failed' in r ? { failed: r.failed } : { rows: r.rows }
+        },
+      }
+      : {}),
     async cancel() {
       // postgres.js sends a CancelRequest (pid + secret key) on a new connection; a statement
       // not yet sent is dropped. Its promise then rejects with 57014.

@@ -8,7 +8,8 @@
  * Two kinds of raw query keep the session's protocol choices: a `simpleQuery` (migration
  * statements, transaction control: the simple query protocol, no parameters) and a
  * `pipelinedQueries` batch (the statements of a file inside a transaction block, sent back to
- * back on a server; see execute-file.ts). Anything else is a parameterised query.
+ * back on a server; see execute-file.ts), and a `sequenceQuery` (a few of the runner's own
+ * statements as one message, see handover.ts). Anything else is a parameterised query.
  */
 import {
   CompiledQuery,
@@ -25,8 +26,9 @@ import type { Database } from './database.ts'
 
 const SIMPLE = Symbol('sqlmig.simple')
 const PIPELINED = Symbol('sqlmig.pipelined')
+const SEQUENCE = Symbol('sqlmig.sequence')
 
-type Marked = CompiledQuery & { [SIMPLE]?: true; [PIPELINED]?: readonly string[] }
+type Marked = CompiledQuery & { [SIMPLE]?: true; [PIPELINED]?: readonly string[]; [SEQUENCE]?: readonly string[] }
 
 /** A statement for the simple query protocol (no parameters; a COPY FROM STDIN is refused). */
 export function simpleQuery(text: string): CompiledQuery {
@@ -40,6 +42,15 @@ export function simpleQuery(text: string): CompiledQuery {
  */
 export function pipelinedQueries(texts: readonly string[]): CompiledQuery {
   const marked: Marked = { ...CompiledQuery.raw(texts.join(';\n'), []), [PIPELINED]: texts }
+  return marked
+}
+
+/**
+ * Statements sent as one message (Database.execSequence); the result's one row is what that
+ * returned (`{ rows }` or `{ failed }`). Only on sessions that have it (a server session).
+ */
+export function sequenceQuery(texts: readonly string[]): CompiledQuery {
+  const marked: Marked = { ...CompiledQuery.raw(texts.join(';\n'), []), [SEQUENCE]: texts }
   return marked
 }
 
@@ -64,6 +75,11 @@ class SessionConnection implements DatabaseConnection {
       if (!this.#db.execPipelined) throw new Error('This session does not pipeline statements')
       const failed = await this.#db.execPipelined(batch)
       return { rows: (failed ? [failed] : []) as R[] }
+    }
+    const sequence = q[SEQUENCE]
+    if (sequence) {
+      if (!this.#db.execSequence) throw new Error('This session does not send statement sequences')
+      return { rows: [await this.#db.execSequence(sequence)] as R[] }
     }
     return { rows: await this.#db.query<R>(q.sql, q.parameters) }
   }
@@ -126,6 +142,12 @@ export function throughKysely(db: Database): KyselySession {
     query: async <R>(text: string, params: readonly unknown[] = []) => (await kysely.executeQuery<R>(rawQuery(text, params))).rows,
     ...(db.execPipelined
       ? { execPipelined: async (texts: readonly string[]) => (await kysely.executeQuery<{ index: number; error: unknown }>(pipelinedQueries(texts))).rows[0] }
+      : {}),
+    ...(db.execSequence
+      ? {
+        execSequence: async (texts: readonly string[]) =>
+          (await kysely.executeQuery<{ rows: unknown[][] } | { failed: { index: number; error: unknown } }>(sequenceQuery(texts))).rows[0]!,
+      }
       : {}),
     copyFrom: (statement, data) => db.copyFrom(statement, data),
     cancel: () => db.cancel(),

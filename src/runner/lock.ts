@@ -37,6 +37,11 @@ function keySql(key: [number, number]): string {
   return `${key[0] | 0}::int4, ${key[1] | 0}::int4`
 }
 
+/** One attempt at the run's transaction-level lock: a row `{ ok }`, true when it is ours. */
+export function lockAttemptSql(name: VersionTableName): string {
+  return `select pg_catalog.pg_try_advisory_xact_lock(${keySql(lockKey(name))}) as ok`
+}
+
 export interface LockOptions {
   /** Give up after this many milliseconds; undefined waits forever. */
   timeoutMs: number | undefined
@@ -99,7 +104,7 @@ export async function beginLocked<T = undefined>(db: Database, name: VersionTabl
     const [, , rows, probed] = await Promise.all([
       db.exec('begin'),
       first === undefined ? undefined : db.exec(first),
-      db.query<{ ok: boolean }>(`select pg_catalog.pg_try_advisory_xact_lock(${keySql(key)}) as ok`),
+      db.query<{ ok: boolean }>(lockAttemptSql(name)),
       probe?.(),
     ])
     if (rows[0]?.ok === true) {

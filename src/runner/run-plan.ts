@@ -20,6 +20,7 @@ import { throughKysely } from '../db/session-dialect.ts'
 import type { AppliedRecord, VersionTableName } from './version-table.ts'
 import { ensureVersionTable, isRecorded, readRecorded } from './version-rows.ts'
 import { flushAndCommit, flushVersionWrites, type VersionWrite } from './version-writes.ts'
+import { canHandOver, commitAndBegin, type Handover } from './handover.ts'
 
 export interface RunStep {
   revision: string
@@ -113,7 +114,14 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
     const finish = (): RunResult => ({ before, steps: completed, skipped: planned.notRun, dryRun: req.dryRun, blocked: planned.blocked })
     /** The first transaction (lock, version table, plan) is still open. */
     let open = true
-    for (const unit of planned.units) {
+    /** The next transaction was opened by the handover from the last one: whether its first step is recorded. */
+    let handedOver: { applied: boolean | undefined } | undefined
+    const handover: Handover | undefined = canHandOver(db, lockOptions) && !req.dryRun
+      ? { db, k, name, lock: lockOptions, mark: recordOnly ? undefined : MARK_TRANSACTION }
+      : undefined
+    const units = planned.units
+    for (let u = 0; u < units.length; u++) {
+      const unit = units[u]!
       if (unit.kind === 'standalone') {
         if (open) await end('commit')
         open = false
@@ -129,8 +137,10 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
         continue
       }
       let steps = unit.steps
-      if (!open) steps = await stillToDo(steps, await begin(steps[0]), (s) => isRecorded(k, name, s.revision))
+      if (handedOver) steps = await stillToDo(steps, handedOver.applied, (s) => isRecorded(k, name, s.revision))
+      else if (!open) steps = await stillToDo(steps, await begin(steps[0]), (s) => isRecorded(k, name, s.revision))
       open = false
+      handedOver = undefined
       const writes: VersionWrite[] = []
       const groupStart = completed.length
       try {
@@ -143,9 +153,20 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
         req.onEvent?.({ type: 'rollback', reason: 'dry-run' })
         return finish()
       }
+      const onCommitted = () => {
+        committed = completed.length
+        if (steps.length) req.onEvent?.({ type: 'commit', revisions: steps.map((s) => s.revision) })
+      }
+      const following = units[u + 1]
+      const next = following?.kind === 'transaction' ? following.steps[0] : undefined
+      if (handover && next) {
+        // This transaction's COMMIT and the next one's BEGIN, lock and probe: one message.
+        handedOver = { applied: await commitAndBegin(handover, writes, next.revision, onCommitted) }
+        inTransaction = true
+        continue
+      }
       await end('commit', writes)
-      committed = completed.length
-      if (steps.length) req.onEvent?.({ type: 'commit', revisions: steps.map((s) => s.revision) })
+      onCommitted()
     }
     if (open) await end(req.dryRun ? 'rollback' : 'commit')
     return finish()

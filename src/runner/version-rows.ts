@@ -60,9 +60,14 @@ export async function readRecorded(k: Kysely<any>, name: VersionTableName): Prom
 
 /** True when `revision` has a row (the table must exist). */
 export async function isRecorded(k: Kysely<any>, name: VersionTableName, revision: string): Promise<boolean> {
+  return (await k.executeQuery(recordedQuery(k, name, revision))).rows.length > 0
+}
+
+/** The read isRecorded sends (no parameters): a row when `revision` is recorded, none when not. */
+export function recordedQuery(k: Kysely<any>, name: VersionTableName, revision: string): CompiledQuery {
   const template = reused(k, `isRecorded ${name.schema}.${name.table}`, () =>
     table(k, name).selectFrom(name.table).select(sql<number>`1`.as('found')).where('revision', '=', revision).compile())
-  return (await k.executeQuery(withParameters(template, [revision]))).rows.length > 0
+  return withParameters(template, [revision])
 }
 
 /**

@@ -26,6 +26,14 @@ function versionWriteQueries(k: Kysely<any>, name: VersionTableName, writes: Ver
   return out
 }
 
+/** The SQL of the buffered rows' writes (their values inlined, no parameters); empties `writes`. */
+export function versionWriteSql(k: Kysely<any>, name: VersionTableName, writes: VersionWrite[]): string[] {
+  return versionWriteQueries(k, name, writes).map((q) => {
+    if (q.parameters.length) throw new Error('sqlmig: a version-table write kept parameters')
+    return q.sql
+  })
+}
+
 /** Writes the buffered rows now. */
 export async function flushVersionWrites(k: Kysely<any>, name: VersionTableName, writes: VersionWrite[]): Promise<void> {
   for (const q of versionWriteQueries(k, name, writes)) await k.executeQuery(q)

@@ -15,9 +15,14 @@ const SLOW = chain([
   { revision: 'g0000000002', up: 'create table b (id int);\nselect pg_sleep(60);\ncreate table c (id int);', down: 'drop table c;\ndrop table b;' },
 ])
 
-/** Waits until the server runs the pg_sleep of g0000000002 for this database. */
+/**
+ * Waits until the server runs the pg_sleep of g0000000002 for this database (the file's
+ * statements arrive as one message: the session's query is the file's text, and the statement
+ * before the sleep is quick).
+ */
 async function sleeping(sql: ReturnType<typeof connect>): Promise<boolean> {
-  const rows = await sql`select 1 from pg_stat_activity where datname = current_database() and query like 'select pg_sleep(60)%' and state = 'active'`
+  const rows = await sql`select 1 from pg_stat_activity where datname = current_database() and query like '%select pg_sleep(60)%' and state = 'active'
+    and now() - query_start > interval '200 milliseconds'`
   return rows.length > 0
 }
 
