@@ -285,12 +285,18 @@ function machine(): string {
 
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`)
 
-/** The result as a Markdown table: medians, minimums, ratio to the group's limit, peak memory. */
+/** The least CPU (user + system) of a row's runs, if measured. */
+function minCpu(row: Row): number | undefined {
+  const cpu = row.samples.map((s) => s.cpuMs).filter((v): v is number => v !== undefined)
+  return cpu.length ? Math.min(...cpu) : undefined
+}
+
+/** The result as a Markdown table: medians, minimums, ratio to the group's limit, client CPU, peak memory. */
 export function renderTable(r: BenchResult): string {
   const byKey = new Map(r.rows.map((row) => [`${row.target}|${row.n}|${row.label}`, row]))
   const lines = [
-    `| target | N | what | median | min | × limit | peak RSS |`,
-    `| --- | ---: | --- | ---: | ---: | ---: | ---: |`,
+    `| target | N | what | median | min | × limit | min CPU | peak RSS |`,
+    `| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |`,
   ]
   for (const row of r.rows) {
     const ms = row.samples.map((s) => s.ms)
@@ -298,7 +304,8 @@ export function renderTable(r: BenchResult): string {
     const limit = row.limit ? byKey.get(`${row.target}|${row.n}|${row.limit}`) : undefined
     const ratio = limit ? (med / median(limit.samples.map((s) => s.ms))).toFixed(2) : row.label.endsWith('= limit') || row.label.endsWith('= floor') ? '1.00' : ''
     const rss = row.samples.map((s) => s.rssKb).filter((v): v is number => v !== undefined)
-    lines.push(`| ${row.target} | ${row.n} | ${row.label} | ${fmtMs(med)} | ${fmtMs(Math.min(...ms))} | ${ratio} | ${rss.length ? `${Math.round(Math.max(...rss) / 1024)} MB` : ''} |`)
+    const cpu = minCpu(row)
+    lines.push(`| ${row.target} | ${row.n} | ${row.label} | ${fmtMs(med)} | ${fmtMs(Math.min(...ms))} | ${ratio} | ${cpu === undefined ? '' : fmtMs(cpu)} | ${rss.length ? `${Math.round(Math.max(...rss) / 1024)} MB` : ''} |`)
   }
   return lines.join('\n')
 }
@@ -318,6 +325,18 @@ export function checkTargets(r: BenchResult): string[] {
   if (up1k !== undefined && dbmate1k !== undefined) out.push(`upgrade 1,000 (one transaction) faster than dbmate (a commit per migration): ${fmtMs(up1k)} vs ${fmtMs(dbmate1k)}, ${verdict(up1k < dbmate1k)}`)
   const each1k = med('server', 1000, LABELS.upgradeEach)
   if (each1k !== undefined && dbmate1k !== undefined) out.push(`upgrade --transaction per-migration 1,000 faster than dbmate, both committing each migration: ${fmtMs(each1k)} vs ${fmtMs(dbmate1k)}, ${verdict(each1k < dbmate1k)}`)
+  const cpuOf = (label: string) => {
+    const row = r.rows.find((x) => x.target === 'server' && x.n === 1000 && x.label === label)
+    return row ? minCpu(row) : undefined
+  }
+  const [cpuEach, cpuUp, cpuDbmate] = [cpuOf(LABELS.upgradeEach), cpuOf(LABELS.upgrade), cpuOf(LABELS.dbmate)]
+  if (cpuEach !== undefined && cpuDbmate !== undefined) out.push(`per-migration 1,000: client CPU within 2x of dbmate's: ${(cpuEach / cpuDbmate).toFixed(2)}x (min ${fmtMs(cpuEach)} vs ${fmtMs(cpuDbmate)}), ${verdict(cpuEach <= 2 * cpuDbmate)}`)
+  if (cpuUp !== undefined && cpuDbmate !== undefined) out.push(`upgrade 1,000 (one transaction): client CPU within 1.5x of dbmate's: ${(cpuUp / cpuDbmate).toFixed(2)}x (min ${fmtMs(cpuUp)} vs ${fmtMs(cpuDbmate)}), ${verdict(cpuUp <= 1.5 * cpuDbmate)}`)
+  for (const n of r.options.ns) {
+    const cur = med('server', n, LABELS.current)
+    const status = med('server', n, LABELS.dbmateStatus)
+    if (cur !== undefined && status !== undefined) out.push(`server N=${n}: current within 1.3x of dbmate status: ${(cur / status).toFixed(2)}x, ${verdict(cur <= 1.3 * status)}`)
+  }
   const psqlEach1k = med('server', 1000, LABELS.psqlEach)
   if (psql1k !== undefined && psqlEach1k !== undefined) {
     out.push(`  (the server itself: one transaction / a commit per migration, both by psql = ${(psql1k / psqlEach1k).toFixed(2)}; above 1, no single-transaction run can beat a tool that commits each migration)`)

@@ -40,7 +40,7 @@ test('the bench runs end to end at N = 10 and prints its table', async () => {
   }
   assert.ok(r.rows.every((x) => x.samples.length === 1 && x.samples[0]!.ms > 0))
   const table = renderTable(r)
-  assert.match(table, '| target | N | what | median | min | × limit | peak RSS |')
+  assert.match(table, '| target | N | what | median | min | × limit | min CPU | peak RSS |')
   assert.match(table, `| ${targets[0]} | 10 | ${LABELS.upgrade} |`)
   if (targets[0] === 'server') assert.ok(checkTargets(r).some((l) => l.startsWith('server N=10: current')))
 })
