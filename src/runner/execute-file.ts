@@ -17,6 +17,7 @@ import { fileStatements } from '../files/file-statements.ts'
 import type { ScriptFile } from '../files/script.ts'
 import { caretExcerpt, lineColumnAt, offsetOfServerPosition } from '../sql/position.ts'
 import type { SplitStatement } from '../sql/split.ts'
+import { STEP_STARTED } from './version-rows.ts'
 
 /**
  * Statements of a file (split once per file object; see fileStatements). A file that runs in
@@ -61,7 +62,17 @@ export interface ExecuteOptions {
    * transaction (the run's earlier steps in it), for the error that then stops the run.
    */
   lostTransactionNote?: string | undefined
+  /**
+   * Statements to send in the same message right behind the file and the runner's check (the
+   * handover to the next transaction, handover.ts), on a session that has execSequence, for a
+   * file sent whole. Their part of the reply is returned, their failure indexes counted from
+   * the first of them; a file that cannot go that way returns undefined and the tail is unsent.
+   */
+  tail?: readonly string[] | undefined
 }
+
+/** The reply to a tail (ExecuteOptions.tail): the rows of every SELECT of the message, or the tail's failing statement. */
+export type TailReply = { rows: unknown[][] } | { failed: { index: number; error: unknown } }
 
 /**
  * Marks the run's transaction (SET LOCAL: gone when that transaction ends, by its COMMIT or
@@ -77,13 +88,23 @@ export const MARK_TRANSACTION = "set local sqlmig.in_run = 'on'"
 const CHECK_TRANSACTION = "select 1 / coalesce((pg_catalog.current_setting('sqlmig.in_run', true) = 'on')::int, 0)"
 
 /** Runs every statement of `file`; throws MigrationFailedError on the first failure. */
-export async function executeFile(db: Database, file: ScriptFile, statements: SplitStatement[], options: ExecuteOptions): Promise<void> {
+export async function executeFile(db: Database, file: ScriptFile, statements: SplitStatement[], options: ExecuteOptions): Promise<TailReply | undefined> {
+  if (options.tail && options.inTransactionBlock && db.execSequence && canPipeline(statements)) {
+    if (options.signal?.aborted) throw failure(file, statements, 0, options.signal.reason, options)
+    // The start mark first (the version row in the tail reads the time since), then the file.
+    const reply = await db.execSequence([STEP_STARTED, ...statements.map((s) => s.text), CHECK_TRANSACTION, ...options.tail])
+    if ('rows' in reply) return reply
+    const at = reply.failed.index - 1
+    if (at === statements.length) throw transactionLost(file, options, reply.failed.error)
+    if (at <= statements.length) throw failure(file, statements, Math.max(at, 0), reply.failed.error, options)
+    return { failed: { index: at - statements.length - 1, error: reply.failed.error } }
+  }
   if (options.inTransactionBlock && db.execPipelined && canPipeline(statements)) {
     if (options.signal?.aborted) throw failure(file, statements, 0, options.signal.reason, options)
     const failed = await db.execPipelined([...statements.map((s) => s.text), CHECK_TRANSACTION])
     if (failed?.index === statements.length) throw transactionLost(file, options, failed.error)
     if (failed) throw failure(file, statements, failed.index, failed.error, options)
-    return
+    return undefined
   }
   for (let i = 0; i < statements.length; i++) {
     const statement = statements[i]!
@@ -111,6 +132,7 @@ export async function executeFile(db: Database, file: ScriptFile, statements: Sp
       throw transactionLost(file, options, error)
     }
   }
+  return undefined
 }
 
 const cannot = (o: ExecuteOptions) => `Cannot ${o.direction === 'down' ? 'undo' : 'apply'} revision "${o.revision}"`

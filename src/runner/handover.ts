@@ -31,22 +31,46 @@ export function canHandOver(db: Database, lock: LockOptions): boolean {
   return db.execSequence !== undefined && lock.lease === undefined
 }
 
+/** The handover's statements: `closing` (version writes), then COMMIT and the next transaction's opening. */
+export interface HandoverSql {
+  texts: string[]
+  /** Index of the COMMIT in `texts`: a failure at or before it means nothing was committed. */
+  commitAt: number
+}
+
+export function handoverSql(h: Handover, closing: string[], next: string): HandoverSql {
+  const opening = ['begin', ...(h.mark === undefined ? [] : [h.mark]), lockAttemptSql(h.name), recordedQuery(h.k, h.name, next).sql]
+  return { texts: [...closing, 'commit', ...opening], commitAt: closing.length }
+}
+
+/** What the server answered to a message that ended with the handover's statements. */
+export type HandoverReply = { rows: unknown[][] } | { failed: { index: number; error: unknown } }
+
 /**
- * Commits the open transaction with `writes` recorded, then opens the next one holding the lock.
- * `committed` is called once the COMMIT is known to have succeeded. Returns whether `next` is
- * recorded as applied (read after the lock was taken), as beginLocked's probe.
+ * Reads the reply to a message ending in `sql` (`offset`: the statements before it), calling
+ * `committed` once the COMMIT is known to have run; returns whether `next` is recorded (read
+ * with the lock held), ending and reopening the new transaction the usual way if it did not
+ * open cleanly. Failures before `offset` are the caller's to read first.
  * @throws the server's error when a write or the COMMIT failed (nothing was committed)
  */
-export async function commitAndBegin(h: Handover, writes: VersionWrite[], next: string, committed: () => void): Promise<boolean | undefined> {
-  const closing = versionWriteSql(h.k, h.name, writes)
-  const opening = ['begin', ...(h.mark === undefined ? [] : [h.mark]), lockAttemptSql(h.name), recordedQuery(h.k, h.name, next).sql]
-  const result = await h.db.execSequence!([...closing, 'commit', ...opening])
-  if ('failed' in result && result.failed.index <= closing.length) throw result.failed.error
+export async function finishHandover(h: Handover, sql: HandoverSql, offset: number, reply: HandoverReply, next: string, committed: () => void): Promise<boolean | undefined> {
+  if ('failed' in reply && reply.failed.index - offset <= sql.commitAt) throw reply.failed.error
   committed()
-  if ('rows' in result) {
-    const [lock, probe] = result.rows.slice(-2) as [{ ok?: unknown }[] | undefined, unknown[] | undefined]
+  if ('rows' in reply) {
+    const [lock, probe] = reply.rows.slice(-2) as [{ ok?: unknown }[] | undefined, unknown[] | undefined]
     if (lock?.[0]?.ok === true && probe !== undefined) return probe.length > 0
   }
   await h.db.exec('rollback')
   return await beginLocked(h.db, h.name, h.lock, () => isRecorded(h.k, h.name, next), h.mark)
+}
+
+/**
+ * Commits the open transaction with `writes` recorded, then opens the next one holding the lock
+ * (one message). `committed` is called once the COMMIT is known to have succeeded. Returns
+ * whether `next` is recorded as applied (read after the lock was taken), as beginLocked's probe.
+ * @throws the server's error when a write or the COMMIT failed (nothing was committed)
+ */
+export async function commitAndBegin(h: Handover, writes: VersionWrite[], next: string, committed: () => void): Promise<boolean | undefined> {
+  const sql = handoverSql(h, versionWriteSql(h.k, h.name, writes), next)
+  return await finishHandover(h, sql, 0, await h.db.execSequence!(sql.texts), next, committed)
 }

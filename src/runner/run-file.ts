@@ -13,7 +13,7 @@ import type { ScriptFile } from '../files/script.ts'
 import type { SplitStatement } from '../sql/split.ts'
 import { MigrationFailedError } from '../errors.ts'
 import { concurrentIndexName } from '../sql/outside-transaction.ts'
-import { executeFile, type ExecuteOptions, MARK_TRANSACTION, statementsOf } from './execute-file.ts'
+import { executeFile, type ExecuteOptions, MARK_TRANSACTION, statementsOf, type TailReply } from './execute-file.ts'
 import { settingStatements, type Settings } from './schedule.ts'
 
 export type StatementDone = (ok: boolean) => Promise<void>
@@ -40,13 +40,14 @@ export interface RunFileOptions extends Omit<ExecuteOptions, 'inTransactionBlock
 }
 
 /** Runs every statement of `file` as `options.transaction` says; throws MigrationFailedError on the first failure. */
-export async function runFile(db: Database, file: ScriptFile, options: RunFileOptions): Promise<void> {
+export async function runFile(db: Database, file: ScriptFile, options: RunFileOptions): Promise<TailReply | undefined> {
   const transaction = options.transaction ?? (file.transaction ? 'own' : 'none')
   const statements = options.statements ?? statementsOf(file)
   const inBlock = transaction !== 'none'
   const before = options.before ?? settingStatements(file, options.settings, inBlock)
   const after = options.after ?? (inBlock ? [] : settingStatements(file, options.settings, false, true))
   const execute = { ...options, listProgress: !inBlock, inTransactionBlock: inBlock }
+  let reply: TailReply | undefined
   try {
     if (transaction === 'own') {
       await db.exec('begin')
@@ -54,13 +55,13 @@ export async function runFile(db: Database, file: ScriptFile, options: RunFileOp
     }
     for (const s of before) await db.exec(s)
     const observe = options.observer?.statement
-    if (observe === undefined) await executeFile(db, file, statements, execute)
+    if (observe === undefined) reply = await executeFile(db, file, statements, { ...execute, tail: transaction === 'caller' ? options.tail : undefined })
     else {
       for (let i = 0; i < statements.length; i++) {
         const done = await observe(statements[i]!, i)
         let ok = false
         try {
-          await executeFile(db, file, [statements[i]!], { ...execute, inTransactionBlock: false })
+          await executeFile(db, file, [statements[i]!], { ...execute, inTransactionBlock: false, tail: undefined })
           ok = true
         } finally {
           if (done) await done(ok)
@@ -72,6 +73,7 @@ export async function runFile(db: Database, file: ScriptFile, options: RunFileOp
       await options.observer?.beforeCommit?.()
       await db.exec('commit')
     }
+    return reply
   } catch (error) {
     if (transaction === 'own') await db.exec('rollback').catch(() => {})
     if (transaction === 'none') throw await withInvalidIndex(db, error)

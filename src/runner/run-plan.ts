@@ -20,7 +20,10 @@ import { throughKysely } from '../db/session-dialect.ts'
 import type { AppliedRecord, VersionTableName } from './version-table.ts'
 import { ensureVersionTable, isRecorded, readRecorded } from './version-rows.ts'
 import { flushAndCommit, flushVersionWrites, type VersionWrite } from './version-writes.ts'
-import { canHandOver, commitAndBegin, type Handover } from './handover.ts'
+import { canHandOver, commitAndBegin, finishHandover, type Handover, type HandoverSql, handoverSql } from './handover.ts'
+import type { TailReply } from './execute-file.ts'
+import { versionWriteSql } from './version-writes.ts'
+import { insertServerTimedRow } from './version-rows.ts'
 
 export interface RunStep {
   revision: string
@@ -143,8 +146,14 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
       handedOver = undefined
       const writes: VersionWrite[] = []
       const groupStart = completed.length
+      const following = units[u + 1]
+      const next = following?.kind === 'transaction' ? following.steps[0] : undefined
+      // A transaction of one migration (per-migration): its statements, version row, COMMIT and
+      // the next transaction's BEGIN, lock and probe can all go in one message.
+      const handoff = handover && next && steps.length === 1 ? { h: handover, next: next.revision } : undefined
+      let tailed: Tailed | undefined
       try {
-        for (const step of steps) await runStep(run, step, true, completed, writes, completed.slice(groupStart))
+        for (const step of steps) tailed = await runStep(run, step, true, completed, writes, completed.slice(groupStart), handoff)
       } catch (error) {
         throw withEnumValueSource(error, steps)
       }
@@ -157,11 +166,14 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
         committed = completed.length
         if (steps.length) req.onEvent?.({ type: 'commit', revisions: steps.map((s) => s.revision) })
       }
-      const following = units[u + 1]
-      const next = following?.kind === 'transaction' ? following.steps[0] : undefined
       if (handover && next) {
-        // This transaction's COMMIT and the next one's BEGIN, lock and probe: one message.
-        handedOver = { applied: await commitAndBegin(handover, writes, next.revision, onCommitted) }
+        // This transaction's COMMIT and the next one's BEGIN, lock and probe: one message, the
+        // file's own when it went with it.
+        handedOver = {
+          applied: tailed
+            ? await finishHandover(handover, tailed.sql, 0, tailed.reply, next.revision, onCommitted)
+            : await commitAndBegin(handover, writes, next.revision, onCommitted),
+        }
         inTransaction = true
         continue
       }
@@ -252,11 +264,19 @@ interface Run {
   total: number
 }
 
+/** A step whose version row and handover went in its file's message, and the server's reply to them. */
+interface Tailed {
+  reply: TailReply
+  sql: HandoverSql
+}
+
 async function runStep(
   run: Run, step: ScheduledStep, inTransaction: boolean, out: CompletedStep[], writes: VersionWrite[] = [],
   /** The steps run earlier in this same transaction. */
   earlier: CompletedStep[] = [],
-): Promise<void> {
+  /** Send the version row and the handover to `next` behind the file, in its message, where the file allows. */
+  handoff?: { h: Handover; next: string } | undefined,
+): Promise<Tailed | undefined> {
   const { req, db, k } = run
   const name = req.versionTable
   const script = step.node
@@ -264,8 +284,17 @@ async function runStep(
   const count = { index: run.done + 1, total: run.total, recordOnly: req.recordOnly === true }
   req.onEvent?.({ type: 'step-start', revision: step.revision, direction: step.direction, message: script.message, file: step.file.path, ...count })
   const started = performance.now()
+  let tail: HandoverSql | undefined
+  if (handoff && !req.recordOnly) {
+    const row = step.direction === 'up'
+      ? insertServerTimedRow(k, name, { revision: script.id, parents: script.parents, message: script.message, checksum: script.checksum }).sql
+      : versionWriteSql(k, name, [{ delete: script.id }])[0]!
+    tail = handoverSql(handoff.h, [row], handoff.next)
+  }
+  let reply: TailReply | undefined
   if (!req.recordOnly) {
-    await runFile(db, step.file, {
+    reply = await runFile(db, step.file, {
+      tail: tail?.texts,
       transaction: inTransaction ? 'caller' : 'none',
       direction: step.direction,
       statements: step.statements,
@@ -282,6 +311,12 @@ async function runStep(
     })
   }
   const ms = performance.now() - started
+  if (reply && tail) {
+    out.push({ revision: step.revision, direction: step.direction, message: script.message, ms })
+    run.done++
+    req.onEvent?.({ type: 'step-done', revision: step.revision, direction: step.direction, ms, ...count })
+    return { reply, sql: tail }
+  }
   if (step.direction === 'up') {
     writes.push({ insert: { revision: script.id, parents: script.parents, message: script.message, checksum: script.checksum, executionMs: ms } })
   } else {
@@ -291,4 +326,5 @@ async function runStep(
   out.push({ revision: step.revision, direction: step.direction, message: script.message, ms })
   run.done++
   req.onEvent?.({ type: 'step-done', revision: step.revision, direction: step.direction, ms, ...count })
+  return undefined
 }

@@ -111,6 +111,32 @@ function compileInsert(k: Kysely<any>, name: VersionTableName, rows: readonly Ve
 }
 
 /**
+ * Marks when a file starts, inside its transaction (SET LOCAL-like: gone at its end), as epoch
+ * seconds: a number's text does not depend on DateStyle or TimeZone, which a migration may set.
+ */
+export const STEP_STARTED = "select pg_catalog.set_config('sqlmig.step_started', pg_catalog.date_part('epoch', pg_catalog.clock_timestamp())::text, true)"
+
+/** Milliseconds since STEP_STARTED ran, read by the server when the row is written. */
+const SERVER_MS = sql<number>`((pg_catalog.date_part('epoch', pg_catalog.clock_timestamp()) - pg_catalog.current_setting('sqlmig.step_started')::float8) * 1000)::int`
+
+/**
+ * The INSERT that records `row` with its execution time measured by the server (since
+ * STEP_STARTED in the same transaction): for a row sent in the same message as the file's
+ * statements, before anyone knows how long they take.
+ */
+export function insertServerTimedRow(k: Kysely<any>, name: VersionTableName, row: Omit<VersionRow, 'executionMs'>): CompiledQuery {
+  const template = reused(k, `insertServerTimedRow ${name.schema}.${name.table}`, () => {
+    const [revision, parents, message, checksum] = rowParameters({ ...row, executionMs: 0 })
+    const query = table(k, name).insertInto(name.table).values({ revision, down_revision: sql`${parents}::text[]`, message, checksum, execution_ms: SERVER_MS }).compile()
+    if (query.parameters.length !== 4 || query.parameters.some((p, i) => p !== [revision, parents, message, checksum][i])) {
+      throw new Error('sqlmig: the version row INSERT does not list its parameters in row order')
+    }
+    return query
+  })
+  return withParameters(template, rowParameters({ ...row, executionMs: 0 }).slice(0, 4))
+}
+
+/**
  * A compiled query split at its placeholders, to be sent again with other values inlined as
  * literals. The driver sends a query with parameters in two round trips (postgres.js with
  * `prepare: false` asks the server for the parameter types first, and holds back the queries

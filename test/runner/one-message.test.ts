@@ -8,7 +8,7 @@
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { current, MigrationFailedError, upgrade } from '../../mod.ts'
+import { current, downgrade, MigrationFailedError, upgrade } from '../../mod.ts'
 import type { RunEvent } from '../../src/runner/events.ts'
 import { openDatabase } from '../../src/db/open.ts'
 import { lockKey } from '../../src/runner/lock.ts'
@@ -115,6 +115,23 @@ end $$;`
       assert.equal((await current({ url, cwd: dir })).current, ['ddddddddddd4'])
       assert.is(events.filter((e) => e.type === 'commit').length, 4)
       assert.is(await scalar<string>(url, `select string_agg(revision, ',' order by applied_order) as r from sqlmig_version where execution_ms >= 0`), specs.map((s) => s.revision).join(','))
+      // Down the same way: each transaction deletes its row and hands over to the next.
+      await downgrade({ url, cwd: dir, revision: 'base', transaction: 'per-migration' })
+      assert.equal((await current({ url, cwd: dir })).current, [])
+      assert.is(await scalar<string | null>(url, `select to_regclass('public.a')::text as r`), null)
+    })
+  })
+
+  test('per-migration: the version row sent in the file\'s message records how long the file ran, as the server measured it', async () => {
+    const specs = [
+      { revision: 'aaaaaaaaaaa1', up: 'create table a (id int);', down: 'drop table a;' },
+      { revision: 'bbbbbbbbbbb2', up: "set local datestyle = 'SQL, DMY';\nset local timezone = 'Pacific/Chatham';\nselect pg_sleep(0.3);", down: 'select 1;' },
+      { revision: 'ccccccccccc3', up: 'create table c (id int);', down: 'drop table c;' },
+    ]
+    await withProject(specs, async (dir, url) => {
+      await upgrade({ url, cwd: dir, transaction: 'per-migration' })
+      const ms = Number(await scalar<number>(url, `select execution_ms as ms from sqlmig_version where revision = 'bbbbbbbbbbb2'`))
+      assert.ok(ms >= 300 && ms < 10_000, `execution_ms ${ms}`)
     })
   })
 
