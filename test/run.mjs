@@ -24,7 +24,7 @@ const selected = files.filter((f) => filters.length === 0 || filters.some((s) =>
 // Three at a time on two cores: many files spend much of their time waiting (on the server,
 // on child processes, on sleeps in lock and crash tests), and the slowest start first.
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? 3)
-const SLOW_FIRST = ['schema/corpus-pglite', 'schema/corpus-postgres', 'schema/corpus-cross-version', 'db/pglite-extensions', 'cli/autogen-target', 'cli/hints-work', 'schema/column-order', 'cli/workflow', 'deno/cli-parity', 'schema/redeparse', 'safety/transaction-control', 'cli/autogen', 'pack/tarball', 'runner/run', 'team/verify', 'safety/history', 'safety/crash', 'team/branches', 'rehearse/pglite', 'rehearse/rehearse-server', 'safety/cli-contract']
+const SLOW_FIRST = ['schema/corpus-pglite', 'schema/corpus-postgres', 'db/pglite-extensions', 'cli/autogen-target', 'cli/hints-work', 'schema/column-order', 'cli/workflow', 'deno/cli-parity', 'schema/redeparse', 'safety/transaction-control', 'cli/autogen', 'pack/tarball', 'runner/run', 'team/verify', 'safety/history', 'safety/crash', 'team/branches', 'rehearse/pglite', 'rehearse/rehearse-server', 'safety/cli-contract']
 const rank = (f) => {
   const i = SLOW_FIRST.findIndex((s) => f.includes(s))
   return i < 0 ? SLOW_FIRST.length : i
