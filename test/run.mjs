@@ -37,10 +37,21 @@ const runTmp = mkdtempSync(join(tmpdir(), 'sqlmig-test-run-'))
 const crashed = []
 const strip = (s) => s.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
 
+/**
+ * V8 flags of the test processes (and, through test/helpers/cli.ts, of the CLI they run).
+ * --liftoff-only: PGlite's WASM is compiled by V8's baseline compiler only, not recompiled by
+ * TurboFan once hot. It chooses a compiler, not what the code does (WebAssembly's results do not
+ * depend on the tier); sqlmig itself sets it for its in-memory instances (PGLITE_WASM_FLAGS in
+ * src/db/pglite.ts), and no test asserts time or memory. A CLI child opening a PGlite data
+ * directory costs 1.3 s of CPU without it, 0.8 s with it: TurboFan's compiles on the second core.
+ * TEST_NODE_FLAGS='' runs without.
+ */
+const nodeFlags = (process.env.TEST_NODE_FLAGS ?? '--liftoff-only').split(' ').filter(Boolean)
+
 function runOne(file) {
   return new Promise((resolve) => {
     const started = Date.now()
-    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', SQLMIG_TEST_TMP: runTmp, SQLMIG_CACHE_DIR: process.env.SQLMIG_CACHE_DIR ?? join(runTmp, 'cache') } })
+    const child = spawn(process.execPath, [...nodeFlags, file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', SQLMIG_TEST_TMP: runTmp, SQLMIG_CACHE_DIR: process.env.SQLMIG_CACHE_DIR ?? join(runTmp, 'cache') } })
     let out = ''
     child.stdout.on('data', (d) => (out += d))
     child.stderr.on('data', (d) => (out += d))
