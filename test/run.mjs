@@ -22,9 +22,10 @@ const files = []
 const underTest = (f) => `test/${relative(root, f)}`
 const selected = files.filter((f) => filters.length === 0 || filters.some((s) => underTest(f).includes(s)))
 // Three at a time on two cores: many files spend much of their time waiting (on the server,
-// on child processes, on sleeps in lock and crash tests), and the slowest start first.
+// on child processes, on sleeps in lock and crash tests), and the slowest start first (in the
+// order of their times in a full run: the last files to start are then the short ones).
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? 3)
-const SLOW_FIRST = ['schema/corpus-pglite', 'schema/corpus-postgres', 'db/pglite-extensions', 'cli/autogen-target', 'cli/hints-work', 'schema/column-order', 'cli/workflow', 'deno/cli-parity', 'schema/redeparse', 'safety/transaction-control', 'cli/autogen', 'pack/tarball', 'runner/run', 'team/verify', 'safety/history', 'safety/crash', 'team/branches', 'rehearse/pglite', 'rehearse/rehearse-server', 'safety/cli-contract']
+const SLOW_FIRST = ['schema/corpus-pglite', 'schema/corpus-postgres', 'cli/hints-work', 'team/verify-every-revision', 'pack/tarball', 'cli/config', 'cli/workflow', 'db/pglite-extensions', 'runner/run', 'schema/column-order', 'safety/transaction-control', 'safety/load-checks', 'deno/cli-parity', 'team/branches', 'cli/autogen-target', 'team/verify', 'db/pglite-image', 'safety/crash', 'cli/autogen', 'safety/pglite-lock', 'schema/redeparse', 'safety/cli-contract', 'cli/first-hour-state', 'rehearse/pglite', 'import/switch-sqitch', 'safety/connections', 'rehearse/rehearse-server', 'safety/history']
 const rank = (f) => {
   const i = SLOW_FIRST.findIndex((s) => f.includes(s))
   return i < 0 ? SLOW_FIRST.length : i
