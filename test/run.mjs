@@ -22,9 +22,10 @@ const files = []
 const underTest = (f) => `test/${relative(root, f)}`
 const selected = files.filter((f) => filters.length === 0 || filters.some((s) => underTest(f).includes(s)))
 // Three at a time on two cores: many files spend much of their time waiting (on the server,
-// on child processes, on sleeps in lock and crash tests), and the slowest start first.
+// on child processes, on sleeps in lock and crash tests), and the slowest start first (in the
+// order of their times in a full run: the last files to start are then the short ones).
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? 3)
-const SLOW_FIRST = ['schema/corpus-pglite', 'schema/corpus-postgres', 'schema/corpus-cross-version', 'db/pglite-extensions', 'cli/autogen-target', 'cli/hints-work', 'schema/column-order', 'cli/workflow', 'deno/cli-parity', 'schema/redeparse', 'safety/transaction-control', 'cli/autogen', 'pack/tarball', 'runner/run', 'team/verify', 'safety/history', 'safety/crash', 'team/branches', 'rehearse/pglite', 'rehearse/rehearse-server', 'safety/cli-contract']
+const SLOW_FIRST = ['schema/corpus-pglite', 'schema/corpus-postgres', 'cli/hints-work', 'team/verify-every-revision', 'pack/tarball', 'cli/config', 'cli/workflow', 'db/pglite-extensions', 'runner/run', 'schema/column-order', 'safety/transaction-control', 'safety/load-checks', 'deno/cli-parity', 'team/branches', 'cli/autogen-target', 'team/verify', 'db/pglite-image', 'safety/crash', 'cli/autogen', 'safety/pglite-lock', 'schema/redeparse', 'safety/cli-contract', 'cli/first-hour-state', 'rehearse/pglite', 'import/switch-sqitch', 'safety/connections', 'rehearse/rehearse-server', 'safety/history']
 const rank = (f) => {
   const i = SLOW_FIRST.findIndex((s) => f.includes(s))
   return i < 0 ? SLOW_FIRST.length : i
@@ -37,10 +38,21 @@ const runTmp = mkdtempSync(join(tmpdir(), 'sqlmig-test-run-'))
 const crashed = []
 const strip = (s) => s.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
 
+/**
+ * V8 flags of the test processes (and, through test/helpers/cli.ts, of the CLI they run).
+ * --liftoff-only: PGlite's WASM is compiled by V8's baseline compiler only, not recompiled by
+ * TurboFan once hot. It chooses a compiler, not what the code does (WebAssembly's results do not
+ * depend on the tier); sqlmig itself sets it for its in-memory instances (PGLITE_WASM_FLAGS in
+ * src/db/pglite.ts), and no test asserts time or memory. A CLI child opening a PGlite data
+ * directory costs 1.3 s of CPU without it, 0.8 s with it: TurboFan's compiles on the second core.
+ * TEST_NODE_FLAGS='' runs without.
+ */
+const nodeFlags = (process.env.TEST_NODE_FLAGS ?? '--liftoff-only').split(' ').filter(Boolean)
+
 function runOne(file) {
   return new Promise((resolve) => {
     const started = Date.now()
-    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', SQLMIG_TEST_TMP: runTmp, SQLMIG_CACHE_DIR: process.env.SQLMIG_CACHE_DIR ?? join(runTmp, 'cache') } })
+    const child = spawn(process.execPath, [...nodeFlags, file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', SQLMIG_TEST_TMP: runTmp, SQLMIG_CACHE_DIR: process.env.SQLMIG_CACHE_DIR ?? join(runTmp, 'cache') } })
     let out = ''
     child.stdout.on('data', (d) => (out += d))
     child.stderr.on('data', (d) => (out += d))

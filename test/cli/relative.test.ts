@@ -1,12 +1,14 @@
 /**
- * `upgrade +N` / `downgrade -N` through the built CLI on PGlite: an ambiguous one, or one with too
- * few steps, is exit 2 with the candidates and the explicit targets, and changes nothing.
+ * `upgrade +N` / `downgrade -N` through the built CLI: an ambiguous one, or one with too few
+ * steps, is exit 2 with the candidates and the explicit targets, and changes nothing. On the
+ * server when there is one (what is tested is the graph's arithmetic, not the database: on PGlite
+ * each of the 14 commands and 18 checks paid a PGlite start), else on PGlite.
  */
-import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { openDatabase } from '../../src/db/open.ts'
 import { migrationFiles, runCli, tempProject } from '../helpers/cli.ts'
+import { scratchTarget } from '../helpers/targets.ts'
 
 // z0 is a second base; r0 -> r1 -> a1 -> a2, r1 -> b1 (r1 is a branch point)
 const SPECS = [
@@ -42,7 +44,8 @@ const errorLines = (stderr: string) => stderr.split('\n').filter((l) => l.starts
 
 test('ambiguous ±N and ±N past the end exit 2, name the explicit targets and change nothing', async () => {
   const p = tempProject(migrationFiles(SPECS))
-  const url = `pglite:${join(p.dir, 'db')}`
+  const t = await scratchTarget()
+  const url = t.url
   const cli = (...args: string[]) => runCli([...args, '--url', url], p.dir)
   const refused = async (args: string[], lines: string[], state: string[]) => {
     const r = await cli(...args)
@@ -128,6 +131,7 @@ test('ambiguous ±N and ±N past the end exit 2, name the explicit targets and c
     ], [])
   } finally {
     p.cleanup()
+    await t.cleanup()
   }
 })
 

@@ -19,9 +19,15 @@ export const REPO = (() => {
 
 export const BIN = join(REPO, 'dist', 'src', 'cli', 'bin.js')
 
+/**
+ * The V8 flags of this process that its CLI children get too: test/run.mjs runs the test files
+ * with --liftoff-only (see there), and a file run by hand without it runs its CLI without it.
+ */
+export const NODE_FLAGS: string[] = process.execArgv.filter((a) => a === '--liftoff-only')
+
 /** Runs `sqlmig <args>` (the built bin under this Node) in `cwd`. DATABASE_URL is cleared unless given in env. */
 export function runCli(args: string[], cwd: string, env: Record<string, string | undefined> = {}, timeoutMs = 120_000): Promise<CliRun> {
-  return run(process.execPath, [BIN, ...args], cwd, { env, timeoutMs })
+  return run(process.execPath, [...NODE_FLAGS, BIN, ...args], cwd, { env, timeoutMs })
 }
 
 /** A temporary project folder; `files` maps relative paths to contents. */

@@ -4,14 +4,17 @@
  */
 import process from 'node:process'
 import postgres from 'postgres'
-import { BIN } from '../helpers/cli.ts'
+import { BIN, NODE_FLAGS } from '../helpers/cli.ts'
 import { type Spawned, start as startProcess } from '../helpers/process.ts'
 
 export type { Spawned } from '../helpers/process.ts'
 
-/** Starts `node <script> <args>` (default: the sqlmig bin) in cwd with a clean environment; it can be signalled. */
+/**
+ * Starts `node <script> <args>` (default: the sqlmig bin) in cwd with a clean environment; it can
+ * be signalled. With this process's V8 flags, as runCli (NODE_FLAGS).
+ */
 export function start(args: string[], cwd: string, env: Record<string, string | undefined> = {}, script = BIN, timeoutMs = 120_000): Spawned {
-  return startProcess(process.execPath, [script, ...args], cwd, { env, timeoutMs })
+  return startProcess(process.execPath, [...NODE_FLAGS, script, ...args], cwd, { env, timeoutMs })
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -1,18 +1,47 @@
+/**
+ * The corpus on PGlite: each case's up and down round trip (harness.ts), and the cross-version
+ * check of the same case (cross-version.ts: planned from these PGlite shadows for the PostgreSQL
+ * 15 server) on the models of "before" and "after" that round trip loaded.
+ */
 import process from 'node:process'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import type { SchemaModel } from '../../src/schema/model.ts'
+import { serverAvailable } from '../helpers/targets.ts'
 import { CORPUS } from './corpus/index.ts'
+import { crossVersionCheck, crossVersionName, loadShadows } from './cross-version.ts'
 import { openBench, roundTrip, selectCases, type Bench } from './harness.ts'
 import { checkRandomEdits } from './property-check.ts'
 
+const withServer = await serverAvailable()
 let bench: Bench
-test.before(async () => { bench = await openBench('pglite') })
-test.after(async () => { await bench.close() })
+let server: Bench | undefined
+test.before(async () => {
+  bench = await openBench('pglite')
+  if (withServer) server = await openBench('postgres')
+})
+test.after(async () => { await Promise.all([bench?.close(), server?.close()]) })
+
+/** Cross-version checks started by the round trip of their case, by case name. */
+const started = new Map<string, Promise<void>>()
 
 for (const c of selectCases(CORPUS.filter((c) => !c.serverOnly))) {
   test(`pglite: up and down round-trip when ${c.name}`, async () => {
-    const { problems } = await roundTrip(bench, c)
+    const onLoaded = withServer
+      ? (before: SchemaModel, after: SchemaModel) => {
+        const check = crossVersionCheck(server!, c, before, after)
+        check.catch(() => {}) // awaited (and reported) by the case's cross-version test
+        started.set(c.name, check)
+      }
+      : undefined
+    const { problems } = await roundTrip(bench, c, { onLoaded })
     assert.ok(problems.length === 0, problems.join('\n'))
+  })
+  if (withServer) test(crossVersionName(c), async () => {
+    // The round trip stopped before its shadows were loaded (it failed): load them here.
+    const check = started.get(c.name) ?? loadShadows(bench, c).then(([before, after]) => crossVersionCheck(server!, c, before, after))
+    started.delete(c.name)
+    await check
   })
 }
 

@@ -169,12 +169,24 @@ export interface RoundTrip {
   problems: string[]
 }
 
+export interface RoundTripOptions {
+  /** Also judge by pg_dump (server benches). */
+  oracle?: boolean
+  /**
+   * Given copies of the models of "before" and "after" as freshly loaded into A and B, before
+   * anything is planned or applied: another check of the same case can use them instead of
+   * loading them again (corpus-pglite.test.ts: the cross-version check's shadows).
+   */
+  onLoaded?: (before: SchemaModel, after: SchemaModel) => void
+}
+
 /** The round-trip property for one case; returns problems (empty when it holds). */
-export async function roundTrip(bench: Bench, c: CorpusCase, options: { oracle?: boolean } = {}): Promise<RoundTrip> {
+export async function roundTrip(bench: Bench, c: CorpusCase, options: RoundTripOptions = {}): Promise<RoundTrip> {
   const problems: string[] = []
   const names = options.oracle ? bench.names : undefined
   await ensureRoles(bench, c.roles ?? [])
   const [before, after] = await Promise.all([load(bench.a, c.before, `${c.name} (before)`), load(bench.b, c.after, `${c.name} (after)`)])
+  options.onLoaded?.(structuredClone(before), structuredClone(after))
   const dumps = names ? Promise.all([dumpSchema(names[0]), dumpSchema(names[1])]) : undefined
   const plan = planMigration(before, after)
   const label = `${c.name} [${bench.kind}]`

@@ -8,7 +8,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { openDatabase } from '../../src/db/open.ts'
 import { chain, migrationFiles, runCli, tempProject } from '../helpers/cli.ts'
-import { newTarget, targetKinds } from '../helpers/targets.ts'
+import { newTarget, scratchTarget, type Target, targetKinds } from '../helpers/targets.ts'
 
 /**
  * Eight revisions. 0002's down fails in its transaction (rolled back); 0003's runs outside one
@@ -214,11 +214,14 @@ test('downgrade runs a "-- down: none" down as a no-op, with no warning; verify 
     { revision: 'dddd0001', up: 'create table t (id int);', down: 'drop table t;' },
     { revision: 'dddd0002', up: 'insert into t values (1);', downHeader: '-- down: none\n', down: '' },
   ])))
+  let t: Target | undefined
   try {
     const v = await runCli(['verify', '--json'], p.dir)
     assert.is(v.code, 0, v.stdout + v.stderr)
     assert.equal(JSON.parse(v.stdout).findings, [])
-    const url = `pglite:${p.dir}/db`
+    // The downgrade on the server when there is one (a no-op down is not PGlite's), else PGlite.
+    t = await scratchTarget()
+    const url = t.url
     assert.is((await runCli(['upgrade', '--url', url], p.dir)).code, 0)
     const down = await runCli(['downgrade', 'dddd0001', '--url', url], p.dir)
     assert.is(down.code, 0, down.stderr)
@@ -233,6 +236,7 @@ test('downgrade runs a "-- down: none" down as a no-op, with no warning; verify 
     }
   } finally {
     p.cleanup()
+    await t?.cleanup()
   }
 })
 
