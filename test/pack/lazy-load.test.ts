@@ -39,7 +39,8 @@ const loaded = (modules: string[], pkg: string) => modules.some((u) => u.include
  * counts as loaded when a loaded file of the build holds esbuild's "// node_modules/<pkg>/" marker.
  */
 const loadedOrBundled = (modules: string[], pkg: string) =>
-  loaded(modules, pkg) || modules.some((u) => u.startsWith('file:') && u.includes('/dist/src/cli/') && readFileSync(new URL(u), 'utf8').includes(`// node_modules/${pkg}/`))
+  loaded(modules, pkg) ||
+  modules.some((u) => u.startsWith('file:') && u.includes('/dist/src/cli/') && readFileSync(new URL(u), 'utf8').includes(`// node_modules/${pkg}/`))
 
 test.after(() => rmSync(work, { recursive: true, force: true }))
 
