@@ -37,8 +37,7 @@ export async function current(options: CurrentOptions = {}): Promise<CurrentResu
 }
 
 async function unhintedCurrent(options: CurrentOptions = {}): Promise<CurrentResult> {
-  return await withProjectState(options, async (project, db) => {
-    const peeked = await peekApplied(db, project.versionTable)
+  return await withProjectState(options, peekApplied, async (project, db, peeked) => {
     const found = peeked === undefined ? await untrackedState(db, project.versionTable, options.searchPath) : undefined
     const untracked = found && {
       ...found,

@@ -45,7 +45,7 @@ export async function history(options: HistoryOptions = {}): Promise<HistoryResu
 async function unhintedHistory(options: HistoryOptions = {}): Promise<HistoryResult> {
   const { project, applied, database } = options.offline
     ? { project: openProject(options), applied: [], database: undefined }
-    : await withProjectState(options, async (project, db) => ({ project, applied: (await peekApplied(db, project.versionTable)) ?? [], database: db.description }), (project, database) => ({ project, applied: [], database }))
+    : await withProjectState(options, peekApplied, async (project, db, peeked) => ({ project, applied: peeked ?? [], database: db.description }), (project, database) => ({ project, applied: [], database }))
   const byId = new Map(applied.map((a) => [a.revision, a]))
   const heads = new Set(project.graph.heads())
   const branchPoints = new Set(project.graph.branchPoints())

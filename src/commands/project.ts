@@ -18,6 +18,7 @@ import type { Script } from '../files/script.ts'
 import { loadScripts, loadScriptsInterleaved } from '../files/script-directory.ts'
 import { RevisionGraph } from '../graph/revision-graph.ts'
 import type { RunListener } from '../runner/events.ts'
+import type { VersionTableName } from '../runner/version-table.ts'
 
 /** Options every command accepts (library and CLI alike). */
 export interface CommonOptions extends ConfigOptions {
@@ -121,6 +122,8 @@ export async function withProjectDatabase<T>(
   open: OpenOptions = {},
   /** Checks that need only the files (a target that names no revision): they fail before the database is used. */
   precheck?: (project: Project) => void,
+  /** Called with a server's session as soon as it is open, while the files are still being read (a first query goes out then). */
+  onOpen?: (db: Database) => void,
 ): Promise<T> {
   const config = loadConfig(options)
   if (isPgliteUrl(config.url) || options.kysely) {
@@ -132,7 +135,7 @@ export async function withProjectDatabase<T>(
   options.onInfo?.(usingDatabaseLine(config.url, config.urlSource))
   const opening = openDatabase(config.url, openOptions(config, options, open))
   // Handled here so that a connection error raised while the files are read is not "unhandled"; awaited below.
-  opening.catch(() => {})
+  opening.then(onOpen, () => {})
   let project: Project
   try {
     project = projectOf(config, await hinting(undefined, () => loadScriptsInterleaved(nodeFileSource, config.dir)))
@@ -149,13 +152,27 @@ export async function withProjectDatabase<T>(
  * an embedded database not created yet, `empty` answers (nothing applied) with neither PGlite's
  * start (about a second, and its initdb) nor a data directory left behind.
  */
-export async function withProjectState<T>(
+export async function withProjectState<T, R>(
   options: CommonOptions,
-  fn: (project: Project, db: Database) => Promise<T>,
+  /** The command's first query (the version table's rows): on a server it is sent as soon as the session is open, while the files are read. */
+  first: (db: Database, versionTable: VersionTableName) => Promise<R>,
+  fn: (project: Project, db: Database, first: R) => Promise<T>,
   empty: (project: Project, database: string) => T,
 ): Promise<T> {
   const config = loadConfig(options)
-  if (options.kysely || !isUncreatedEmbedded(config.url)) return await withProjectDatabase(options, fn)
+  if (options.kysely || !isUncreatedEmbedded(config.url)) {
+    const versionTable = { schema: config.versionSchema, table: config.versionTable }
+    let sent: Promise<R> | undefined
+    // Not before a search_path is set (withDatabase sets it once the files are read).
+    const onOpen = options.searchPath === undefined
+      ? (db: Database) => {
+        sent = first(db, versionTable)
+        // Awaited in fn; a file problem found meanwhile wins, and this one must not be "unhandled".
+        sent.catch(() => {})
+      }
+      : undefined
+    return await withProjectDatabase(options, async (project, db) => await fn(project, db, await (sent ?? first(db, versionTable))), {}, undefined, onOpen)
+  }
   const project = projectOf(config, hinting(undefined, () => loadScripts(nodeFileSource, config.dir)))
   options.onInfo?.(usingDatabaseLine(config.url, config.urlSource))
   return empty(project, embeddedDescription(config.url))

@@ -68,20 +68,24 @@ function mayRefuse(text: string): boolean {
  */
 export function transactionProblems(scripts: Iterable<Script>): SqlmigError[] {
   const problems: SqlmigError[] = []
+  // Up, then down, of each script (no pair arrays: this runs for every file at every start).
   for (const script of scripts) {
-    for (const [file, twin] of [[script.up, script.down], [script.down, script.up]] as const) {
-      if (!file.transaction || cache.has(file) || !mayRefuse(file.text)) continue
-      try {
-        fileStatements(file, twin)
-      } catch (error) {
-        // A file that cannot be split is reported where its statements are needed, as before.
-        if (error instanceof SqlSyntaxError) continue
-        if (!(error instanceof SqlmigError)) throw error
-        problems.push(error)
-      }
-    }
+    checkAtLoad(script.up, script.down, problems)
+    checkAtLoad(script.down, script.up, problems)
   }
   return problems
+}
+
+function checkAtLoad(file: ScriptFile, twin: ScriptFile, problems: SqlmigError[]): void {
+  if (!file.transaction || cache.has(file) || !mayRefuse(file.text)) return
+  try {
+    fileStatements(file, twin)
+  } catch (error) {
+    // A file that cannot be split is reported where its statements are needed, as before.
+    if (error instanceof SqlSyntaxError) return
+    if (!(error instanceof SqlmigError)) throw error
+    problems.push(error)
+  }
 }
 
 function refuseInTransaction(file: ScriptFile, statements: SplitStatement[], twin: ScriptFile | undefined): void {

@@ -2,7 +2,7 @@
  * One migration: a revision with its up and down files, parsed from their headers. Pure
  * functions over file texts; reading the directory is script-directory.ts's job.
  */
-import { createHash } from 'node:crypto'
+import * as nodeCrypto from 'node:crypto'
 import { InvalidMigrationError } from '../errors.ts'
 import { splitStatements } from '../sql/split.ts'
 import { checkHeader, DOWN_KEYS, type HeaderEntry, parseHeader, UP_KEYS } from './header.ts'
@@ -40,8 +40,18 @@ export function normalizeSql(text: string): string {
   // Same result as splitting into lines, trimming each and joining with LF, in three passes
   // over the string instead of an array of lines (this runs for every file at 10k migrations).
   // Most files have nothing to normalise but trailing newlines: one cheap scan finds out.
-  if (text.charCodeAt(0) !== 0xfeff && !/\r|[ \t]\n|[ \t]$/.test(text)) return withoutTrailingNewlines(text)
+  if (text.charCodeAt(0) !== 0xfeff && !needsNormalizing(text)) return withoutTrailingNewlines(text)
   return withoutTrailingNewlines(text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n').replace(/[ \t]+(?=\n|$)/g, ''))
+}
+
+/**
+ * /\r|[ \t]\n|[ \t]$/.test(text), with indexOf (a memchr-like scan each) instead of a regex
+ * trying three alternatives at every character: 7 ms of every start at 1,000 migrations.
+ */
+function needsNormalizing(text: string): boolean {
+  if (text.indexOf('\r') >= 0 || text.indexOf(' \n') >= 0 || text.indexOf('\t\n') >= 0) return true
+  const last = text.charCodeAt(text.length - 1)
+  return last === 32 || last === 9
 }
 
 /** text.replace(/\n+$/, '') without a regex scan of the whole text. */
@@ -53,8 +63,12 @@ function withoutTrailingNewlines(text: string): string {
 
 /** sha256 hex of the normalised text. */
 export function checksumOf(text: string): string {
-  return createHash('sha256').update(normalizeSql(text), 'utf8').digest('hex')
+  const normalized = normalizeSql(text)
+  return oneShotHash ? oneShotHash('sha256', normalized) : nodeCrypto.createHash('sha256').update(normalized, 'utf8').digest('hex')
 }
+
+/** crypto.hash (Node 20.12+, Deno): a third cheaper than createHash().update().digest() on files this small. */
+const oneShotHash = (nodeCrypto as { hash?: (algorithm: string, data: string) => string }).hash
 
 export interface ParsedUp {
   revision: string

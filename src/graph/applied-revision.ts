@@ -48,6 +48,8 @@ export function checkApplied<T extends RevisionNode>(graph: RevisionGraph<T>, ap
 export function currentHeads<T extends RevisionNode>(graph: RevisionGraph<T>, applied: readonly AppliedRevision[]): string[] {
   checkApplied(graph, applied)
   const ids = new Set(applied.map((row) => row.id))
+  // Everything applied (each applied id is in the graph, checked above): the graph's own heads.
+  if (ids.size === graph.size) return graph.heads()
   return graph.sortTopologically(ids).filter((id) => !graph.children(id).some((child) => ids.has(child)))
 }
 

@@ -60,6 +60,8 @@ export function planUpgrade<T extends RevisionNode>(graph: RevisionGraph<T>, app
     case 'base': return []
     case 'heads': return toSteps(graph, graph.topological().filter((id) => !done.has(id)), 'up')
     case 'revisions': {
+      // Every revision applied (checkApplied: each applied id is in the graph): nothing to walk.
+      if (done.size === graph.size) return []
       const wanted = resolved.ids.flatMap((id) => graph.ancestors(id, { inclusive: true }))
       return toSteps(graph, graph.sortTopologically(wanted).filter((id) => !done.has(id)), 'up')
     }

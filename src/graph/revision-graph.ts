@@ -66,8 +66,9 @@ export class RevisionGraph<T extends RevisionNode = RevisionNode> {
   private constructor(nodes: Map<string, T>, children: Map<string, string[]>, order: string[]) {
     this.#nodes = nodes
     this.#order = order
-    this.#rank = new Map(order.map((id, index) => [id, index]))
-    for (const list of children.values()) list.sort((a, b) => this.rank(a) - this.rank(b))
+    this.#rank = new Map()
+    for (let i = 0; i < order.length; i++) this.#rank.set(order[i] as string, i)
+    for (const list of children.values()) if (list.length > 1) list.sort((a, b) => this.rank(a) - this.rank(b))
     this.#children = children
   }
 
@@ -90,18 +91,20 @@ export class RevisionGraph<T extends RevisionNode = RevisionNode> {
       }
       nodes.set(node.id, node)
     }
-    const children = new Map<string, string[]>([...nodes.keys()].map((id) => [id, []]))
+    // Only revisions with children get a list (no 10,000 empty arrays and sets at every start).
+    const children = new Map<string, string[]>()
     for (const node of input) {
-      const seen = new Set<string>()
-      for (const parent of node.parents) {
-        if (seen.has(parent)) {
+      const parents = node.parents
+      for (let i = 0; i < parents.length; i++) {
+        const parent = parents[i] as string
+        if (parents.indexOf(parent) < i) {
           throw new InvalidMigrationError('DUPLICATE_PARENT', `Revision "${node.id}" names down_revision "${parent}" twice`,
             { location: locationOf(node), data: { revision: node.id, parent } })
         }
-        seen.add(parent)
         const list = children.get(parent)
-        if (!list) throw missingParent(node, parent, nodes)
-        list.push(node.id)
+        if (list) list.push(node.id)
+        else if (nodes.has(parent)) children.set(parent, [node.id])
+        else throw missingParent(node, parent, nodes)
       }
     }
     return new RevisionGraph(nodes, children, topologicalOrder(nodes, children))
@@ -141,12 +144,21 @@ export class RevisionGraph<T extends RevisionNode = RevisionNode> {
 
   /** The given ids (deduplicated) in topological order. */
   sortTopologically(ids: Iterable<string>): string[] {
-    return [...new Set(ids)].sort((a, b) => this.rank(a) - this.rank(b))
+    // Ranks in a typed array, sorted numerically: no comparator calls (two map look-ups each,
+    // n log n of them), which cost milliseconds at every start with 10,000 applied revisions.
+    const ranks: number[] = []
+    for (const id of ids) ranks.push(this.rank(id))
+    const sorted = Int32Array.from(ranks).sort()
+    const out: string[] = []
+    for (let i = 0; i < sorted.length; i++) {
+      if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(this.#order[sorted[i] as number] as string)
+    }
+    return out
   }
 
   /** Revisions nothing builds on. */
   heads(): string[] {
-    return this.#order.filter((id) => this.#children.get(id)?.length === 0)
+    return this.#order.filter((id) => !this.#children.has(id))
   }
 
   /** Revisions without a down_revision. */
@@ -219,20 +231,24 @@ function missingParent<T extends RevisionNode>(node: T, parent: string, nodes: M
 
 /** Kahn's algorithm with a sorted ready list; reports a cycle when nodes are left over. */
 function topologicalOrder<T extends RevisionNode>(nodes: Map<string, T>, children: Map<string, string[]>): string[] {
+  // Parents not yet ordered, kept for merges only: a revision with one parent is ready with it.
   const waiting = new Map<string, number>()
   const ready: T[] = []
   for (const node of nodes.values()) {
-    waiting.set(node.id, node.parents.length)
     if (node.parents.length === 0) insertSorted(ready, node, compareNodes)
   }
   const order: string[] = []
   while (ready.length > 0) {
     const node = ready.shift() as T
     order.push(node.id)
-    for (const child of children.get(node.id) ?? []) {
-      const left = (waiting.get(child) as number) - 1
-      waiting.set(child, left)
-      if (left === 0) insertSorted(ready, nodes.get(child) as T, compareNodes)
+    for (const id of children.get(node.id) ?? []) {
+      const child = nodes.get(id) as T
+      if (child.parents.length > 1) {
+        const left = (waiting.get(id) ?? child.parents.length) - 1
+        waiting.set(id, left)
+        if (left > 0) continue
+      }
+      insertSorted(ready, child, compareNodes)
     }
   }
   if (order.length < nodes.size) throw cycleError(nodes, new Set(order))
