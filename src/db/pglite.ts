@@ -40,7 +40,8 @@ const EMPTY_CLUSTER_SETTINGS = [...IN_MEMORY_SETTINGS, 'min_wal_size = 2MB', 'ma
 const IN_MEMORY_INITDB = ['--wal-segsize=1']
 
 /**
- * V8 flags for PGlite's WASM in processes that build scratch instances. V8 compiles the module
+ * V8 flags for PGlite's WASM in processes that open PGlite (scratch instances and data
+ * directories alike). V8 compiles the module
  * with its baseline compiler (Liftoff), then recompiles the functions a long load keeps hot with
  * TurboFan, whose compilation memory for PostgreSQL's large functions, with the optimized code,
  * is ~100 MB of peak RSS on a 500-table `create` (bench/README.md); the load is no slower on
@@ -51,7 +52,7 @@ export const PGLITE_WASM_FLAGS = ['--liftoff-only'] as const
 let wasmFlagsApplied = false
 
 /**
- * Sets PGLITE_WASM_FLAGS once, before the first in-memory instance compiles the module: on
+ * Sets PGLITE_WASM_FLAGS once, before the first instance compiles the module: on
  * Node only (Deno takes V8 flags on its command line, `--v8-flags`). True when they were set
  * by this call.
  */
@@ -101,6 +102,10 @@ export async function openPglite(location: string, options: PgliteOpenOptions = 
       if (!existsSync(join(location, 'PG_VERSION'))) options.onProgress?.(`Creating the embedded database in ${location} (PGlite's initdb, a few seconds the first time)`)
       mkdirSync(location, { recursive: true })
     }
+    // Baseline code for a data directory too: most commands on one are short (`current` on a
+    // project's PGlite: 1.0-1.2 s of CPU with TurboFan's recompiles, 0.6 s without), and a
+    // 300-migration upgrade took the same CPU either way (load ~10, two runs each).
+    if (!inMemory) applyPgliteWasmFlags()
     pg = inMemory
       ? await openInMemory(options.loadDataDir, extensions)
       : await PGlite.create({ dataDir: location, ...(extensions ? { extensions } : {}) })

@@ -17,7 +17,6 @@ import { fileStatements } from '../files/file-statements.ts'
 import type { ScriptFile } from '../files/script.ts'
 import { caretExcerpt, lineColumnAt, offsetOfServerPosition } from '../sql/position.ts'
 import type { SplitStatement } from '../sql/split.ts'
-import { STEP_STARTED } from './version-rows.ts'
 
 /**
  * Statements of a file (split once per file object; see fileStatements). A file that runs in
@@ -79,6 +78,13 @@ export type TailReply = { rows: unknown[][] } | { failed: { index: number; error
  * ROLLBACK or by a file's). Sent once after the transaction begins.
  */
 export const MARK_TRANSACTION = "set local sqlmig.in_run = 'on'"
+
+/**
+ * Marks when a file starts, inside its transaction (a local setting: gone at its end), as epoch
+ * seconds: a number's text does not depend on DateStyle or TimeZone, which a migration may set.
+ * The version row sent behind the file reads the time since (version-rows.ts, SERVER_MS).
+ */
+export const STEP_STARTED = "select pg_catalog.set_config('sqlmig.step_started', pg_catalog.date_part('epoch', pg_catalog.clock_timestamp())::text, true)"
 
 /**
  * Fails (22012, division by zero) unless the session is still in the transaction that

@@ -110,13 +110,7 @@ function compileInsert(k: Kysely<any>, name: VersionTableName, rows: readonly Ve
   return query
 }
 
-/**
- * Marks when a file starts, inside its transaction (SET LOCAL-like: gone at its end), as epoch
- * seconds: a number's text does not depend on DateStyle or TimeZone, which a migration may set.
- */
-export const STEP_STARTED = "select pg_catalog.set_config('sqlmig.step_started', pg_catalog.date_part('epoch', pg_catalog.clock_timestamp())::text, true)"
-
-/** Milliseconds since STEP_STARTED ran, read by the server when the row is written. */
+/** Milliseconds since execute-file.ts's STEP_STARTED ran, read by the server when the row is written. */
 const SERVER_MS = sql<number>`((pg_catalog.date_part('epoch', pg_catalog.clock_timestamp()) - pg_catalog.current_setting('sqlmig.step_started')::float8) * 1000)::int`
 
 /**
