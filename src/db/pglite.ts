@@ -2,7 +2,7 @@
  * Embedded PostgreSQL (PGlite, PostgreSQL compiled to WASM). One instance is one session.
  * Loaded only for `pglite:` URLs, so server users never pay for the WASM start-up.
  */
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import { PGlite, type Extension } from '@electric-sql/pglite'
@@ -86,6 +86,44 @@ async function openInMemory(image: Blob | undefined, extensions: Record<string, 
   return pg
 }
 
+/** Whether `dir` is missing or empty: a data directory to create (never one holding anything). */
+function isNew(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0
+  } catch {
+    return !existsSync(dir)
+  }
+}
+
+/**
+ * A data directory: opened, or created, from the cached data-directory image (pglite-image.ts)
+ * when there is one, else by initdb, whose fresh result (dumped before anything runs in it)
+ * becomes that image. A directory the image could not fill is emptied again and initdb'd.
+ */
+async function openDataDir(location: string, extensions: Record<string, Extension> | undefined, onProgress: ((line: string) => void) | undefined): Promise<PGlite> {
+  const ext = extensions ? { extensions } : {}
+  if (existsSync(join(location, 'PG_VERSION'))) return await PGlite.create({ dataDir: location, ...ext })
+  const fresh = isNew(location)
+  onProgress?.(`Creating the embedded database in ${location} (PGlite's initdb, a few seconds the first time)`)
+  mkdirSync(location, { recursive: true })
+  const image = fresh ? readClusterImage('datadir') : undefined
+  if (image) {
+    try {
+      return await PGlite.create({ dataDir: location, ...ext, loadDataDir: image })
+    } catch {
+      discardClusterImage('datadir')
+      rmSync(location, { recursive: true, force: true })
+      mkdirSync(location, { recursive: true })
+    }
+  }
+  const pg = await PGlite.create({ dataDir: location, ...ext })
+  if (fresh) {
+    const dump = await pg.dumpDataDir('gzip')
+    saveClusterImage(dump, new Uint8Array(await dump.arrayBuffer()), 'datadir')
+  }
+  return pg
+}
+
 /**
  * Opens an embedded database: `memory` keeps it in memory, anything else is a data directory,
  * which one process at a time may open: the directory's lock is taken first (waiting while
@@ -98,17 +136,11 @@ export async function openPglite(location: string, options: PgliteOpenOptions = 
   const lock: PgliteLock | undefined = inMemory ? undefined : await lockPgliteDir(location, options.lock)
   let pg: PGlite
   try {
-    if (!inMemory) {
-      if (!existsSync(join(location, 'PG_VERSION'))) options.onProgress?.(`Creating the embedded database in ${location} (PGlite's initdb, a few seconds the first time)`)
-      mkdirSync(location, { recursive: true })
-    }
     // Baseline code for a data directory too: most commands on one are short (`current` on a
     // project's PGlite: 1.0-1.2 s of CPU with TurboFan's recompiles, 0.6 s without), and a
     // 300-migration upgrade took the same CPU either way (load ~10, two runs each).
     if (!inMemory) applyPgliteWasmFlags()
-    pg = inMemory
-      ? await openInMemory(options.loadDataDir, extensions)
-      : await PGlite.create({ dataDir: location, ...(extensions ? { extensions } : {}) })
+    pg = inMemory ? await openInMemory(options.loadDataDir, extensions) : await openDataDir(location, extensions, options.onProgress)
   } catch (error) {
     lock?.release()
     throw new ConnectionError(`Cannot open the embedded database at "${location}": ${(error as Error)?.message ?? error}`, {

@@ -49,7 +49,7 @@ test('the first in-memory instance writes the empty cluster to the cache; the ne
     assert.is(await usable(), '16MB')
     const second = statSync(path)
     assert.is(second.mtimeMs, first.mtimeMs, 'the image was read, not written again')
-    // A data directory is the user's database: it is not started from the image nor shrunk.
+    // A data directory is the user's database: it is not started from the scratch image nor shrunk.
     const data = mkdtempSync(join(tmpdir(), 'sqlmig-pgdata-'))
     try {
       const db = await openDatabase(`pglite:${data}/db`)
@@ -77,6 +77,54 @@ test('a damaged image is discarded and replaced; an unwritable cache directory o
     assert.is(await usable(), '16MB')
     assert.is(await usable(), '16MB')
   } finally {
+    c.cleanup()
+  }
+})
+
+/** What a data directory's server runs with, and whether a row written earlier is there. */
+async function dataDirState(dir: string, write: boolean): Promise<string> {
+  const db = await openDatabase(`pglite:${dir}`)
+  try {
+    if (write) await db.exec('create table kept (id int); insert into kept values (7)')
+    const rows = await db.query<{ s: string }>(
+      `select string_agg(name || '=' || setting, ' ' order by name) || ' kept=' || (select string_agg(id::text, ',') from kept) as s
+         from pg_settings where name in ('max_wal_size', 'min_wal_size', 'shared_buffers', 'wal_segment_size', 'TimeZone', 'DateStyle')`,
+    )
+    return rows[0]!.s
+  } finally {
+    await db.close()
+  }
+}
+
+test('a new data directory starts from the data-directory image, the same cluster initdb makes; a refused image means initdb', async () => {
+  const c = cacheDir()
+  const data = mkdtempSync(join(tmpdir(), 'sqlmig-pgdata-'))
+  try {
+    const path = clusterImagePath('datadir')!
+    assert.match(path, /pglite-0\.\d+\.\d+-data-directory\.tar\.gz$/)
+    // The first is made by initdb and dumped before anything runs in it.
+    const first = await dataDirState(join(data, 'one'), true)
+    assert.ok(isGzip(path), 'the data-directory image was written')
+    const made = statSync(path).mtimeMs
+    const second = await dataDirState(join(data, 'two'), true)
+    assert.is(statSync(path).mtimeMs, made, 'the image was read, not written again')
+    assert.is(second, first)
+    assert.match(first, 'max_wal_size=1024 min_wal_size=80 shared_buffers=16384')
+    assert.match(first, 'wal_segment_size=16777216 kept=7')
+    // Reopened, each keeps what was written in it (not the image's empty state).
+    assert.is(await dataDirState(join(data, 'two'), false), second)
+    // An image PGlite refuses (in a cache directory not read yet) is discarded; that directory
+    // is made by initdb instead, and its fresh cluster replaces the image.
+    const other = cacheDir()
+    try {
+      writeFileSync(clusterImagePath('datadir')!, 'not a tarball')
+      assert.is(await dataDirState(join(data, 'three'), true), first)
+      assert.ok(isGzip(clusterImagePath('datadir')!), 'the refused image was replaced')
+    } finally {
+      other.cleanup()
+    }
+  } finally {
+    rmSync(data, { recursive: true, force: true })
     c.cleanup()
   }
 })
