@@ -135,7 +135,7 @@ export function fitsOneTransaction(n: number, direction: 'up' | 'down'): boolean
   return n * (direction === 'up' ? 6 : 8) <= LOCK_SLOTS
 }
 
-const sample = (r: RunOutput): Sample => ({ ms: r.ms, rssKb: r.rssKb })
+const sample = (r: RunOutput): Sample => ({ ms: r.ms, rssKb: r.rssKb, cpuMs: r.cpuMs })
 
 function sqlmig(args: string[], cwd: string): RunOutput {
   return runMeasured(NODE, [BIN, ...args], { cwd, env: { DATABASE_URL: undefined } })
