@@ -103,12 +103,13 @@ function isConnectionGone(error: unknown): boolean {
 
 /**
  * A plain TCP or Unix socket to the one server the URL names, with a WireTap reading what the
- * server sends (statement-batches.ts: a file's statements in one message). Not for TLS (the tap
+ * server sends (statement-batches.ts: a file's statements in one message); sslmode=disable is
+ * plain too. Not for TLS (the tap
  * would read ciphertext), several hosts or target_session_attrs (postgres.js picks the host
  * there): those keep one message per statement.
  */
 function tappedSocket(driver: ReturnType<typeof driverOptions>): { tap: WireTap; open: () => Socket } | undefined {
-  if ('ssl' in driver || 'target_session_attrs' in driver || process.env.PGTARGETSESSIONATTRS) return undefined
+  if (('ssl' in driver && driver.ssl !== false) || 'target_session_attrs' in driver || process.env.PGTARGETSESSIONATTRS) return undefined
   const path = 'path' in driver ? driver.path : undefined
   const host = 'host' in driver && driver.host?.length === 1 ? driver.host[0]! : undefined
   const port = 'port' in driver && driver.port?.length === 1 ? driver.port[0]! : undefined
@@ -118,6 +119,7 @@ function tappedSocket(driver: ReturnType<typeof driverOptions>): { tap: WireTap;
     tap,
     open: () => {
       const socket = path !== undefined ? netConnect(path) : netConnect(port!, host!)
+      tap.restart()
       socket.on('data', tap.feed)
       return socket
     },

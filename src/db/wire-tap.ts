@@ -52,6 +52,14 @@ export class WireTap {
     else if (type === READY_FOR_QUERY) this.#completed = 0
   }
 
+  /** A new connection: its bytes start at a message boundary. */
+  restart(): void {
+    this.#have = 0
+    this.#skip = 0
+    this.#completed = 0
+    this.#errors = []
+  }
+
   /** Forgets earlier errors: call before sending a batch that nothing else shares the connection with. */
   reset(): void {
     this.#errors = []

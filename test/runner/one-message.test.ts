@@ -52,6 +52,15 @@ if (await serverAvailable()) {
     })
   }
 
+  test('sslmode=disable is a plain socket too: one message', async () => {
+    const up = `select 'one-message-marker';\ndo $$ begin if position('one-message-' || 'marker' in current_query()) = 0 then raise exception 'the statements came one message each'; end if; end $$;`
+    await withProject([{ revision: 'aaaaaaaaaaa1', up, down: 'select 1;' }], async (dir, url) => {
+      const plain = `${url}${url.includes('?') ? '&' : '?'}sslmode=disable`
+      await upgrade({ url: plain, cwd: dir })
+      assert.equal((await current({ url: plain, cwd: dir })).current, ['aaaaaaaaaaa1'])
+    })
+  })
+
   test('an error without a position, in the middle of a file, names its statement', async () => {
     const up = ['create table x (id int);', 'create table y (id int);', 'create table x (id int);', 'create table z (id int);'].join('\n')
     await withProject([{ revision: 'aaaaaaaaaaa1', up, down: 'drop table x;' }], async (dir, url) => {
