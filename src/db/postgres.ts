@@ -4,7 +4,6 @@
  * unnamed, so a transaction-mode pooler (PgBouncer) in front of the server works.
  */
 import { readFileSync } from 'node:fs'
-import { connect as netConnect, type Socket } from 'node:net'
 import { userInfo } from 'node:os'
 import process from 'node:process'
 import postgres from 'postgres'
@@ -13,7 +12,7 @@ import { parsePgUrl, type PgUrl, urlConnectTimeout } from './pg-url.ts'
 import { redactUrl, registerSecret } from '../redact.ts'
 import { copyWithoutData, type Database } from './database.ts'
 import { isCopyFromStdin } from '../sql/copy-data.ts'
-import { WireTap } from './wire-tap.ts'
+import { selectRows, tappedSocket, type WireTap } from './wire-tap.ts'
 import { joinStatements, locateInBatch } from './statement-batches.ts'
 
 /** Seconds to wait for a server to answer a connect (libpq has no default; psql users expect a bound). */
@@ -99,42 +98,6 @@ const CONNECTION_GONE = new Set(['57P01', '57P02', '57P03', 'CONNECTION_CLOSED',
 function isConnectionGone(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code
   return typeof code === 'string' && CONNECTION_GONE.has(code)
-}
-
-/**
- * A plain TCP or Unix socket to the one server the URL names, with a WireTap reading what the
- * server sends (statement-batches.ts: a file's statements in one message); sslmode=disable is
- * plain too. Not for TLS (the tap
- * would read ciphertext), several hosts or target_session_attrs (postgres.js picks the host
- * there): those keep one message per statement.
- */
-function tappedSocket(driver: ReturnType<typeof driverOptions>): { tap: WireTap; open: () => Socket } | undefined {
-  if (('ssl' in driver && driver.ssl !== false) || 'target_session_attrs' in driver || process.env.PGTARGETSESSIONATTRS) return undefined
-  const path = 'path' in driver ? driver.path : undefined
-  const host = 'host' in driver && driver.host?.length === 1 ? driver.host[0]! : undefined
-  const port = 'port' in driver && driver.port?.length === 1 ? driver.port[0]! : undefined
-  if (path === undefined && (host === undefined || port === undefined)) return undefined
-  const tap = new WireTap()
-  return {
-    tap,
-    open: () => {
-      const socket = path !== undefined ? netConnect(path) : netConnect(port!, host!)
-      tap.restart()
-      socket.on('data', tap.feed)
-      return socket
-    },
-  }
-}
-
-/**
- * The rows of each row-returning statement of a simple query's result: postgres.js gives one
- * Result per statement that sent a row description (statements without rows fold into the one
- * before), so the SELECTs are the Results whose command is SELECT.
- */
-function selectRows(result: unknown): unknown[][] {
-  // One statement's Result carries its command; several come as a plain array of Results.
-  const all = ((result as { command?: unknown }).command !== undefined ? [result] : result) as { command?: string }[]
-  return all.filter((r) => r.command === 'SELECT').map((r) => [...(r as unknown as unknown[])])
 }
 
 /** Opens one session on a PostgreSQL server. */

@@ -10,6 +10,8 @@
  * Only for a plain (non-TLS) socket: under TLS these bytes are ciphertext.
  * https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-MULTI-STATEMENT
  */
+import { connect as netConnect, type Socket } from 'node:net'
+import process from 'node:process'
 
 const COMMAND_COMPLETE = 0x43 // 'C'
 const EMPTY_QUERY = 0x49 // 'I'
@@ -72,4 +74,49 @@ export class WireTap {
   completedBeforeError(nth: number): number | undefined {
     return this.#errors[nth]
   }
+}
+
+/** The driver options that decide whether a connection can be tapped (postgres.ts's driverOptions). */
+export interface TapDriverOptions {
+  ssl?: unknown
+  target_session_attrs?: unknown
+  path?: string
+  host?: string[]
+  port?: number[]
+}
+
+/**
+ * A plain TCP or Unix socket to the one server the URL names, with a WireTap reading what the
+ * server sends (statement-batches.ts: a file's statements in one message); sslmode=disable is
+ * plain too. Not for TLS (the tap
+ * would read ciphertext), several hosts or target_session_attrs (postgres.js picks the host
+ * there): those keep one message per statement.
+ */
+export function tappedSocket(driver: TapDriverOptions): { tap: WireTap; open: () => Socket } | undefined {
+  if (('ssl' in driver && driver.ssl !== false) || 'target_session_attrs' in driver || process.env.PGTARGETSESSIONATTRS) return undefined
+  const path = 'path' in driver ? driver.path : undefined
+  const host = 'host' in driver && driver.host?.length === 1 ? driver.host[0]! : undefined
+  const port = 'port' in driver && driver.port?.length === 1 ? driver.port[0]! : undefined
+  if (path === undefined && (host === undefined || port === undefined)) return undefined
+  const tap = new WireTap()
+  return {
+    tap,
+    open: () => {
+      const socket = path !== undefined ? netConnect(path) : netConnect(port!, host!)
+      tap.restart()
+      socket.on('data', tap.feed)
+      return socket
+    },
+  }
+}
+
+/**
+ * The rows of each row-returning statement of a simple query's result: postgres.js gives one
+ * Result per statement that sent a row description (statements without rows fold into the one
+ * before), so the SELECTs are the Results whose command is SELECT.
+ */
+export function selectRows(result: unknown): unknown[][] {
+  // One statement's Result carries its command; several come as a plain array of Results.
+  const all = ((result as { command?: unknown }).command !== undefined ? [result] : result) as { command?: string }[]
+  return all.filter((r) => r.command === 'SELECT').map((r) => [...(r as unknown as unknown[])])
 }
