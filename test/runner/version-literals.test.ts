@@ -7,7 +7,9 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { upgrade } from '../../mod.ts'
 import { openDatabase } from '../../src/db/open.ts'
-import { sqlLiteral } from '../../src/runner/version-rows.ts'
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely'
+import { insertRows, sqlLiteral } from '../../src/runner/version-rows.ts'
+import type { VersionRow } from '../../src/runner/version-table.ts'
 import { chain, migrationFiles, tempProject } from '../helpers/cli.ts'
 import { scratchTarget, serverAvailable, SERVER_URL } from '../helpers/targets.ts'
 
@@ -31,6 +33,27 @@ test('sqlLiteral: every tricky string reads back exactly, standard_conforming_st
   }
   assert.throws(() => sqlLiteral(1.5))
   assert.throws(() => sqlLiteral(null))
+})
+
+test('insertRows: N rows are Kysely\'s own N-row INSERT with the values inlined, 1,000 rows a statement', () => {
+  const k = new Kysely<any>({
+    dialect: { createAdapter: () => new PostgresAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new PostgresIntrospector(db), createQueryCompiler: () => new PostgresQueryCompiler() },
+  })
+  const name = { schema: 'my schema', table: 'sqlmig_version' }
+  const rows: VersionRow[] = Array.from({ length: 1001 }, (_, i) => ({
+    revision: `r${i}`, parents: i ? [`r${i - 1}`, 'x'] : [], message: TRICKY[i % TRICKY.length]!, checksum: `c${i}`, executionMs: i * 1.4,
+  }))
+  const kyselys = (chunk: VersionRow[]) => {
+    const q = k.withSchema(name.schema).insertInto(name.table).values(chunk.map((r) => ({
+      revision: r.revision, down_revision: sql`${`{${r.parents.join(',')}}`}::text[]`, message: r.message, checksum: r.checksum, execution_ms: Math.round(r.executionMs),
+    }))).compile()
+    return q.sql.replace(/\$(\d+)/g, (_, n) => sqlLiteral(q.parameters[Number(n) - 1]))
+  }
+  const three = insertRows(k, name, rows.slice(0, 3))
+  assert.equal(three.map((q) => q.sql), [kyselys(rows.slice(0, 3))])
+  assert.equal(three[0]!.parameters, [])
+  const all = insertRows(k, name, rows)
+  assert.equal(all.map((q) => q.sql), [kyselys(rows.slice(0, 1000)), kyselys(rows.slice(1000))])
 })
 
 for (const transaction of ['per-migration', 'all'] as const) {
