@@ -135,8 +135,8 @@ function* scanScripts(source: FileSource, dir: string): Generator<void, Script[]
       }))
     }
   }
-  // Files from the index passed these checks when they were read (their records say so).
-  problems.push(...transactionProblems(scripts, fromIndex > 0 ? (file) => !isRecorded(file) : undefined))
+  // Files from the index passed these checks when they were read: with every file from it, none is left to check.
+  if (fromIndex < count) problems.push(...transactionProblems(scripts, fromIndex > 0 ? (file) => !isRecorded(file) : undefined))
   if (index) {
     recordChecked(index, scripts, read, new Set(problems.map((p) => p.location?.file)))
     index.save()
