@@ -1,7 +1,8 @@
 /**
  * The tiny I/O interface the script directory reads and writes through, so that everything
- * above it is tested in memory. This and project-files.ts (the files outside the script
- * directory) are the only modules of src/files that touch node:fs.
+ * above it is tested in memory. This, file-index.ts (what earlier scans learnt, kept in the cache
+ * directory) and project-files.ts (the files outside the script directory) are where src/files
+ * touches node:fs for a project.
  */
 import { Buffer } from 'node:buffer'
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs'
