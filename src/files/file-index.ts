@@ -27,7 +27,7 @@ const FORMAT = 1
 const INDEX_DIR = 'file-index'
 
 /** Indexes kept at most: writing one more removes the least recently written (of old builds, of deleted temporary folders...). */
-const MAX_INDEXES = 64
+export const MAX_INDEXES = 32
 
 /**
  * A file whose mtime or ctime is less than this before the scan that read it is read again next

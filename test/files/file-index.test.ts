@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { FileIndex, type FileIndexOptions, RACY_MS } from '../../src/files/file-index.ts'
+import { FileIndex, type FileIndexOptions, MAX_INDEXES, RACY_MS } from '../../src/files/file-index.ts'
 import { type FileSource, nodeFileSource } from '../../src/files/file-source.ts'
 import { checksumOf, type Script } from '../../src/files/script.ts'
 import { loadScripts } from '../../src/files/script-directory.ts'
@@ -227,6 +227,25 @@ test('a file edited after the load is refused when its text is used (FILE_CHANGE
     rmSync(f.path('versions/0001_fi0000000001.down.sql'))
     assert.is(refusal(() => scripts[0]!.down.text).code, 'FILE_CHANGED_WHILE_RUNNING', 'a deleted file too')
     assert.is(scripts[2]!.up.text, readFileSync(f.path('versions/0003_fi0000000003.up.sql'), 'utf8'), 'an unchanged one reads')
+  } finally {
+    f.cleanup()
+  }
+})
+
+test('writing an index removes the least recently written beyond MAX_INDEXES (the indexes of deleted temporary folders, of old builds)', () => {
+  const f = fixture()
+  try {
+    const folder = join(f.cache, 'file-index')
+    mkdirSync(folder, { recursive: true })
+    for (let i = 0; i < MAX_INDEXES + 8; i++) {
+      writeFileSync(join(folder, `old-${String(i).padStart(2, '0')}.tsv`), 'x')
+      utimesSync(join(folder, `old-${String(i).padStart(2, '0')}.tsv`), new Date(1_600_000_000_000 + i * 1000), new Date(1_600_000_000_000 + i * 1000))
+    }
+    f.load()
+    const left = readdirSync(folder).sort()
+    assert.is(left.length, MAX_INDEXES)
+    assert.ok(!left.includes('old-08.tsv') && left.includes('old-09.tsv'), left.join(' '))
+    assert.is(f.load().reads, 0, 'the new one is kept')
   } finally {
     f.cleanup()
   }
