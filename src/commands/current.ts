@@ -1,6 +1,6 @@
 /** `sqlmig current`: where the database is. */
 import { currentHeads, toGraphApplied } from '../graph/applied-revision.ts'
-import { type AppliedRecord, peekApplied } from '../runner/version-table.ts'
+import { type AppliedState, peekAppliedState } from '../runner/version-table.ts'
 import { type CommonOptions, withProjectState } from './project.ts'
 import type { Project } from './project-model.ts'
 import { hinting } from './hints.ts'
@@ -37,7 +37,7 @@ export async function current(options: CurrentOptions = {}): Promise<CurrentResu
 }
 
 async function unhintedCurrent(options: CurrentOptions = {}): Promise<CurrentResult> {
-  return await withProjectState(options, peekApplied, async (project, db, peeked) => {
+  return await withProjectState(options, peekAppliedState, async (project, db, peeked) => {
     const found = peeked === undefined ? await untrackedState(db, project.versionTable, options.searchPath) : undefined
     const untracked = found && {
       ...found,
@@ -48,7 +48,7 @@ async function unhintedCurrent(options: CurrentOptions = {}): Promise<CurrentRes
   }, (project, database) => currentOf(project, [], database, undefined))
 }
 
-function currentOf(project: Project, applied: AppliedRecord[], database: string, untracked: CurrentResult['untracked']): CurrentResult {
+function currentOf(project: Project, applied: AppliedState[], database: string, untracked: CurrentResult['untracked']): CurrentResult {
   const ids = currentHeads(project.graph, toGraphApplied(applied))
   const heads = new Set(project.graph.heads())
   const byId = new Map(applied.map((a) => [a.revision, a]))

@@ -17,7 +17,7 @@ import type { RunStep } from '../runner/run-plan.ts'
 import { type Blocked, type PlannedStep, schedule, scheduledSteps } from '../runner/schedule.ts'
 import { type AppliedRecord, peekApplied, readApplied } from '../runner/version-table.ts'
 import { embeddedOpenOptions } from './embedded.ts'
-import { type CommonOptions, lockTimeoutMs, openProject, type Project, withDatabase, withProjectDatabase } from './project.ts'
+import { type CommonOptions, lockTimeoutMs, openProject, type Project, withDatabase, withProjectQuery } from './project.ts'
 import { assertAppliedKnown, assertUnchanged } from './state-checks.ts'
 import { refuseUntracked } from './untracked.ts'
 
@@ -112,8 +112,8 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
   // A value that is no duration (or no lock kind) fails before anything connects.
   lockTimeoutMs(options)
   checkLock(options)
-  return await withProjectDatabase(options, async (project, db) => {
-    const applied = await peekApplied(db, project.versionTable)
+  // The version table's rows are asked for while the files are read (withProjectQuery).
+  return await withProjectQuery(options, peekApplied, async (project, db, applied) => {
     const idle = nothingToDo(req, project, db, applied)
     if (idle) return idle
     if (applied === undefined && req.refuseUntracked !== undefined && options.allowUntracked !== true) await refuseUntracked(db, project.versionTable, req.refuseUntracked, options.searchPath)
@@ -154,7 +154,7 @@ export async function migrate(req: MigrateRequest): Promise<MigrateResult> {
       })),
       database: db.description,
     }
-  }, {}, req.precheck)
+  }, req.precheck)
 }
 
 /**

@@ -148,6 +148,31 @@ export async function withProjectDatabase<T>(
 }
 
 /**
+ * withProjectDatabase with a first query (the version table's rows): on a server it is sent as
+ * soon as the session is open, so that the server answers while the files are read; on PGlite,
+ * on a Kysely instance and with a search_path to set first, once the files are read.
+ */
+export async function withProjectQuery<T, R>(
+  options: CommonOptions,
+  first: (db: Database, versionTable: VersionTableName) => Promise<R>,
+  fn: (project: Project, db: Database, first: R) => Promise<T>,
+  precheck?: (project: Project) => void,
+): Promise<T> {
+  const config = loadConfig(options)
+  const versionTable = { schema: config.versionSchema, table: config.versionTable }
+  let sent: Promise<R> | undefined
+  // Not before a search_path is set (withDatabase sets it once the files are read).
+  const onOpen = options.searchPath === undefined
+    ? (db: Database) => {
+      sent = first(db, versionTable)
+      // Awaited in fn; a file problem found meanwhile wins, and this one must not be "unhandled".
+      sent.catch(() => {})
+    }
+    : undefined
+  return await withProjectDatabase(options, async (project, db) => await fn(project, db, await (sent ?? first(db, versionTable))), {}, precheck, onOpen)
+}
+
+/**
  * withProjectDatabase for a command that only reads the database's state (current, history): on
  * an embedded database not created yet, `empty` answers (nothing applied) with neither PGlite's
  * start (about a second, and its initdb) nor a data directory left behind.
@@ -160,19 +185,7 @@ export async function withProjectState<T, R>(
   empty: (project: Project, database: string) => T,
 ): Promise<T> {
   const config = loadConfig(options)
-  if (options.kysely || !isUncreatedEmbedded(config.url)) {
-    const versionTable = { schema: config.versionSchema, table: config.versionTable }
-    let sent: Promise<R> | undefined
-    // Not before a search_path is set (withDatabase sets it once the files are read).
-    const onOpen = options.searchPath === undefined
-      ? (db: Database) => {
-        sent = first(db, versionTable)
-        // Awaited in fn; a file problem found meanwhile wins, and this one must not be "unhandled".
-        sent.catch(() => {})
-      }
-      : undefined
-    return await withProjectDatabase(options, async (project, db) => await fn(project, db, await (sent ?? first(db, versionTable))), {}, undefined, onOpen)
-  }
+  if (options.kysely || !isUncreatedEmbedded(config.url)) return await withProjectQuery(options, first, fn)
   const project = projectOf(config, hinting(undefined, () => loadScripts(nodeFileSource, config.dir)))
   options.onInfo?.(usingDatabaseLine(config.url, config.urlSource))
   return empty(project, embeddedDescription(config.url))

@@ -13,7 +13,7 @@ export interface ChangedScript {
 }
 
 /** Applied revisions whose up file changed since they were applied. */
-export function changedScripts(project: Project, applied: AppliedRecord[]): ChangedScript[] {
+export function changedScripts(project: Project, applied: ReadonlyArray<Pick<AppliedRecord, 'revision' | 'checksum'>>): ChangedScript[] {
   const out: ChangedScript[] = []
   for (const a of applied) {
     const script = project.scripts.get(a.revision)

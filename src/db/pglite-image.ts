@@ -5,15 +5,15 @@
  * memory per instance, a start from the image about 40% less CPU.
  *
  * The image is made on first use (a fresh instance is dumped before anything runs in it) and
- * written to the user's cache directory, `$SQLMIG_CACHE_DIR`, else `$XDG_CACHE_HOME/sqlmig`,
- * else `~/.cache/sqlmig`, under a name carrying its format and the PGlite version; within a
+ * written to the user's cache directory (src/cache-dir.ts: `$SQLMIG_CACHE_DIR`, else
+ * `$XDG_CACHE_HOME/sqlmig`, else `~/.cache/sqlmig`), under a name carrying its format and the PGlite version; within a
  * process it is read once. Nothing of the user's is ever in it, and it is only a speed-up: a cache that cannot be
  * read or written, or an image PGlite refuses, means initdb runs as before.
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import process from 'node:process'
+import { sqlmigCacheDir } from '../cache-dir.ts'
 
 /**
  * Two images: `scratch`, for in-memory instances (its format v2 is made with 1 MB WAL segments
@@ -38,9 +38,7 @@ function pgliteVersion(): string {
 
 /** Where the image of this PGlite version lives (undefined: no cache directory can be named). */
 export function clusterImagePath(kind: ClusterImageKind = 'scratch'): string | undefined {
-  const dir = process.env.SQLMIG_CACHE_DIR ||
-    (process.env.XDG_CACHE_HOME ? join(process.env.XDG_CACHE_HOME, 'sqlmig') : undefined) ||
-    (homedir() ? join(homedir(), '.cache', 'sqlmig') : undefined)
+  const dir = sqlmigCacheDir()
   return dir ? join(dir, `${IMAGE_NAME[kind].replace('%s', pgliteVersion())}.tar.gz`) : undefined
 }
 

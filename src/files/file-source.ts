@@ -1,11 +1,13 @@
 /**
  * The tiny I/O interface the script directory reads and writes through, so that everything
- * above it is tested in memory. This and project-files.ts (the files outside the script
- * directory) are the only modules of src/files that touch node:fs.
+ * above it is tested in memory. This, file-index.ts (what earlier scans learnt, kept in the cache
+ * directory) and project-files.ts (the files outside the script directory) are where src/files
+ * touches node:fs for a project.
  */
 import { Buffer } from 'node:buffer'
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { FileIndex } from './file-index.ts'
 
 export interface FileSource {
   /** File names (not paths) directly inside `dir`, or undefined if it does not exist. */
@@ -16,6 +18,8 @@ export interface FileSource {
   exists(path: string): boolean
   mkdirp(dir: string): void
   join(...parts: string[]): string
+  /** The file index of a versions folder (file-index.ts): files unchanged since a scan are taken from it, not read. */
+  openIndex?(folder: string): FileIndex | undefined
 }
 
 /** FileSource on the real file system. */
@@ -33,6 +37,7 @@ export const nodeFileSource: FileSource = {
   exists: (path) => existsSync(path),
   mkdirp: (dir) => void mkdirSync(dir, { recursive: true }),
   join: (...parts) => join(...parts),
+  openIndex: (folder) => FileIndex.open(folder),
 }
 
 /** One buffer for every read (reads are synchronous, so never shared by two at once). */

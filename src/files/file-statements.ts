@@ -64,14 +64,15 @@ function mayRefuse(text: string): boolean {
 /**
  * The load-time check of every script: each file that runs in a transaction and names one of
  * the words above is split and checked (and its statements kept for the run).
+ * @param toCheck which files to check (default all): those of the file index passed when read
  * @returns one InvalidMigrationError per refused file
  */
-export function transactionProblems(scripts: Iterable<Script>): SqlmigError[] {
+export function transactionProblems(scripts: Iterable<Script>, toCheck?: (file: ScriptFile) => boolean): SqlmigError[] {
   const problems: SqlmigError[] = []
   // Up, then down, of each script (no pair arrays: this runs for every file at every start).
   for (const script of scripts) {
-    checkAtLoad(script.up, script.down, problems)
-    checkAtLoad(script.down, script.up, problems)
+    if (!toCheck || toCheck(script.up)) checkAtLoad(script.up, script.down, problems)
+    if (!toCheck || toCheck(script.down)) checkAtLoad(script.down, script.up, problems)
   }
   return problems
 }

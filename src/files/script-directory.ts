@@ -7,10 +7,12 @@
 import { randomBytes } from 'node:crypto'
 import { setImmediate } from 'node:timers'
 import { InvalidMigrationError, SqlmigError } from '../errors.ts'
+import type { FileIndex, FileStamp } from './file-index.ts'
 import type { FileSource } from './file-source.ts'
 import { transactionProblems } from './file-statements.ts'
 import { formatHeader } from './header.ts'
 import { type ParsedDown, type ParsedUp, parseDownFile, parseUpFile, type Script, type ScriptFile } from './script.ts'
+import { downFromRecord, downRecord, isRecorded, upFromRecord, upRecord } from './script-record.ts'
 
 export const VERSIONS_DIR = 'versions'
 
@@ -47,6 +49,8 @@ export async function loadScriptsInterleaved(source: FileSource, dir: string): P
 /** The work of loadScripts; yields after every FILES_PER_SLICE files. */
 function* scanScripts(source: FileSource, dir: string): Generator<void, Script[]> {
   const folder = versionsDir(source, dir)
+  // Opened before the folder is listed: a file changed from now on is never taken from it.
+  const index = source.openIndex?.(folder)
   const names = source.list(folder)
   if (names === undefined) {
     throw new InvalidMigrationError('NO_VERSIONS_DIR', `Cannot find the migrations folder "${folder}"`)
@@ -56,26 +60,42 @@ function* scanScripts(source: FileSource, dir: string): Generator<void, Script[]
   const downs = new Map<string, ParsedDown>()
   // Revisions whose file failed to parse: their twin is not reported as orphaned too.
   const broken = new Set<string>()
-  let read = 0
+  // Files read with a stamp not too recent (recorded once they passed every check); the others come from the index.
+  let fromIndex = 0
+  const read = new Map<ScriptFile, ReadFile>()
+  let count = 0
   // folder + separator, once: path.join per file (it normalises) cost more than reading the file.
   const prefix = source.join(folder, 'x').slice(0, -1)
+  const readText = (path: string) => source.read(path)
   for (const name of [...names].sort()) {
     const isUp = name.endsWith('.up.sql')
     if (!isUp && !name.endsWith('.down.sql')) continue
-    if (++read % FILES_PER_SLICE === 0) yield
+    if (++count % FILES_PER_SLICE === 0) yield
     const path = prefix + name
+    const stamp = index?.stamp(path)
+    const record = stamp && index!.lookup(name, stamp)
+    if (record !== undefined) {
+      const up = isUp ? upFromRecord(path, record, readText) : undefined
+      const down = isUp ? undefined : downFromRecord(path, record, readText)
+      const file = up?.file ?? down?.file
+      if (file !== undefined) {
+        index!.keep(name)
+        fromIndex++
+        if (up) addUp(up)
+        else addDown(down!)
+        continue
+      }
+    }
     try {
       const text = source.read(path)
       if (isUp) {
         const up = parseUpFile(path, text)
-        const twin = ups.get(up.revision)
-        if (twin) problems.push(duplicate(up.revision, twin.file.path, path, 'up'))
-        else ups.set(up.revision, up)
+        if (stamp && !index!.isRacy(stamp)) read.set(up.file, { name, stamp, text, parsed: { up } })
+        addUp(up)
       } else {
         const down = parseDownFile(path, text)
-        const twin = downs.get(down.revision)
-        if (twin) problems.push(duplicate(down.revision, twin.file.path, path, 'down'))
-        else downs.set(down.revision, down)
+        if (stamp && !index!.isRacy(stamp)) read.set(down.file, { name, stamp, text, parsed: { down } })
+        addDown(down)
       }
     } catch (error) {
       if (!(error instanceof SqlmigError)) throw error
@@ -83,6 +103,16 @@ function* scanScripts(source: FileSource, dir: string): Generator<void, Script[]
       const id = /^--[ \t]*revision[ \t]*:[ \t]*(\S+)/m.exec(source.read(path))?.[1]
       if (id) broken.add(id)
     }
+  }
+  function addUp(up: ParsedUp): void {
+    const twin = ups.get(up.revision)
+    if (twin) problems.push(duplicate(up.revision, twin.file.path, up.file.path, 'up'))
+    else ups.set(up.revision, up)
+  }
+  function addDown(down: ParsedDown): void {
+    const twin = downs.get(down.revision)
+    if (twin) problems.push(duplicate(down.revision, twin.file.path, down.file.path, 'down'))
+    else downs.set(down.revision, down)
   }
   const scripts: Script[] = []
   for (const [revision, up] of ups) {
@@ -105,7 +135,12 @@ function* scanScripts(source: FileSource, dir: string): Generator<void, Script[]
       }))
     }
   }
-  problems.push(...transactionProblems(scripts))
+  // Files from the index passed these checks when they were read: with every file from it, none is left to check.
+  if (fromIndex < count) problems.push(...transactionProblems(scripts, fromIndex > 0 ? (file) => !isRecorded(file) : undefined))
+  if (index) {
+    recordChecked(index, scripts, read, new Set(problems.map((p) => p.location?.file)))
+    index.save()
+  }
   if (problems.length === 1) throw problems[0]
   if (problems.length > 1) {
     throw new InvalidMigrationError('INVALID_MIGRATIONS', `${problems.length} problems in the migration files`, {
@@ -114,6 +149,30 @@ function* scanScripts(source: FileSource, dir: string): Generator<void, Script[]
     })
   }
   return scripts
+}
+
+/** A file read in this scan, to be recorded in the file index if every check passes. */
+interface ReadFile {
+  name: string
+  stamp: FileStamp
+  text: string
+  parsed: { up: ParsedUp } | { down: ParsedDown }
+}
+
+/**
+ * Records in the index the files read in this scan that ended in a script (paired, no duplicate)
+ * and that no problem names: the others are read again next time, and so reported again.
+ */
+function recordChecked(index: FileIndex, scripts: Script[], read: Map<ScriptFile, ReadFile>, named: Set<string | undefined>): void {
+  if (read.size === 0) return
+  for (const s of scripts) {
+    for (const file of [s.up, s.down]) {
+      const r = read.get(file)
+      if (r === undefined || named.has(file.path)) continue
+      const record = 'up' in r.parsed ? upRecord(r.parsed.up, r.text) : downRecord(r.parsed.down, r.text)
+      if (record !== undefined) index.record(r.name, r.stamp, record)
+    }
+  }
 }
 
 /** A revision's up and down file. A class, not an object literal with a getter: 10,000 of these are built at every start. */

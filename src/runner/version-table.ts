@@ -74,8 +74,13 @@ export async function readApplied(db: Database, name: VersionTableName): Promise
  * table error would abort it.
  */
 export async function peekApplied(db: Database, name: VersionTableName): Promise<AppliedRecord[] | undefined> {
+  return await undefinedWithoutTable(selectApplied(db, name))
+}
+
+/** The rows a query of the version table gives, or undefined when there is no such table (or schema). */
+async function undefinedWithoutTable<T>(query: Promise<T>): Promise<T | undefined> {
   try {
-    return await selectApplied(db, name)
+    return await query
   } catch (error) {
     const state = serverErrorFields(error)?.sqlState
     // 42P01 undefined_table, 3F000 invalid_schema_name
@@ -92,6 +97,27 @@ async function selectApplied(db: Database, name: VersionTableName): Promise<Appl
        from ${qualifiedName(name)} order by "applied_order"`,
   )
   return rows.map(appliedRecordOf)
+}
+
+/** What `current` needs of an applied row: not its down_revision, applied_by or execution_ms. */
+export type AppliedState = Pick<AppliedRecord, 'revision' | 'message' | 'checksum' | 'appliedAt' | 'order'>
+
+/**
+ * peekApplied for `current`: 5 of the 8 columns, so that a start with 10,000 applied rows does
+ * not receive and parse the other three (down_revision, a text[] read as text, among them).
+ */
+export async function peekAppliedState(db: Database, name: VersionTableName): Promise<AppliedState[] | undefined> {
+  const rows = await undefinedWithoutTable(db.query<Record<string, unknown>>(
+    `select "revision", "message", "checksum", "applied_at", "applied_order"::int4 as "applied_order"
+       from ${qualifiedName(name)} order by "applied_order"`,
+  ))
+  return rows?.map((r: any) => ({
+    revision: r.revision,
+    message: r.message,
+    checksum: r.checksum,
+    appliedAt: r.applied_at instanceof Date ? r.applied_at : new Date(r.applied_at),
+    order: Number(r.applied_order),
+  }))
 }
 
 /** A version-table row as read (either driver, either query path). */
