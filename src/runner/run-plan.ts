@@ -100,7 +100,7 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
     }
     inTransaction = false
   }
-  const run: Run = { req, db, k, done: 0, total: 0, ahead: undefined }
+  const run: Run = { req, db, k, done: 0, total: 0, ahead: [] }
   let side: Database | undefined
   let lease: Lease | undefined
   try {
@@ -133,6 +133,14 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
       if (!handover || unit?.kind !== 'transaction' || unit.steps.length !== 1 || next?.kind !== 'transaction') return undefined
       return { h: handover, next: { revision: next.steps[0]!.revision, direction: next.steps[0]!.direction } }
     }
+    /** The step after step `s` of unit `u` (whose `steps` are those still to do), where it can be sent ahead. */
+    const followingAt = (u: number, s: number, steps: ScheduledStep[], earlier: RunStep[]): Following | undefined => {
+      const before = [...earlier, steps[s]!]
+      if (s + 1 < steps.length) return { step: steps[s + 1]!, earlier: before, handoff: undefined, next: () => followingAt(u, s + 1, steps, before) }
+      const unit = units[u + 1]
+      if (!handoffOf(u) || unit?.kind !== 'transaction' || unit.steps.length !== 1) return undefined
+      return { step: unit.steps[0]!, earlier: [], handoff: handoffOf(u + 1), next: () => followingAt(u + 1, 0, unit.steps, []) }
+    }
     for (let u = 0; u < units.length; u++) {
       const unit = units[u]!
       if (unit.kind === 'standalone') {
@@ -154,7 +162,7 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
       else if (!open) steps = await stillToDo(steps, await begin(steps[0]), (s) => isRecorded(k, name, s.revision))
       open = false
       handedOver = undefined
-      if (run.ahead && run.ahead.step !== steps[0]) throw new Error('sqlmig: a step sent ahead is not the next to run')
+      if (run.ahead.length && run.ahead[0]!.step !== steps[0]) throw new Error('sqlmig: a step sent ahead is not the next to run')
       const writes: VersionWrite[] = []
       const groupStart = completed.length
       const following = units[u + 1]
@@ -163,16 +171,9 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
       let tailed: Tailed | undefined
       try {
         for (let s = 0; s < steps.length; s++) {
-          const step = steps[s]!
-          const earlier = completed.slice(groupStart)
-          // Read-ahead: the step sent while this one runs (the next of this transaction, or the
-          // first of the one this step's handover opens).
-          const after: Following | undefined = s + 1 < steps.length
-            ? { step: steps[s + 1]!, earlier: [...earlier, step], handoff: undefined }
-            : handoff && following?.kind === 'transaction' && following.steps.length === 1
-            ? { step: following.steps[0]!, earlier: [], handoff: handoffOf(u + 1) }
-            : undefined
-          tailed = await runStep(run, step, true, completed, writes, earlier, handoff, after)
+          // Read-ahead: the steps sent while this one runs (the next ones of this transaction,
+          // or the first of the one this step's handover opens, and so on).
+          tailed = await runStep(run, steps[s]!, true, completed, writes, completed.slice(groupStart), handoff, followingAt(u, s, steps, completed.slice(groupStart)))
         }
       } catch (error) {
         throw withEnumValueSource(error, steps)
@@ -284,8 +285,8 @@ interface Run {
   /** Steps done so far, and the number the schedule holds (for "[3/20]"). */
   done: number
   total: number
-  /** The step whose message was sent while the one before it ran (read-ahead), reply unread. */
-  ahead?: Ahead | undefined
+  /** The steps whose messages were sent while the one before them ran (read-ahead), replies unread, in order. */
+  ahead: Ahead[]
 }
 
 /** Sends a step's version row and the handover to `next` behind its file, in its message. */
@@ -304,13 +305,17 @@ interface Following {
   /** The steps before it in its transaction. */
   earlier: RunStep[]
   handoff: Handoff | undefined
+  /** The step after it, where that can be sent ahead too. */
+  next: () => Following | undefined
 }
 
-/** Reads (and ignores) the reply to the message sent ahead, if any: it is answered before anything sent later. */
+/** Messages in flight at most: the running step's and this many sent ahead of it. */
+const READ_AHEAD = 2
+
+/** Reads (and ignores) the replies to the messages sent ahead, if any: they are answered before anything sent later. */
 async function drainAhead(run: Run): Promise<void> {
-  const ahead = run.ahead
-  run.ahead = undefined
-  await ahead?.sent.settle().catch(() => {})
+  const ahead = run.ahead.splice(0)
+  for (const a of ahead) await a.sent.settle().catch(() => {})
 }
 
 /** A step whose version row and handover went in its file's message, and the server's reply to them. */
@@ -380,8 +385,7 @@ async function runStep(
   const { req, db, k } = run
   const name = req.versionTable
   const script = step.node
-  const ahead = run.ahead?.step === step ? run.ahead : undefined
-  run.ahead = undefined
+  const ahead = run.ahead[0]?.step === step ? run.ahead.shift() : undefined
   // A step already sent is not stopped here: its reply says whether it ran (and committed).
   if (!ahead) throwIfAborted(req.signal)
   const count = { index: run.done + 1, total: run.total, recordOnly: req.recordOnly === true }
@@ -394,7 +398,14 @@ async function runStep(
     const readAhead = inTransaction && following !== undefined && db.execSequence !== undefined && step.after.length === 0
     const sent = ahead?.sent ?? (readAhead ? sendFile(db, step.file, { ...options, ahead: false }) : undefined)
     if (sent) {
-      if (following) run.ahead = sendAhead(run, following)
+      // Up to READ_AHEAD steps behind this one on the wire (each stops at the first that cannot go).
+      let f = following
+      for (let d = 0; f !== undefined && d < READ_AHEAD; d++, f = f.next()) {
+        if (d < run.ahead.length) continue
+        const sentAhead = sendAhead(run, f)
+        if (sentAhead === undefined) break
+        run.ahead.push(sentAhead)
+      }
       reply = await sent.settle()
     } else reply = await runFile(db, step.file, options)
   }
