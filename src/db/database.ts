@@ -50,7 +50,9 @@ export interface Database {
    * round trip and one reply. Returns the rows of each statement that returns rows (its
    * SELECTs), in order, or the index and error of the statement that failed (the server runs
    * none after it). Optional: only where the failing statement can be known (a server session
-   * whose replies sqlmig reads, see wire-tap.ts).
+   * whose replies sqlmig reads, see wire-tap.ts). The message is queued when the call returns: a
+   * second call may be made before the first one's reply came (the server answers them in
+   * order), provided nothing else is sent on the session in between (read-ahead, run-plan.ts).
    */
   execSequence?(statements: readonly string[]): Promise<{ rows: unknown[][] } | { failed: { index: number; error: unknown } }>
   /**

@@ -162,32 +162,42 @@ export async function openPostgres(
   const alive = () => {
     if (dead !== undefined) throw dead
   }
-  // The statement in flight, so that cancel() can reach it.
-  let running: { cancel(): unknown } | undefined
+  // The statements in flight, oldest first, so that cancel() can reach the one running.
+  const running = new Set<{ cancel(): unknown }>()
   const track = async <T>(pending: postgres.PendingQuery<any>, then: (rows: any) => T): Promise<T> => {
-    running = pending
+    running.add(pending)
     try {
       return then(await pending)
     } catch (error) {
       if (isConnectionGone(error)) dead ??= error
       throw error
     } finally {
-      if (running === pending) running = undefined
+      running.delete(pending)
     }
   }
+  /** The last message sent by execJoined: its first query's index (WireTap.ready) and its query count. */
+  let lastJoined: { base: number; count: number; settled: boolean } | undefined
   /**
    * The statements in as few simple-query messages as statement-batches.ts allows, sent back to
    * back; the first failing statement from the error's position, else from the tap's count of
    * statements completed before it. The error's position is made relative to that statement.
    * On success, the rows of each statement that returned rows (a SELECT), in order.
+   * Calls may overlap (the next call's messages sent before this one's replies came: the server
+   * answers them in order), provided nothing else is sent on the session between them: the
+   * n-th query since the first one's is then the n-th reply.
    */
   const execJoined = async (tap: WireTap, texts: readonly string[]): Promise<{ failed: { index: number; error: unknown } } | { rows: unknown[][] }> => {
     const batches = joinStatements(texts)
-    tap.reset()
+    // The queries' indexes among the tap's replies: right after the messages still in flight,
+    // or, with nothing in flight, the next reply's. Unknown when other statements are in flight.
+    const previous = lastJoined !== undefined && !lastJoined.settled ? lastJoined : undefined
+    const base = previous ? previous.base + previous.count : running.size === 0 ? tap.ready : undefined
+    const me = { base: base ?? -1, count: batches.length, settled: false }
+    lastJoined = me
     const pending = batches.map((b) => session.unsafe(b.text).simple())
     const done = pending.map(() => false)
     const current = { cancel: () => pending[done.indexOf(false)]?.cancel() }
-    running = current
+    running.add(current)
     try {
       const settled = await Promise.allSettled(pending.map((p, i) => p.finally(() => (done[i] = true))))
       for (const s of settled) if (s.status === 'rejected' && isConnectionGone(s.reason)) dead ??= s.reason
@@ -201,11 +211,12 @@ export async function openPostgres(
         error.position = String(found.position)
         return { failed: { index: found.index, error } }
       }
-      // Batches before `at` succeeded, so the first ErrorResponse since reset() is this batch's.
-      const completed = tap.completedBeforeError(0)
+      // The ErrorResponse the tap saw in this batch's query: the statements before it completed.
+      const completed = base === undefined ? undefined : tap.completedBeforeError(base + at)
       return { failed: { index: batch.first + Math.min(completed ?? 0, batch.starts.length - 2), error } }
     } finally {
-      if (running === current) running = undefined
+      me.settled = true
+      running.delete(current)
     }
   }
   const query = async (text: string, params: readonly unknown[] = []) =>
@@ -226,7 +237,7 @@ export async function openPostgres(
     async copyFrom(text: string, data: string) {
       alive()
       const pending = session.unsafe(text)
-      running = pending
+      running.add(pending)
       try {
         const stream = await pending.writable()
         await new Promise<void>((resolve, reject) => {
@@ -235,7 +246,7 @@ export async function openPostgres(
           stream.end(data)
         })
       } finally {
-        if (running === pending) running = undefined
+        running.delete(pending)
       }
     },
     async query<R>(text: string, params: readonly unknown[] = []) {
@@ -254,14 +265,14 @@ export async function openPostgres(
       const done = pending.map(() => false)
       // cancel() must reach the statement the server is running: the first one not finished.
       const current = { cancel: () => pending[done.indexOf(false)]?.cancel() }
-      running = current
+      running.add(current)
       try {
         const settled = await Promise.allSettled(pending.map((p, i) => p.finally(() => (done[i] = true))))
         const index = settled.findIndex((s) => s.status === 'rejected')
         for (const s of settled) if (s.status === 'rejected' && isConnectionGone(s.reason)) dead ??= s.reason
         return index < 0 ? undefined : { index, error: (settled[index] as PromiseRejectedResult).reason }
       } finally {
-        if (running === current) running = undefined
+        running.delete(current)
       }
     },
     ...(tapped
@@ -275,8 +286,10 @@ export async function openPostgres(
       : {}),
     async cancel() {
       // postgres.js sends a CancelRequest (pid + secret key) on a new connection; a statement
-      // not yet sent is dropped. Its promise then rejects with 57014.
-      running?.cancel()
+      // not yet sent is dropped. Its promise then rejects with 57014. The oldest in flight is the
+      // one the server runs (messages sent behind it wait for it, and then fail with 25P02 in
+      // the aborted transaction, or are cancelled as they start: postgres.js).
+      running.values().next().value?.cancel()
     },
     async close() {
       if (closed) return

@@ -18,14 +18,19 @@ const EMPTY_QUERY = 0x49 // 'I'
 const ERROR_RESPONSE = 0x45 // 'E'
 const READY_FOR_QUERY = 0x5a // 'Z'
 
+/** Queries after which an error nobody asked about is forgotten. */
+const FORGET_AFTER = 1000
+
 export class WireTap {
   readonly #header = new Uint8Array(5)
   #have = 0
   #skip = 0
   /** Statements completed since the last ReadyForQuery (the current query's). */
   #completed = 0
-  /** For each ErrorResponse since the last reset, the statements of its query completed before it. */
-  #errors: number[] = []
+  /** ReadyForQuery messages since the connection started: the index of the query now answered. */
+  #ready = 0
+  /** For each query that got an ErrorResponse (by its index, see `ready`), its statements completed before it. */
+  #errors = new Map<number, number>()
 
   /** Bytes as they arrive from the server (attach before the driver's own 'data' listener). */
   readonly feed = (chunk: Uint8Array): void => {
@@ -50,8 +55,13 @@ export class WireTap {
 
   #message(type: number): void {
     if (type === COMMAND_COMPLETE || type === EMPTY_QUERY) this.#completed++
-    else if (type === ERROR_RESPONSE) this.#errors.push(this.#completed)
-    else if (type === READY_FOR_QUERY) this.#completed = 0
+    else if (type === ERROR_RESPONSE) {
+      // A simple query stops at its first error: one per query (the first kept).
+      if (!this.#errors.has(this.#ready)) this.#errors.set(this.#ready, this.#completed)
+    } else if (type === READY_FOR_QUERY) {
+      this.#completed = 0
+      this.#ready++
+    }
   }
 
   /** A new connection: its bytes start at a message boundary. */
@@ -59,20 +69,30 @@ export class WireTap {
     this.#have = 0
     this.#skip = 0
     this.#completed = 0
-    this.#errors = []
-  }
-
-  /** Forgets earlier errors: call before sending a batch that nothing else shares the connection with. */
-  reset(): void {
-    this.#errors = []
+    this.#ready = 0
+    this.#errors.clear()
   }
 
   /**
-   * For the `nth` ErrorResponse since reset() (0: the first), the number of statements of its
-   * query that completed before it: the failing statement's index within that query.
+   * The index the next query sent will have, when every query sent so far has been answered
+   * (postgres.js settles a query at its ReadyForQuery, and the tap reads each chunk before the
+   * driver does): queries sent back to back then take the indexes after it, in order.
    */
-  completedBeforeError(nth: number): number | undefined {
-    return this.#errors[nth]
+  get ready(): number {
+    return this.#ready
+  }
+
+  /**
+   * For the query of index `query` (see `ready`), the number of its statements that completed
+   * before its ErrorResponse: the failing statement's index within that query. Forgets it, and
+   * the errors of queries long before it that nobody asked about (messages in flight together
+   * may be asked about in any order).
+   */
+  completedBeforeError(query: number): number | undefined {
+    const completed = this.#errors.get(query)
+    this.#errors.delete(query)
+    for (const k of this.#errors.keys()) if (k < query - FORGET_AFTER) this.#errors.delete(k)
+    return completed
   }
 }
 
@@ -99,12 +119,21 @@ export function tappedSocket(driver: TapDriverOptions): { tap: WireTap; open: ()
   const port = 'port' in driver && driver.port?.length === 1 ? driver.port[0]! : undefined
   if (path === undefined && (host === undefined || port === undefined)) return undefined
   const tap = new WireTap()
+  /** The socket the tap reads: the last one the server sent anything on. */
+  let reading: Socket | undefined
   return {
     tap,
     open: () => {
       const socket = path !== undefined ? netConnect(path) : netConnect(port!, host!)
-      tap.restart()
-      socket.on('data', tap.feed)
+      // The driver opens a socket of its own for each CancelRequest too; the server answers
+      // nothing there, so only a socket that receives bytes (the session's) restarts the tap.
+      socket.on('data', (chunk: Uint8Array) => {
+        if (reading !== socket) {
+          reading = socket
+          tap.restart()
+        }
+        tap.feed(chunk)
+      })
       return socket
     },
   }

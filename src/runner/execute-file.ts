@@ -68,6 +68,11 @@ export interface ExecuteOptions {
    * the first of them; a file that cannot go that way returns undefined and the tail is unsent.
    */
   tail?: readonly string[] | undefined
+  /**
+   * SET LOCAL statements (lock_timeout, statement_timeout: schedule.ts) run just before the
+   * file, in its message where it goes as one (inTransactionBlock only).
+   */
+  before?: readonly string[] | undefined
 }
 
 /** The reply to a tail (ExecuteOptions.tail): the rows of every SELECT of the message, or the tail's failing statement. */
@@ -93,25 +98,66 @@ export const STEP_STARTED = "select pg_catalog.set_config('sqlmig.step_started',
  */
 const CHECK_TRANSACTION = "select 1 / coalesce((pg_catalog.current_setting('sqlmig.in_run', true) = 'on')::int, 0)"
 
+/** A file's message, sent: `settle` reads the server's reply to it. */
+export interface SentFile {
+  /**
+   * The reply to the tail (undefined without one); reading it twice is fine.
+   * @throws MigrationFailedError the file failed (or the `before` statements' error)
+   */
+  settle(): Promise<TailReply | undefined>
+}
+
+/**
+ * Sends the file as one message now, without waiting for the reply: the `before` statements,
+ * the file, the runner's check and the tail; with the tail, the start mark first (the version
+ * row in it reads the time since). With `ahead` (the message goes before the reply to the one
+ * before it was read), the runner's check comes first too: the message then changes nothing
+ * unless the session is still in the run's transaction, whatever became of the message before
+ * (a failed statement aborted it: this one fails with 25P02; a failed COMMIT ended it: the check
+ * fails and the server's implicit transaction for the message rolls it back). Undefined when
+ * the file cannot go that way (not in a transaction block, COPY or transaction control, a
+ * session that cannot say which statement of a message failed).
+ */
+export function sendStatements(db: Database, file: ScriptFile, statements: SplitStatement[], options: ExecuteOptions & { ahead?: boolean | undefined }): SentFile | undefined {
+  if (!options.inTransactionBlock || !db.execSequence || !canPipeline(statements)) return undefined
+  if (options.signal?.aborted) throw failure(file, statements, 0, options.signal.reason, options)
+  const before = options.before ?? []
+  const lead = [...(options.ahead ? [CHECK_TRANSACTION] : []), ...(options.tail ? [STEP_STARTED] : []), ...before]
+  const first = lead.length
+  const check = first + statements.length
+  const pending = db.execSequence([...lead, ...statements.map((s) => s.text), CHECK_TRANSACTION, ...(options.tail ?? [])])
+  pending.catch(() => {})
+  return {
+    async settle() {
+      const reply = await pending
+      if ('rows' in reply) return options.tail ? reply : undefined
+      const at = reply.failed.index
+      if (options.ahead && at === 0) throw transactionLost(file, options, reply.failed.error)
+      // The start mark failing (it never does) is placed at the file's start.
+      if (at < first - before.length) throw failure(file, statements, 0, reply.failed.error, options)
+      if (at < first) throw reply.failed.error
+      if (at < check) throw failure(file, statements, at - first, reply.failed.error, options)
+      if (at === check) throw transactionLost(file, options, reply.failed.error)
+      return { failed: { index: at - check - 1, error: reply.failed.error } }
+    },
+  }
+}
+
 /** Runs every statement of `file`; throws MigrationFailedError on the first failure. */
 export async function executeFile(db: Database, file: ScriptFile, statements: SplitStatement[], options: ExecuteOptions): Promise<TailReply | undefined> {
-  if (options.tail && options.inTransactionBlock && db.execSequence && canPipeline(statements)) {
-    if (options.signal?.aborted) throw failure(file, statements, 0, options.signal.reason, options)
-    // The start mark first (the version row in the tail reads the time since), then the file.
-    const reply = await db.execSequence([STEP_STARTED, ...statements.map((s) => s.text), CHECK_TRANSACTION, ...options.tail])
-    if ('rows' in reply) return reply
-    const at = reply.failed.index - 1
-    if (at === statements.length) throw transactionLost(file, options, reply.failed.error)
-    if (at <= statements.length) throw failure(file, statements, Math.max(at, 0), reply.failed.error, options)
-    return { failed: { index: at - statements.length - 1, error: reply.failed.error } }
-  }
+  const sent = sendStatements(db, file, statements, options)
+  if (sent) return await sent.settle()
+  const before = options.before ?? []
   if (options.inTransactionBlock && db.execPipelined && canPipeline(statements)) {
     if (options.signal?.aborted) throw failure(file, statements, 0, options.signal.reason, options)
-    const failed = await db.execPipelined([...statements.map((s) => s.text), CHECK_TRANSACTION])
-    if (failed?.index === statements.length) throw transactionLost(file, options, failed.error)
-    if (failed) throw failure(file, statements, failed.index, failed.error, options)
+    const failed = await db.execPipelined([...before, ...statements.map((s) => s.text), CHECK_TRANSACTION])
+    if (failed && failed.index < before.length) throw failed.error
+    const index = failed ? failed.index - before.length : -1
+    if (index === statements.length) throw transactionLost(file, options, failed!.error)
+    if (failed) throw failure(file, statements, index, failed.error, options)
     return undefined
   }
+  for (const s of before) await db.exec(s)
   for (let i = 0; i < statements.length; i++) {
     const statement = statements[i]!
     // PGlite settles its promises without returning to the event loop, so a SIGINT handler

@@ -9,10 +9,14 @@
  * COMMIT runs nothing of the next transaction. Once the COMMIT ran, anything that went wrong
  * after it (the lock was taken by another run in between, a failed read) ends that new
  * transaction and opens it again the usual way (beginLocked: waits for the lock, reports it).
+ *
+ * The lock attempt and the probe are assertions (they fail, aborting the new transaction, when
+ * the lock is not ours or the next step was done by someone else meanwhile): a message sent
+ * behind this one before its reply is read (run-plan.ts's read-ahead) then runs nothing.
  */
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.ts'
-import { beginLocked, lockAttemptSql, type LockOptions } from './lock.ts'
+import { beginLocked, lockAssertionSql, type LockOptions } from './lock.ts'
 import type { VersionTableName } from './version-table.ts'
 import { isRecorded, recordedQuery } from './version-rows.ts'
 import { versionWriteSql, type VersionWrite } from './version-writes.ts'
@@ -38,8 +42,23 @@ export interface HandoverSql {
   commitAt: number
 }
 
-export function handoverSql(h: Handover, closing: string[], next: string): HandoverSql {
-  const opening = ['begin', ...(h.mark === undefined ? [] : [h.mark]), lockAttemptSql(h.name), recordedQuery(h.k, h.name, next).sql]
+/** The step the next transaction opens for. */
+export interface NextStep {
+  revision: string
+  direction: 'up' | 'down'
+}
+
+/** What the probe assertion's error says (in a 22P02) when the next step was done meanwhile. */
+export const NEXT_DONE = 'sqlmig: the next step was done by another run'
+
+/** Fails (22P02 quoting NEXT_DONE) unless `next` is still to do: not recorded for an up, recorded for a down. */
+function stillToDoSql(h: Handover, next: NextStep): string {
+  const recorded = recordedQuery(h.k, h.name, next.revision).sql
+  return `select (case when ${next.direction === 'up' ? '' : 'not '}exists (${recorded}) then '${NEXT_DONE}' end)::int4 as next_done`
+}
+
+export function handoverSql(h: Handover, closing: string[], next: NextStep): HandoverSql {
+  const opening = ['begin', ...(h.mark === undefined ? [] : [h.mark]), lockAssertionSql(h.name), stillToDoSql(h, next)]
   return { texts: [...closing, 'commit', ...opening], commitAt: closing.length }
 }
 
@@ -50,18 +69,20 @@ export type HandoverReply = { rows: unknown[][] } | { failed: { index: number; e
  * Reads the reply to a message ending in `sql` (`offset`: the statements before it), calling
  * `committed` once the COMMIT is known to have run; returns whether `next` is recorded (read
  * with the lock held), ending and reopening the new transaction the usual way if it did not
- * open cleanly. Failures before `offset` are the caller's to read first.
+ * open cleanly (after `drain`: the message sent behind this one, whose reply comes first).
+ * Failures before `offset` are the caller's to read first.
  * @throws the server's error when a write or the COMMIT failed (nothing was committed)
  */
-export async function finishHandover(h: Handover, sql: HandoverSql, offset: number, reply: HandoverReply, next: string, committed: () => void): Promise<boolean | undefined> {
+export async function finishHandover(
+  h: Handover, sql: HandoverSql, offset: number, reply: HandoverReply, next: NextStep, committed: () => void, drain?: () => Promise<void>,
+): Promise<boolean | undefined> {
   if ('failed' in reply && reply.failed.index - offset <= sql.commitAt) throw reply.failed.error
   committed()
-  if ('rows' in reply) {
-    const [lock, probe] = reply.rows.slice(-2) as [{ ok?: unknown }[] | undefined, unknown[] | undefined]
-    if (lock?.[0]?.ok === true && probe !== undefined) return probe.length > 0
-  }
+  // Every statement ran: the lock is ours and `next` is still to do (recorded for a down).
+  if ('rows' in reply) return next.direction === 'down'
+  await drain?.()
   await h.db.exec('rollback')
-  return await beginLocked(h.db, h.name, h.lock, () => isRecorded(h.k, h.name, next), h.mark)
+  return await beginLocked(h.db, h.name, h.lock, () => isRecorded(h.k, h.name, next.revision), h.mark)
 }
 
 /**
@@ -70,7 +91,7 @@ export async function finishHandover(h: Handover, sql: HandoverSql, offset: numb
  * whether `next` is recorded as applied (read after the lock was taken), as beginLocked's probe.
  * @throws the server's error when a write or the COMMIT failed (nothing was committed)
  */
-export async function commitAndBegin(h: Handover, writes: VersionWrite[], next: string, committed: () => void): Promise<boolean | undefined> {
+export async function commitAndBegin(h: Handover, writes: VersionWrite[], next: NextStep, committed: () => void): Promise<boolean | undefined> {
   const sql = handoverSql(h, versionWriteSql(h.k, h.name, writes), next)
   return await finishHandover(h, sql, 0, await h.db.execSequence!(sql.texts), next, committed)
 }

@@ -42,6 +42,19 @@ export function lockAttemptSql(name: VersionTableName): string {
   return `select pg_catalog.pg_try_advisory_xact_lock(${keySql(lockKey(name))}) as ok`
 }
 
+/** What the lock assertion's error says (in a 22P02, "invalid input syntax for type integer"). */
+export const LOCK_TAKEN = 'sqlmig: the migration lock is taken'
+
+/**
+ * One attempt at the lock that FAILS when the lock is not ours (22P02, its message quoting
+ * LOCK_TAKEN), aborting the transaction it runs in: for a message sent before the reply to the
+ * attempt is read (run-plan.ts's read-ahead), which must then run nothing. The cast is applied
+ * at run time to the CASE's value (a volatile condition), never folded at plan time.
+ */
+export function lockAssertionSql(name: VersionTableName): string {
+  return `select (case when pg_catalog.pg_try_advisory_xact_lock(${keySql(lockKey(name))}) then null else '${LOCK_TAKEN}' end)::int4 as lock_taken`
+}
+
 export interface LockOptions {
   /** Give up after this many milliseconds; undefined waits forever. */
   timeoutMs: number | undefined

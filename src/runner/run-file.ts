@@ -13,7 +13,7 @@ import type { ScriptFile } from '../files/script.ts'
 import type { SplitStatement } from '../sql/split.ts'
 import { MigrationFailedError } from '../errors.ts'
 import { concurrentIndexName } from '../sql/outside-transaction.ts'
-import { executeFile, type ExecuteOptions, MARK_TRANSACTION, statementsOf, type TailReply } from './execute-file.ts'
+import { executeFile, type ExecuteOptions, MARK_TRANSACTION, sendStatements, type SentFile, statementsOf, type TailReply } from './execute-file.ts'
 import { settingStatements, type Settings } from './schedule.ts'
 
 export type StatementDone = (ok: boolean) => Promise<void>
@@ -53,9 +53,10 @@ export async function runFile(db: Database, file: ScriptFile, options: RunFileOp
       await db.exec('begin')
       await db.exec(MARK_TRANSACTION)
     }
-    for (const s of before) await db.exec(s)
     const observe = options.observer?.statement
-    if (observe === undefined) reply = await executeFile(db, file, statements, { ...execute, tail: transaction === 'caller' ? options.tail : undefined })
+    // Inside the block, the SET LOCALs go in the file's message (executeFile); else one by one.
+    if (observe !== undefined || !inBlock) for (const s of before) await db.exec(s)
+    if (observe === undefined) reply = await executeFile(db, file, statements, { ...execute, before: inBlock ? before : undefined, tail: transaction === 'caller' ? options.tail : undefined })
     else {
       for (let i = 0; i < statements.length; i++) {
         const done = await observe(statements[i]!, i)
@@ -79,6 +80,19 @@ export async function runFile(db: Database, file: ScriptFile, options: RunFileOp
     if (transaction === 'none') throw await withInvalidIndex(db, error)
     throw error
   }
+}
+
+/**
+ * Sends `file` (inside the caller's transaction, as runFile's `caller`) as one message now,
+ * without waiting for the reply, for a runner that reads the reply to the message before it
+ * first (read-ahead, run-plan.ts): `settle` then reads this one's. Undefined when the file cannot
+ * go as one message (see sendStatements); runFile then runs it. `ahead`: sent before the reply
+ * to the message before it was read.
+ */
+export function sendFile(db: Database, file: ScriptFile, options: Omit<RunFileOptions, 'transaction' | 'observer'> & { ahead: boolean }): SentFile | undefined {
+  const statements = options.statements ?? statementsOf(file)
+  const before = options.before ?? settingStatements(file, options.settings, true)
+  return sendStatements(db, file, statements, { ...options, before, listProgress: false, inTransactionBlock: true })
 }
 
 /**

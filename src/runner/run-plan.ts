@@ -11,7 +11,7 @@ import type { Database } from '../db/database.ts'
 import { EXIT, MigrationFailedError, SqlmigError } from '../errors.ts'
 import type { Direction, RunListener } from './events.ts'
 import { MARK_TRANSACTION } from './execute-file.ts'
-import { runFile } from './run-file.ts'
+import { runFile, type RunFileOptions, sendFile } from './run-file.ts'
 import { beginLocked, type LockOptions, lockSession } from './lock.ts'
 import { acquireLease, type Lease } from './lock-table.ts'
 import { type Blocked, type PlannedStep, schedule, type ScheduledStep, scheduledSteps } from './schedule.ts'
@@ -20,8 +20,8 @@ import { throughKysely } from '../db/session-dialect.ts'
 import type { AppliedRecord, VersionTableName } from './version-table.ts'
 import { ensureVersionTable, isRecorded, readRecorded } from './version-rows.ts'
 import { flushAndCommit, flushVersionWrites, type VersionWrite } from './version-writes.ts'
-import { canHandOver, commitAndBegin, finishHandover, type Handover, type HandoverSql, handoverSql } from './handover.ts'
-import type { TailReply } from './execute-file.ts'
+import { canHandOver, commitAndBegin, finishHandover, type Handover, type HandoverSql, handoverSql, type NextStep } from './handover.ts'
+import type { SentFile, TailReply } from './execute-file.ts'
 import { versionWriteSql } from './version-writes.ts'
 import { insertServerTimedRow } from './version-rows.ts'
 
@@ -100,7 +100,7 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
     }
     inTransaction = false
   }
-  const run: Run = { req, db, k, done: 0, total: 0 }
+  const run: Run = { req, db, k, done: 0, total: 0, ahead: [] }
   let side: Database | undefined
   let lease: Lease | undefined
   try {
@@ -123,6 +123,24 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
       ? { db, k, name, lock: lockOptions, mark: recordOnly ? undefined : MARK_TRANSACTION }
       : undefined
     const units = planned.units
+    /**
+     * A transaction of one migration (per-migration) followed by another: its statements,
+     * version row, COMMIT and the next transaction's BEGIN, lock and probe can all go in one message.
+     */
+    const handoffOf = (u: number): Handoff | undefined => {
+      const unit = units[u]
+      const next = units[u + 1]
+      if (!handover || unit?.kind !== 'transaction' || unit.steps.length !== 1 || next?.kind !== 'transaction') return undefined
+      return { h: handover, next: { revision: next.steps[0]!.revision, direction: next.steps[0]!.direction } }
+    }
+    /** The step after step `s` of unit `u` (whose `steps` are those still to do), where it can be sent ahead. */
+    const followingAt = (u: number, s: number, steps: ScheduledStep[], earlier: RunStep[]): Following | undefined => {
+      const before = [...earlier, steps[s]!]
+      if (s + 1 < steps.length) return { step: steps[s + 1]!, earlier: before, handoff: undefined, next: () => followingAt(u, s + 1, steps, before) }
+      const unit = units[u + 1]
+      if (!handoffOf(u) || unit?.kind !== 'transaction' || unit.steps.length !== 1) return undefined
+      return { step: unit.steps[0]!, earlier: [], handoff: handoffOf(u + 1), next: () => followingAt(u + 1, 0, unit.steps, []) }
+    }
     for (let u = 0; u < units.length; u++) {
       const unit = units[u]!
       if (unit.kind === 'standalone') {
@@ -144,16 +162,19 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
       else if (!open) steps = await stillToDo(steps, await begin(steps[0]), (s) => isRecorded(k, name, s.revision))
       open = false
       handedOver = undefined
+      if (run.ahead.length && run.ahead[0]!.step !== steps[0]) throw new Error('sqlmig: a step sent ahead is not the next to run')
       const writes: VersionWrite[] = []
       const groupStart = completed.length
       const following = units[u + 1]
       const next = following?.kind === 'transaction' ? following.steps[0] : undefined
-      // A transaction of one migration (per-migration): its statements, version row, COMMIT and
-      // the next transaction's BEGIN, lock and probe can all go in one message.
-      const handoff = handover && next && steps.length === 1 ? { h: handover, next: next.revision } : undefined
+      const handoff = handoffOf(u)
       let tailed: Tailed | undefined
       try {
-        for (const step of steps) tailed = await runStep(run, step, true, completed, writes, completed.slice(groupStart), handoff)
+        for (let s = 0; s < steps.length; s++) {
+          // Read-ahead: the steps sent while this one runs (the next ones of this transaction,
+          // or the first of the one this step's handover opens, and so on).
+          tailed = await runStep(run, steps[s]!, true, completed, writes, completed.slice(groupStart), handoff, followingAt(u, s, steps, completed.slice(groupStart)))
+        }
       } catch (error) {
         throw withEnumValueSource(error, steps)
       }
@@ -171,8 +192,8 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
         // file's own when it went with it.
         handedOver = {
           applied: tailed
-            ? await finishHandover(handover, tailed.sql, 0, tailed.reply, next.revision, onCommitted)
-            : await commitAndBegin(handover, writes, next.revision, onCommitted),
+            ? await finishHandover(handover, tailed.sql, 0, tailed.reply, { revision: next.revision, direction: next.direction }, onCommitted, () => drainAhead(run))
+            : await commitAndBegin(handover, writes, { revision: next.revision, direction: next.direction }, onCommitted),
         }
         inTransaction = true
         continue
@@ -183,6 +204,8 @@ export async function runPlan(req: RunRequest): Promise<RunResult> {
     if (open) await end(req.dryRun ? 'rollback' : 'commit')
     return finish()
   } catch (error) {
+    // A message sent ahead is answered first; it ran nothing (see runStep).
+    await drainAhead(run)
     // After an abort the session may sit in a transaction beginLocked opened: roll back anyway.
     if (inTransaction || req.signal?.aborted) {
       await db.exec('rollback').catch(() => {})
@@ -262,6 +285,37 @@ interface Run {
   /** Steps done so far, and the number the schedule holds (for "[3/20]"). */
   done: number
   total: number
+  /** The steps whose messages were sent while the one before them ran (read-ahead), replies unread, in order. */
+  ahead: Ahead[]
+}
+
+/** Sends a step's version row and the handover to `next` behind its file, in its message. */
+type Handoff = { h: Handover; next: NextStep }
+
+/** A step whose message was sent before the reply to the one before it was read. */
+interface Ahead {
+  step: ScheduledStep
+  sent: SentFile
+  tail: HandoverSql | undefined
+}
+
+/** The step to send ahead while a step runs, in the same transaction or the one its handover opens. */
+interface Following {
+  step: ScheduledStep
+  /** The steps before it in its transaction. */
+  earlier: RunStep[]
+  handoff: Handoff | undefined
+  /** The step after it, where that can be sent ahead too. */
+  next: () => Following | undefined
+}
+
+/** Messages in flight at most: the running step's and this many sent ahead of it. */
+const READ_AHEAD = 2
+
+/** Reads (and ignores) the replies to the messages sent ahead, if any: they are answered before anything sent later. */
+async function drainAhead(run: Run): Promise<void> {
+  const ahead = run.ahead.splice(0)
+  for (const a of ahead) await a.sent.settle().catch(() => {})
 }
 
 /** A step whose version row and handover went in its file's message, and the server's reply to them. */
@@ -270,45 +324,90 @@ interface Tailed {
   sql: HandoverSql
 }
 
+/** The version row and handover sent behind a step's file (per-migration), if it has a handoff. */
+function tailOf(run: Run, step: ScheduledStep, handoff: Handoff | undefined): HandoverSql | undefined {
+  if (!handoff || run.req.recordOnly) return undefined
+  const { k } = run
+  const name = run.req.versionTable
+  const script = step.node
+  const row = step.direction === 'up'
+    ? insertServerTimedRow(k, name, { revision: script.id, parents: script.parents, message: script.message, checksum: script.checksum }).sql
+    : versionWriteSql(k, name, [{ delete: script.id }])[0]!
+  return handoverSql(handoff.h, [row], handoff.next)
+}
+
+/** How runFile runs a step's file. */
+function fileOptions(run: Run, step: ScheduledStep, inTransaction: boolean, earlier: RunStep[], tail: HandoverSql | undefined): RunFileOptions {
+  const { req } = run
+  return {
+    tail: tail?.texts,
+    transaction: inTransaction ? 'caller' : 'none',
+    direction: step.direction,
+    statements: step.statements,
+    before: step.before,
+    after: step.after,
+    revision: step.revision,
+    lostTransactionNote: earlier.length ? `the changes of ${earlier.map((s) => `${s.revision} (${s.direction})`).join(', ')}` : 'nothing from earlier migrations of this run',
+    signal: req.signal,
+    rolledBackNote: inTransaction
+      ? req.dryRun ? 'Dry run: everything was rolled back; nothing was applied' : req.mode === 'all' ? 'All changes of this run were rolled back; the version table is unchanged' : `Revision "${step.revision}" was rolled back; earlier revisions stay applied`
+      : step.direction === 'up'
+      ? `Revision "${step.revision}" ran outside a transaction: it is NOT recorded as applied; undo or finish the statements that ran by hand`
+      : `Revision "${step.revision}" ran outside a transaction: it is still recorded as applied, and the statements of its down that ran are NOT undone; finish or revert them by hand`,
+  }
+}
+
+/**
+ * Read-ahead: on a server session whose replies sqlmig reads (Database.execSequence), a step's
+ * message is sent while the step before it runs, so that the client's work for it overlaps the
+ * server's. Safe because nothing in it runs unless the one before left the run's transaction
+ * open and well: after a failure there the transaction is aborted (or, after a failed COMMIT,
+ * gone) and the message sent ahead starts with the runner's check, which then fails, so it
+ * changes nothing; a handover's lock and probe are assertions that abort the new transaction
+ * when the lock is not ours or the step was done meanwhile (handover.ts).
+ */
+function sendAhead(run: Run, f: Following): Ahead | undefined {
+  if (f.step.after.length || run.req.signal?.aborted) return undefined
+  const tail = tailOf(run, f.step, f.handoff)
+  const sent = sendFile(run.db, f.step.file, { ...fileOptions(run, f.step, true, f.earlier, tail), ahead: true })
+  return sent && { step: f.step, sent, tail }
+}
+
 async function runStep(
   run: Run, step: ScheduledStep, inTransaction: boolean, out: CompletedStep[], writes: VersionWrite[] = [],
   /** The steps run earlier in this same transaction. */
-  earlier: CompletedStep[] = [],
+  earlier: RunStep[] = [],
   /** Send the version row and the handover to `next` behind the file, in its message, where the file allows. */
-  handoff?: { h: Handover; next: string } | undefined,
+  handoff?: Handoff | undefined,
+  /** The step to send while this one runs (read-ahead), where both files allow. */
+  following?: Following | undefined,
 ): Promise<Tailed | undefined> {
   const { req, db, k } = run
   const name = req.versionTable
   const script = step.node
-  throwIfAborted(req.signal)
+  const ahead = run.ahead[0]?.step === step ? run.ahead.shift() : undefined
+  // A step already sent is not stopped here: its reply says whether it ran (and committed).
+  if (!ahead) throwIfAborted(req.signal)
   const count = { index: run.done + 1, total: run.total, recordOnly: req.recordOnly === true }
   req.onEvent?.({ type: 'step-start', revision: step.revision, direction: step.direction, message: script.message, file: step.file.path, ...count })
   const started = performance.now()
-  let tail: HandoverSql | undefined
-  if (handoff && !req.recordOnly) {
-    const row = step.direction === 'up'
-      ? insertServerTimedRow(k, name, { revision: script.id, parents: script.parents, message: script.message, checksum: script.checksum }).sql
-      : versionWriteSql(k, name, [{ delete: script.id }])[0]!
-    tail = handoverSql(handoff.h, [row], handoff.next)
-  }
+  const tail = ahead ? ahead.tail : tailOf(run, step, handoff)
   let reply: TailReply | undefined
   if (!req.recordOnly) {
-    reply = await runFile(db, step.file, {
-      tail: tail?.texts,
-      transaction: inTransaction ? 'caller' : 'none',
-      direction: step.direction,
-      statements: step.statements,
-      before: step.before,
-      after: step.after,
-      revision: step.revision,
-      lostTransactionNote: earlier.length ? `the changes of ${earlier.map((s) => `${s.revision} (${s.direction})`).join(', ')}` : 'nothing from earlier migrations of this run',
-      signal: req.signal,
-      rolledBackNote: inTransaction
-        ? req.dryRun ? 'Dry run: everything was rolled back; nothing was applied' : req.mode === 'all' ? 'All changes of this run were rolled back; the version table is unchanged' : `Revision "${step.revision}" was rolled back; earlier revisions stay applied`
-        : step.direction === 'up'
-        ? `Revision "${step.revision}" ran outside a transaction: it is NOT recorded as applied; undo or finish the statements that ran by hand`
-        : `Revision "${step.revision}" ran outside a transaction: it is still recorded as applied, and the statements of its down that ran are NOT undone; finish or revert them by hand`,
-    })
+    const options = fileOptions(run, step, inTransaction, earlier, tail)
+    const readAhead = inTransaction && following !== undefined && db.execSequence !== undefined && step.after.length === 0
+    const sent = ahead?.sent ?? (readAhead ? sendFile(db, step.file, { ...options, ahead: false }) : undefined)
+    if (sent) {
+      // Up to READ_AHEAD steps behind this one on the wire (each stops at the first that cannot go).
+      let f = following
+      for (let d = 0; f !== undefined && d < READ_AHEAD; d++, f = f.next()) {
+        if (d < run.ahead.length) continue
+        const sentAhead = sendAhead(run, f)
+        if (sentAhead === undefined) break
+        run.ahead.push(sentAhead)
+      }
+      reply = await sent.settle()
+    } else reply = await runFile(db, step.file, options)
   }
   const ms = performance.now() - started
   if (reply && tail) {
