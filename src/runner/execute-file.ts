@@ -1,14 +1,16 @@
 /**
- * Executes one migration file statement by statement through the simple query protocol and
+ * Executes one migration file through the simple query protocol and
  * turns a server error into a MigrationFailedError that points at file:line:column with a caret
  * under PostgreSQL's error position.
  *
- * Round trips are the cost (DESIGN §8): inside a transaction block, on a server, the statements
- * of a file are pipelined (sent back to back, one simple query each, then all replies read), so
- * a file costs one round trip and the failing statement is still known exactly. Not one
- * multi-statement query: the server does not say which of its statements failed when the error
- * has no position ("relation already exists"), and finding it again would need a savepoint per
- * file, and a subtransaction per migration overflows the 64-entry subxid cache of a long run.
+ * Round trips are the cost (DESIGN §8): inside a transaction block, on a server whose replies
+ * sqlmig reads (src/db/wire-tap.ts), a file's statements go as ONE simple-query message
+ * (src/db/statement-batches.ts cuts very large files), with the runner's check and, per
+ * migration, the version row and the handover behind them; the failing statement is still known
+ * exactly (from the error's position, else from the tap's count of statements completed before
+ * the error). Without the tap (TLS, several hosts) the statements are pipelined, one simple
+ * query each, so the failing one is known without it. A savepoint per file is never needed: a
+ * subtransaction per migration would overflow the 64-entry subxid cache of a long run.
  */
 import { setImmediate } from 'node:timers'
 import { type Database, runStatement, serverErrorFields } from '../db/database.ts'
