@@ -2,7 +2,7 @@
 // time by default, and prints uvu's output followed by one closing line "N passed, N failed" for CI.
 // Usage: node test/run.mjs [substring filter...]
 import { spawn } from 'node:child_process'
-import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { accessSync, constants, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import process from 'node:process'
@@ -34,15 +34,13 @@ selected.sort((a, b) => rank(a) - rank(b))
 let passed = 0, failed = 0, skipped = 0
 // Scratch space the files of this run share (test/helpers/targets.ts keeps its PGlite template
 // there, and sqlmig its cached empty cluster: SQLMIG_CACHE_DIR, see src/db/pglite-image.ts).
-// It is also the test processes' TMPDIR (what os.tmpdir() answers in them and in the CLI and
-// tools they start), so everything a test makes in the temp folder goes when the run ends.
-// On a memory filesystem when there is one (TEST_TMPDIR overrides): a PGlite data directory is
-// ~970 files, and creating them on the disk's filesystem cost 0.4-0.8 s of kernel CPU per copy
-// (a fresh target, a project's first `upgrade`), against 0.04 s on tmpfs (measured, 2 cores).
+// On a memory filesystem when there is one (TEST_TMPDIR overrides), and test/helpers/targets.ts
+// makes its PGlite targets in it: a PGlite data directory is ~970 files, and copying the
+// template on the disk's filesystem cost 0.7-0.8 s of kernel CPU, against 0.04 s on tmpfs.
+// (Not the test processes' TMPDIR: Deno asks for --allow-all for any path under /dev, so a
+// project folder there fails the Deno tests that deny a read.)
 const scratchRoot = process.env.TEST_TMPDIR ?? (isWritableDir('/dev/shm') ? '/dev/shm' : tmpdir())
 const runTmp = mkdtempSync(join(scratchRoot, 'sqlmig-test-run-'))
-const childTmp = join(runTmp, 'tmp')
-mkdirSync(childTmp)
 function isWritableDir(dir) {
   try {
     accessSync(dir, constants.W_OK)
@@ -68,7 +66,7 @@ const nodeFlags = (process.env.TEST_NODE_FLAGS ?? '--liftoff-only').split(' ').f
 function runOne(file) {
   return new Promise((resolve) => {
     const started = Date.now()
-    const child = spawn(process.execPath, [...nodeFlags, file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', TMPDIR: childTmp, SQLMIG_TEST_TMP: runTmp, SQLMIG_CACHE_DIR: process.env.SQLMIG_CACHE_DIR ?? join(runTmp, 'cache') } })
+    const child = spawn(process.execPath, [...nodeFlags, file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', SQLMIG_TEST_TMP: runTmp, SQLMIG_CACHE_DIR: process.env.SQLMIG_CACHE_DIR ?? join(runTmp, 'cache') } })
     let out = ''
     child.stdout.on('data', (d) => (out += d))
     child.stderr.on('data', (d) => (out += d))

@@ -153,7 +153,8 @@ export function pgliteTemplate(): Promise<string> {
 export async function newTarget(kind: TargetKind): Promise<Target> {
   if (kind === 'pglite') {
     const source = await pgliteTemplate()
-    const dir = mkdtempSync(join(tmpdir(), 'sqlmig-pglite-'))
+    // In the run's scratch folder: on tmpfs under test/run.mjs, where a copy is cheap.
+    const dir = mkdtempSync(join(runTmp(), 'pglite-'))
     cpSync(source, join(dir, 'pgdata'), { recursive: true })
     return { kind, url: `pglite:${join(dir, 'pgdata')}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) }
   }
