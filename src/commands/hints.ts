@@ -3,7 +3,7 @@
  * recorded state, in one place. The low layers (graph/, files/, runner/) throw errors that carry
  * data (heads, candidates, ids, the target text); this table turns code + data + the command
  * being run into the hint for that command. Each hint that names a command names one that exists
- * and works from the state that raised the error: test/cli/hints-work.test.ts runs them.
+ * and works from the state that raised the error: test/cli/hints-work-cases.ts runs them.
  */
 import { AmbiguousRelativeTarget, type ErrorCode, hasCode, IrreversibleStop, MigrationFailedError, RelativeOutOfRange, SqlmigError } from '../errors.ts'
 

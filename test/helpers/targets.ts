@@ -9,7 +9,7 @@
  * creation of a new directory is exercised where the tests use the embedded default
  * (`pglite:.sqlmig/pgdata`) and `pglite:memory`.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import process from 'node:process'
@@ -104,6 +104,15 @@ function runTmp(): string {
 
 let template: Promise<string> | undefined
 
+/**
+ * Added to the template's postgresql.conf: the 16 MB of shared buffers sqlmig gives its scratch
+ * instances (src/db/pglite.ts), not the 128 MB a user's data directory keeps. PGlite zeroes its
+ * shared buffers at every start: 0.1 s of CPU per open of a 128 MB one (~300 opens of targets
+ * in a run, in tests and in their CLI children). What the embedded default starts with is
+ * tested on directories sqlmig creates itself (test/db/pglite-image.test.ts).
+ */
+const TARGET_SETTINGS = '# test targets (test/helpers/targets.ts)\nshared_buffers = 16MB'
+
 /** A PGlite data directory just initialised by PGlite (and closed), made once per run. */
 export function pgliteTemplate(): Promise<string> {
   template ??= (async () => {
@@ -125,6 +134,7 @@ export function pgliteTemplate(): Promise<string> {
     try {
       const db = await openDatabase(`pglite:${join(staging, 'pgdata')}`)
       await db.close()
+      appendFileSync(join(staging, 'pgdata', 'postgresql.conf'), `\n${TARGET_SETTINGS}\n`)
       try {
         renameSync(join(staging, 'pgdata'), ready)
       } catch (error) {
@@ -143,7 +153,8 @@ export function pgliteTemplate(): Promise<string> {
 export async function newTarget(kind: TargetKind): Promise<Target> {
   if (kind === 'pglite') {
     const source = await pgliteTemplate()
-    const dir = mkdtempSync(join(tmpdir(), 'sqlmig-pglite-'))
+    // In the run's scratch folder: on tmpfs under test/run.mjs, where a copy is cheap.
+    const dir = mkdtempSync(join(runTmp(), 'pglite-'))
     cpSync(source, join(dir, 'pgdata'), { recursive: true })
     return { kind, url: `pglite:${join(dir, 'pgdata')}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) }
   }

@@ -4,7 +4,7 @@
  * the shadows with compareModels(..., { postgresVersion: 15 }): up reaches "after", down
  * "before". A case that needs a newer version must fail with UnsupportedOnTargetError.
  *
- * The shadows are the PGlite bench of corpus-pglite.test.ts, which runs this check beside its
+ * The shadows are the PGlite bench of corpus-pglite-shard.ts, which runs this check beside its
  * own round trip: the models of "before" and "after" its round trip has just loaded are the
  * shadows' models (loading them again would be the same work twice, ~60 s of CPU per run), and
  * the server's half of this check runs while PGlite goes on with the round trip.

@@ -175,7 +175,7 @@ export interface RoundTripOptions {
   /**
    * Given copies of the models of "before" and "after" as freshly loaded into A and B, before
    * anything is planned or applied: another check of the same case can use them instead of
-   * loading them again (corpus-pglite.test.ts: the cross-version check's shadows).
+   * loading them again (corpus-pglite-shard.ts: the cross-version check's shadows).
    */
   onLoaded?: (before: SchemaModel, after: SchemaModel) => void
 }

@@ -8,6 +8,8 @@
  * On the server when there is one (a copy of the state is `CREATE DATABASE … TEMPLATE`: the
  * hints are not about the database, and a PGlite start per command made this the suite's
  * slowest file); on PGlite otherwise (the database is a folder inside the project, copied with it).
+ * Run in two shards (hints-work-<n>of2.test.ts: case i in shard i mod 2), one process each: one
+ * file of ~100 CLI runs, one after the other, was the longest file of the run after the corpus.
  */
 import { cpSync, existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -145,7 +147,13 @@ export function commandsOf(hint: string): string[][] {
 
 const hintOf = (stderr: string): string | undefined => stderr.split('\n').find((l) => l.startsWith('hint: '))?.slice(6)
 
-for (const c of CASES) {
+/** Registers shard `shard` (1-based) of `of` of the cases and runs it. */
+export function runHintCases(shard: number, of: number): void {
+  CASES.forEach((c, i) => { if (i % of === shard - 1) hintCase(c) })
+  test.run()
+}
+
+function hintCase(c: Case): void {
   test(`${c.name}: every command a hint names works from that state`, async () => {
     const p = tempProject(migrationFiles(c.specs))
     const copies: string[] = []
@@ -208,5 +216,3 @@ for (const c of CASES) {
     }
   })
 }
-
-test.run()

@@ -1,0 +1,3 @@
+import { runHintCases } from './hints-work-cases.ts'
+
+runHintCases(1, 2)

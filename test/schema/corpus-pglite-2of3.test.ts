@@ -1,0 +1,3 @@
+import { runPgliteCorpusShard } from './corpus-pglite-shard.ts'
+
+await runPgliteCorpusShard(2, 3)

@@ -1,0 +1,3 @@
+import { runPostgresCorpusShard } from './corpus-postgres-shard.ts'
+
+await runPostgresCorpusShard(2, 2)
