@@ -61,7 +61,7 @@ async function unhintedLint(options: LintOptions): Promise<LintResult> {
     const applied = new Set((await peekApplied(db, project.versionTable) ?? []).map((a) => a.revision))
     const files = project.graph.topological().filter((id) => !applied.has(id)).map((id) => fileOf(project.scripts.get(id)!))
     return await run(files, { ...settings, ...(await databaseFacts(db)) }, db.description)
-  })
+  }, {}, undefined, undefined, config)
 }
 
 /** --all and paths: with --url, sizes from that database; else none. */

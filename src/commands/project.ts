@@ -124,8 +124,9 @@ export async function withProjectDatabase<T>(
   precheck?: (project: Project) => void,
   /** Called with a server's session as soon as it is open, while the files are still being read (a first query goes out then). */
   onOpen?: (db: Database) => void,
+  /** The options' configuration, when the caller loaded it already (loading it again would repeat its warnings). */
+  config: Config = loadConfig(options),
 ): Promise<T> {
-  const config = loadConfig(options)
   if (isPgliteUrl(config.url) || options.kysely) {
     const project = projectOf(config, hinting(undefined, () => loadScripts(nodeFileSource, config.dir)))
     precheck?.(project)
@@ -157,8 +158,8 @@ export async function withProjectQuery<T, R>(
   first: (db: Database, versionTable: VersionTableName) => Promise<R>,
   fn: (project: Project, db: Database, first: R) => Promise<T>,
   precheck?: (project: Project) => void,
+  config: Config = loadConfig(options),
 ): Promise<T> {
-  const config = loadConfig(options)
   const versionTable = { schema: config.versionSchema, table: config.versionTable }
   let sent: Promise<R> | undefined
   // Not before a search_path is set (withDatabase sets it once the files are read).
@@ -169,7 +170,7 @@ export async function withProjectQuery<T, R>(
       sent.catch(() => {})
     }
     : undefined
-  return await withProjectDatabase(options, async (project, db) => await fn(project, db, await (sent ?? first(db, versionTable))), {}, precheck, onOpen)
+  return await withProjectDatabase(options, async (project, db) => await fn(project, db, await (sent ?? first(db, versionTable))), {}, precheck, onOpen, config)
 }
 
 /**
@@ -185,7 +186,7 @@ export async function withProjectState<T, R>(
   empty: (project: Project, database: string) => T,
 ): Promise<T> {
   const config = loadConfig(options)
-  if (options.kysely || !isUncreatedEmbedded(config.url)) return await withProjectQuery(options, first, fn)
+  if (options.kysely || !isUncreatedEmbedded(config.url)) return await withProjectQuery(options, first, fn, undefined, config)
   const project = projectOf(config, hinting(undefined, () => loadScripts(nodeFileSource, config.dir)))
   options.onInfo?.(usingDatabaseLine(config.url, config.urlSource))
   return empty(project, embeddedDescription(config.url))
