@@ -16,6 +16,7 @@ import { current, history, upgrade } from '../../mod.ts'
 import { RACY_MS } from '../../src/files/file-index.ts'
 import { chain, migrationFiles, tempProject } from '../helpers/cli.ts'
 import { newTarget, targetKinds } from '../helpers/targets.ts'
+import { rejection } from '../helpers/rejection.ts'
 
 const SPECS = chain([
   { revision: 'ix0000000001', up: 'create table t1 (id int);', down: 'drop table t1;' },
@@ -29,14 +30,7 @@ const UP3 = `${VERSIONS}/0003_ix0000000003.up.sql`
 /** A whole second, which utimes sets back exactly (as `touch -r` would). */
 const MTIME = new Date(1_700_000_000_000)
 
-async function refusal(run: () => Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await run()
-  } catch (error) {
-    return error as Error & { code?: string }
-  }
-  throw new Error('not refused')
-}
+const refusal = async (run: () => Promise<unknown>) => (await rejection(run())) as Error & { code?: string }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

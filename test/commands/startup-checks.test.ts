@@ -13,6 +13,7 @@ import { current, history, StateError, upgrade } from '../../mod.ts'
 import { InvalidMigrationError } from '../../src/errors.ts'
 import { chain, migrationFiles, tempProject } from '../helpers/cli.ts'
 import { newTarget, targetKinds } from '../helpers/targets.ts'
+import { rejection } from '../helpers/rejection.ts'
 
 const SPECS = chain([
   { revision: 'st0000000001', up: 'create table t1 (id int);', down: 'drop table t1;' },
@@ -21,14 +22,7 @@ const SPECS = chain([
 ])
 const UP2 = 'migrations/versions/0002_st0000000002.up.sql'
 
-async function refusal(run: () => Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await run()
-  } catch (error) {
-    return error as Error & { code?: string }
-  }
-  throw new Error('not refused')
-}
+const refusal = async (run: () => Promise<unknown>) => (await rejection(run())) as Error & { code?: string }
 
 for (const kind of await targetKinds()) {
   test(`${kind}: with everything applied, an edited applied file is refused by upgrade() and reported by current() and history(); a layout-only edit is not`, async () => {

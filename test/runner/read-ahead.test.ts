@@ -13,34 +13,12 @@ import { current, MigrationFailedError, SqlmigError, upgrade } from '../../mod.t
 import type { RunEvent } from '../../src/runner/events.ts'
 import { openDatabase } from '../../src/db/open.ts'
 import { lockKey } from '../../src/runner/lock.ts'
-import { chain, migrationFiles, tempProject } from '../helpers/cli.ts'
 import { rejection as thrown } from '../helpers/rejection.ts'
-import { newTarget, serverAvailable } from '../helpers/targets.ts'
+import { serverAvailable } from '../helpers/targets.ts'
+import { scalar, withServerProject as withProject } from '../helpers/server-project.ts'
 
 /** Lines before a body written by migrationFiles: the 4 header lines and a blank one (more with upHeader). */
 const HEADER_LINES = 5
-
-type Spec = Parameters<typeof chain>[0][number]
-
-async function withProject<T>(specs: Spec[], body: (dir: string, url: string) => Promise<T>): Promise<T> {
-  const p = tempProject(migrationFiles(chain(specs)))
-  const t = await newTarget('postgres')
-  try {
-    return await body(p.dir, t.url)
-  } finally {
-    p.cleanup()
-    await t.cleanup()
-  }
-}
-
-async function scalar<T>(url: string, sql: string): Promise<T> {
-  const db = await openDatabase(url)
-  try {
-    return Object.values((await db.query<Record<string, T>>(sql))[0]!)[0]!
-  } finally {
-    await db.close()
-  }
-}
 
 const table = (url: string, name: string) => scalar<string | null>(url, `select to_regclass('public.${name}')::text as r`)
 /** The recorded revisions in applied order; null when there are none (or no version table). */
